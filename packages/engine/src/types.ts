@@ -1,0 +1,185 @@
+// The engine's public contract: the only road from docker-mcp to the Docker daemon.
+// Every method takes an AbortSignal that carries the caller's total deadline and cancel; the engine
+// passes it to every request and destroys streams/kills work when it fires.
+
+/** One container after resolution: handlers act on `id` (the full 64-hex ID) only. */
+export interface ContainerIdentity {
+  id: string;
+  /** Names without Docker's leading "/". */
+  names: string[];
+  /** The image reference the container was created from, as Docker reports it (Config.Image). */
+  image: string;
+  imageId: string;
+  labels: Record<string, string>;
+  /** created | running | paused | restarting | removing | exited | dead */
+  state: string;
+  /** Whether the container was created with a TTY (logs and exec are then not multiplexed). */
+  tty: boolean;
+}
+
+export interface ContainerPort {
+  ip?: string;
+  privatePort: number;
+  publicPort?: number;
+  type: string;
+}
+
+/** One row of GET /containers/json, normalised. */
+export interface ContainerSummary {
+  id: string;
+  names: string[];
+  image: string;
+  imageId: string;
+  command: string;
+  /** Unix seconds. */
+  created: number;
+  state: string;
+  /** Docker's human status, e.g. "Up 3 hours (healthy)". */
+  status: string;
+  ports: ContainerPort[];
+  labels: Record<string, string>;
+}
+
+export interface ListContainersOptions {
+  all?: boolean;
+  /** Passed to Docker as-is (status, label, ...). Never use the `name` filter for lookup. */
+  filters?: Record<string, string[]>;
+}
+
+export interface LogsOptions {
+  /** Lines from the end; the daemon seeks. Undefined = all. */
+  tail?: number;
+  /** Unix seconds (already parsed by parseTime). */
+  since?: number;
+  until?: number;
+  timestamps?: boolean;
+  /** Keep only lines containing this (plain substring unless grepRegex is set). */
+  grep?: string;
+  grepRegex?: RegExp;
+  /** Byte budget of text kept; reading stops once exceeded. */
+  maxBytes: number;
+}
+
+export interface LogLine {
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export interface LogsResult {
+  lines: LogLine[];
+  /** True when the byte budget stopped reading before the end. */
+  truncated: boolean;
+  /** Bytes read from the daemon (before grep). */
+  bytesRead: number;
+}
+
+export interface StatsSample {
+  id: string;
+  name: string;
+  cpuPercent: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  workdir?: string;
+  user?: string;
+  /** KEY=VALUE entries. */
+  env?: string[];
+  /** Bytes kept per stream; reading beyond is discarded (counted, not stored). */
+  maxOutputBytes: number;
+  /** Total time the command may run before it is killed. */
+  timeoutMs: number;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  stdoutDroppedBytes: number;
+  stderrDroppedBytes: number;
+  timedOut: boolean;
+  /** After a timeout: whether the process was confirmed gone. */
+  killed?: boolean;
+  /** Human explanation when the kill could not be confirmed, etc. */
+  note?: string;
+}
+
+export interface CreateContainerSpec {
+  image: string;
+  name?: string;
+  cmd?: string[];
+  env?: string[];
+  /** "8080:80/tcp", "127.0.0.1:8080:80", "80" */
+  ports?: string[];
+  /** docker run -v syntax: "/host:/ctr:ro", "name:/data" */
+  volumes?: string[];
+  labels?: Record<string, string>;
+  restart?: "no" | "always" | "unless-stopped" | "on-failure";
+  memoryBytes?: number;
+  nanoCpus?: number;
+  network?: string;
+  privileged?: boolean;
+  pidMode?: string;
+  capAdd?: string[];
+}
+
+export type EngineErrorCode =
+  | "UNREACHABLE" // socket missing, connection refused, TLS failure
+  | "NOT_FOUND"
+  | "AMBIGUOUS"
+  | "CONFLICT" // 304/409: already in that state, name in use
+  | "TIMEOUT"
+  | "ABORTED"
+  | "DAEMON"; // any other daemon error (message from the daemon)
+
+export interface ConnectionOptions {
+  /** unix socket path */
+  socketPath?: string;
+  /** unix:///path, tcp://host:port, npipe://... */
+  host?: string;
+  tls?: { ca?: string; cert?: string; key?: string; verify?: boolean };
+  /** Pin an API version; default: negotiated via /_ping. */
+  apiVersion?: string;
+}
+
+/**
+ * What plugins see of Docker. Implemented by `createEngine()` on dockerode; a fake for fault tests.
+ * Every method rejects with an EngineError (code + message that says what to check).
+ */
+export interface DockerEngine {
+  /** Where the engine talks to, for messages: "unix:///var/run/docker.sock", "tcp://host:2376". */
+  readonly endpoint: string;
+  ping(signal: AbortSignal): Promise<{ apiVersion: string; engineVersion?: string }>;
+
+  listContainers(options: ListContainersOptions, signal: AbortSignal): Promise<ContainerSummary[]>;
+  /** name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. */
+  resolveContainer(ref: string, signal: AbortSignal): Promise<ContainerIdentity>;
+  /** The raw inspect document (GET /containers/{id}/json). */
+  inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
+  readLogs(id: string, tty: boolean, options: LogsOptions, signal: AbortSignal): Promise<LogsResult>;
+  /** Samples every container concurrently; CPU % from two samples taken by the engine. */
+  stats(ids: string[], signal: AbortSignal): Promise<StatsSample[]>;
+
+  startContainer(id: string, signal: AbortSignal): Promise<void>;
+  stopContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
+  restartContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
+  pauseContainer(id: string, signal: AbortSignal): Promise<void>;
+  unpauseContainer(id: string, signal: AbortSignal): Promise<void>;
+
+  exec(id: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult>;
+
+  createContainer(spec: CreateContainerSpec, signal: AbortSignal): Promise<{ id: string; warnings: string[] }>;
+  removeContainer(id: string, options: { force?: boolean; volumes?: boolean }, signal: AbortSignal): Promise<void>;
+
+  /** Releases sockets/agents. */
+  close(): Promise<void>;
+}
