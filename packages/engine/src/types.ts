@@ -15,6 +15,8 @@ export interface ContainerIdentity {
   state: string;
   /** Whether the container was created with a TTY (logs and exec are then not multiplexed). */
   tty: boolean;
+  /** Config.Env as KEY=VALUE entries: the kernel masks secret values wherever they reappear. */
+  env: string[];
 }
 
 export interface ContainerPort {
