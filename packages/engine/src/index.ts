@@ -1,1 +1,32 @@
-export {};
+export { abortError, isTimeoutReason } from "./abort.js";
+export { compareVersions, MAX_API_VERSION } from "./api-client.js";
+export type { ResolvedConnection } from "./connection.js";
+export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
+export type { StreamType } from "./demux.js";
+export { Demuxer } from "./demux.js";
+export type { CreateEngineOptions } from "./engine.js";
+export { createEngine } from "./engine.js";
+export type { EngineErrorOptions } from "./errors.js";
+export { EngineError, isEngineError } from "./errors.js";
+export { cutUtf8 } from "./kept-lines.js";
+export { LineSplitter } from "./line-splitter.js";
+export { parseTime } from "./parse-time.js";
+export { sanitizeText } from "./sanitize.js";
+export type { RawStats } from "./stats.js";
+export { computeSample } from "./stats.js";
+export type {
+  ConnectionOptions,
+  ContainerIdentity,
+  ContainerPort,
+  ContainerSummary,
+  CreateContainerSpec,
+  DockerEngine,
+  EngineErrorCode,
+  ExecOptions,
+  ExecResult,
+  ListContainersOptions,
+  LogLine,
+  LogsOptions,
+  LogsResult,
+  StatsSample,
+} from "./types.js";

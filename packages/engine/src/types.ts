@@ -87,6 +87,8 @@ export interface StatsSample {
   blockReadBytes: number;
   blockWriteBytes: number;
   pids: number;
+  /** false for a container that is not running: every figure is then 0. */
+  running?: boolean;
 }
 
 export interface ExecOptions {
@@ -179,8 +181,15 @@ export interface DockerEngine {
 
   exec(id: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult>;
 
-  createContainer(spec: CreateContainerSpec, signal: AbortSignal): Promise<{ id: string; warnings: string[] }>;
-  removeContainer(id: string, options: { force?: boolean; volumes?: boolean }, signal: AbortSignal): Promise<void>;
+  createContainer(
+    spec: CreateContainerSpec,
+    signal: AbortSignal,
+  ): Promise<{ id: string; warnings: string[] }>;
+  removeContainer(
+    id: string,
+    options: { force?: boolean; volumes?: boolean },
+    signal: AbortSignal,
+  ): Promise<void>;
 
   /** Releases sockets/agents. */
   close(): Promise<void>;

@@ -1,0 +1,144 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { EngineError } from "./errors.js";
+import type { ConnectionOptions } from "./types.js";
+
+export const DEFAULT_SOCKET_PATH = "/var/run/docker.sock";
+
+/** Where and how to reach the daemon, after options and environment are merged. */
+export interface ResolvedConnection {
+  /** For messages: "unix:///var/run/docker.sock", "tcp://host:2376". */
+  endpoint: string;
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  protocol: "http" | "https";
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean };
+  apiVersion?: string;
+}
+
+/**
+ * Reads DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH and DOCKER_API_VERSION the way the
+ * docker CLI does: TLS when DOCKER_TLS_VERIFY (verify) or DOCKER_TLS is set, certificates from
+ * DOCKER_CERT_PATH (default ~/.docker) as ca.pem, cert.pem and key.pem.
+ */
+export function connectionFromEnv(env: NodeJS.ProcessEnv): ConnectionOptions {
+  const options: ConnectionOptions = {};
+  const host = env["DOCKER_HOST"]?.trim();
+  if (host) options.host = host;
+  const verify = Boolean(env["DOCKER_TLS_VERIFY"]);
+  const tls = verify || Boolean(env["DOCKER_TLS"]);
+  if (tls) {
+    const certPath = env["DOCKER_CERT_PATH"] || join(env["HOME"] || homedir(), ".docker");
+    options.tls = {
+      ca: join(certPath, "ca.pem"),
+      cert: join(certPath, "cert.pem"),
+      key: join(certPath, "key.pem"),
+      verify,
+    };
+  }
+  const apiVersion = env["DOCKER_API_VERSION"]?.trim();
+  if (apiVersion) options.apiVersion = apiVersion.replace(/^v/, "");
+  return options;
+}
+
+function readTlsFile(path: string | undefined, what: string, endpoint: string): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new EngineError(
+      "UNREACHABLE",
+      `Cannot read the TLS ${what} file '${path}' needed to reach Docker at ${endpoint}: ` +
+        `${(error as Error).message}. Check docker.tls settings or DOCKER_CERT_PATH.`,
+      { cause: error, endpoint },
+    );
+  }
+}
+
+/**
+ * Merges explicit options over the environment (explicit wins) and parses the host URL.
+ * Throws EngineError UNREACHABLE for an unusable address, naming it.
+ */
+export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.ProcessEnv): ResolvedConnection {
+  const fromEnv = connectionFromEnv(env);
+  const apiVersion = explicit.apiVersion ?? fromEnv.apiVersion;
+  const base = apiVersion ? { apiVersion: apiVersion.replace(/^v/, "") } : {};
+
+  if (explicit.socketPath) {
+    return {
+      ...base,
+      endpoint: `unix://${explicit.socketPath}`,
+      socketPath: explicit.socketPath,
+      protocol: "http",
+    };
+  }
+  // An explicit host takes the explicit tls settings only; env TLS goes with env DOCKER_HOST.
+  const host = explicit.host ?? fromEnv.host;
+  const tlsOptions = explicit.host !== undefined ? explicit.tls : (explicit.tls ?? fromEnv.tls);
+  if (!host) {
+    return {
+      ...base,
+      endpoint: `unix://${DEFAULT_SOCKET_PATH}`,
+      socketPath: DEFAULT_SOCKET_PATH,
+      protocol: "http",
+    };
+  }
+
+  if (host.startsWith("unix://")) {
+    const socketPath = host.slice("unix://".length) || DEFAULT_SOCKET_PATH;
+    return { ...base, endpoint: `unix://${socketPath}`, socketPath, protocol: "http" };
+  }
+  if (host.startsWith("npipe://")) {
+    const socketPath = host.slice("npipe://".length) || "//./pipe/docker_engine";
+    return { ...base, endpoint: host, socketPath, protocol: "http" };
+  }
+  if (host.startsWith("ssh://")) {
+    throw new EngineError(
+      "UNREACHABLE",
+      `Docker host '${host}' uses ssh://, which docker-mcp does not support. ` +
+        "Forward the remote socket (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix://, or use tcp:// with TLS.",
+      { endpoint: host },
+    );
+  }
+
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `tcp://${host}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (error) {
+    throw new EngineError(
+      "UNREACHABLE",
+      `Docker host '${host}' is not a valid address. Use unix:///path/to/docker.sock or tcp://host:port.`,
+      { cause: error, endpoint: host },
+    );
+  }
+  if (!["tcp:", "http:", "https:"].includes(url.protocol)) {
+    throw new EngineError(
+      "UNREACHABLE",
+      `Docker host '${host}' has an unsupported scheme '${url.protocol}'. Use unix://, tcp://, http:// or https://.`,
+      { endpoint: host },
+    );
+  }
+  const useTls = tlsOptions !== undefined || url.protocol === "https:";
+  const port = url.port ? Number(url.port) : useTls ? 2376 : 2375;
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const endpoint = `tcp://${url.hostname}:${port}`;
+  const resolved: ResolvedConnection = {
+    ...base,
+    endpoint,
+    host: hostname,
+    port,
+    protocol: useTls ? "https" : "http",
+  };
+  if (useTls) {
+    resolved.tls = {
+      ca: readTlsFile(tlsOptions?.ca, "CA", endpoint),
+      cert: readTlsFile(tlsOptions?.cert, "certificate", endpoint),
+      key: readTlsFile(tlsOptions?.key, "key", endpoint),
+      verify: tlsOptions?.verify ?? true,
+    };
+  }
+  return resolved;
+}

@@ -1,0 +1,166 @@
+import type { ApiClient } from "./api-client.js";
+import { daemonMessage, statusOf } from "./daemon-errors.js";
+import { EngineError } from "./errors.js";
+import type { ContainerIdentity, ContainerSummary, ListContainersOptions } from "./types.js";
+
+interface RawSummary {
+  Id: string;
+  Names?: string[] | null;
+  Image?: string;
+  ImageID?: string;
+  Command?: string;
+  Created?: number;
+  State?: string;
+  Status?: string;
+  Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[] | null;
+  Labels?: Record<string, string> | null;
+}
+
+interface RawInspect {
+  Id: string;
+  Name?: string;
+  Image?: string;
+  Config?: {
+    Image?: string;
+    Labels?: Record<string, string> | null;
+    Tty?: boolean;
+    Env?: string[] | null;
+  } | null;
+  State?: { Status?: string } | null;
+}
+
+export function stripSlash(name: string): string {
+  return name.startsWith("/") ? name.slice(1) : name;
+}
+
+export async function listContainers(
+  api: ApiClient,
+  options: ListContainersOptions,
+  signal: AbortSignal,
+): Promise<ContainerSummary[]> {
+  const filters =
+    options.filters && Object.keys(options.filters).length > 0 ? JSON.stringify(options.filters) : undefined;
+  const rows = await api.json<RawSummary[]>(
+    {
+      method: "GET",
+      path: "/containers/json",
+      query: { all: options.all ?? false, filters },
+      what: "list containers",
+    },
+    signal,
+  );
+  return (rows ?? []).map((row) => ({
+    id: row.Id,
+    names: (row.Names ?? []).map(stripSlash),
+    image: row.Image ?? "",
+    imageId: row.ImageID ?? "",
+    command: row.Command ?? "",
+    created: row.Created ?? 0,
+    state: row.State ?? "",
+    status: row.Status ?? "",
+    ports: (row.Ports ?? []).map((port) => ({
+      ...(port.IP ? { ip: port.IP } : {}),
+      privatePort: port.PrivatePort,
+      ...(port.PublicPort ? { publicPort: port.PublicPort } : {}),
+      type: port.Type,
+    })),
+    labels: row.Labels ?? {},
+  }));
+}
+
+export function inspectContainer(
+  api: ApiClient,
+  id: string,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const ref = stripSlash(id.trim());
+  return api.json<Record<string, unknown>>(
+    {
+      method: "GET",
+      path: `/containers/${encodeURIComponent(ref)}/json`,
+      what: `inspect container '${ref}'`,
+    },
+    signal,
+    (error) => notFoundOrAmbiguous(error, ref, api.endpoint),
+  );
+}
+
+function notFoundOrAmbiguous(error: unknown, ref: string, endpoint: string): EngineError | undefined {
+  const status = statusOf(error);
+  const message = daemonMessage(error);
+  if (/multiple IDs found/i.test(message)) {
+    // Signalled to resolveContainer, which lists the candidates.
+    return new EngineError("AMBIGUOUS", `'${ref}' matches more than one container ID.`, {
+      cause: error,
+      statusCode: status,
+      endpoint,
+    });
+  }
+  if (status === 404) {
+    return new EngineError(
+      "NOT_FOUND",
+      `No container named or with ID prefix '${ref}'. List containers with docker_ps.`,
+      { cause: error, statusCode: status, endpoint },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * name, "/name", a unique ID prefix or the full ID -> exactly one container. The daemon resolves the
+ * reference exactly as the CLI does (GET /containers/{ref}/json); the `name` filter is never used
+ * because it is an unanchored regex.
+ */
+export async function resolveContainer(
+  api: ApiClient,
+  input: string,
+  signal: AbortSignal,
+): Promise<ContainerIdentity> {
+  const ref = stripSlash(input.trim());
+  if (ref === "" || /[/?#\s]/.test(ref)) {
+    throw new EngineError(
+      "NOT_FOUND",
+      `No container named or with ID prefix '${input}'. List containers with docker_ps.`,
+      { endpoint: api.endpoint },
+    );
+  }
+  let raw: RawInspect;
+  try {
+    raw = (await inspectContainer(api, ref, signal)) as unknown as RawInspect;
+  } catch (error) {
+    if (error instanceof EngineError && error.code === "AMBIGUOUS") {
+      throw await ambiguous(api, ref, signal, error);
+    }
+    throw error;
+  }
+  return {
+    id: raw.Id,
+    names: raw.Name ? [stripSlash(raw.Name)] : [],
+    image: raw.Config?.Image ?? "",
+    imageId: raw.Image ?? "",
+    labels: raw.Config?.Labels ?? {},
+    state: raw.State?.Status ?? "",
+    tty: raw.Config?.Tty ?? false,
+    env: raw.Config?.Env ?? [],
+  };
+}
+
+async function ambiguous(
+  api: ApiClient,
+  ref: string,
+  signal: AbortSignal,
+  cause: EngineError,
+): Promise<EngineError> {
+  const all = await listContainers(api, { all: true }, signal);
+  const prefix = ref.toLowerCase();
+  const matches = all.filter((c) => c.id.startsWith(prefix));
+  const candidates = matches.map((c) => `${c.names[0] ?? "(unnamed)"} (${c.id.slice(0, 12)})`);
+  const shown = candidates.slice(0, 10).join(", ");
+  const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : "";
+  return new EngineError(
+    "AMBIGUOUS",
+    `'${ref}' is an ID prefix of ${matches.length || "several"} containers: ${shown || "(could not list them)"}${more}. ` +
+      "Use a longer ID prefix or the container name.",
+    { cause, statusCode: cause.statusCode, endpoint: api.endpoint, candidates },
+  );
+}

@@ -1,0 +1,103 @@
+import { EngineError } from "./errors.js";
+
+const UNREACHABLE_HINTS: Record<string, string> = {
+  ENOENT:
+    "the socket does not exist: is dockerd running? Is DOCKER_HOST (or docker.socket) pointing at the right path?",
+  ECONNREFUSED: "the connection was refused: is dockerd running and listening there? Check DOCKER_HOST.",
+  EACCES:
+    "permission denied on the socket: run as a user in the 'docker' group (or with access to the socket), or point DOCKER_HOST elsewhere.",
+  EPERM: "operation not permitted on the socket: check its permissions and your user's groups.",
+  ENOTFOUND: "the host name does not resolve: check DOCKER_HOST.",
+  EAI_AGAIN: "the host name could not be resolved right now: check DNS and DOCKER_HOST.",
+  EHOSTUNREACH: "the host is unreachable: check the network and DOCKER_HOST.",
+  ENETUNREACH: "the network is unreachable: check the network and DOCKER_HOST.",
+  ETIMEDOUT: "the connection timed out: check the network, firewalls and DOCKER_HOST.",
+  ECONNRESET:
+    "the daemon closed the connection: is it a Docker daemon, and does it expect TLS? Check DOCKER_HOST and DOCKER_TLS_VERIFY.",
+  EPIPE: "the daemon closed the connection: check that the endpoint is a Docker daemon.",
+  EPROTO: "the TLS handshake failed: check docker.tls / DOCKER_CERT_PATH and whether the daemon expects TLS.",
+};
+
+const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/;
+
+interface ErrorLike {
+  code?: unknown;
+  statusCode?: unknown;
+  json?: unknown;
+  message?: unknown;
+  name?: unknown;
+}
+
+/** The daemon's own message from a docker-modem error ("No such container: x"). */
+export function daemonMessage(error: unknown): string {
+  const e = (error ?? {}) as ErrorLike;
+  let json = e.json;
+  if (Buffer.isBuffer(json)) {
+    const text = json.toString("utf8");
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+  }
+  if (json && typeof json === "object" && typeof (json as { message?: unknown }).message === "string") {
+    return (json as { message: string }).message.trim();
+  }
+  if (typeof json === "string" && json.trim()) return json.trim();
+  const message = typeof e.message === "string" ? e.message : String(error);
+  // docker-modem formats "(HTTP code 404) no such container - No such container: x "
+  const match = /^\(HTTP code \d+\)[^-]*- (.*)$/s.exec(message.trim());
+  return (match?.[1] ?? message).trim();
+}
+
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as ErrorLike | undefined)?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** Maps socket-level failures to UNREACHABLE; returns undefined for anything else. */
+export function connectionError(error: unknown, endpoint: string, what: string): EngineError | undefined {
+  const code = (error as ErrorLike | undefined)?.code;
+  if (typeof code !== "string") return undefined;
+  const hint = UNREACHABLE_HINTS[code] ?? (TLS_CODE.test(code) ? UNREACHABLE_HINTS["EPROTO"] : undefined);
+  if (!hint) return undefined;
+  return new EngineError("UNREACHABLE", `Cannot reach Docker at ${endpoint} to ${what}: ${hint} (${code})`, {
+    cause: error,
+    endpoint,
+  });
+}
+
+/** Generic mapping of a failed daemon call; callers handle call-specific statuses first. */
+export function mapDaemonError(error: unknown, endpoint: string, what: string): EngineError {
+  if (error instanceof EngineError) return error;
+  const unreachable = connectionError(error, endpoint, what);
+  if (unreachable) return unreachable;
+  const status = statusOf(error);
+  const message = daemonMessage(error);
+  if (status === 404) {
+    return new EngineError("NOT_FOUND", `Could not ${what}: ${message}.`, {
+      cause: error,
+      statusCode: status,
+      endpoint,
+    });
+  }
+  if (status === 304 || status === 409) {
+    return new EngineError("CONFLICT", `Could not ${what}: ${message}.`, {
+      cause: error,
+      statusCode: status,
+      endpoint,
+    });
+  }
+  if (status === undefined) {
+    return new EngineError(
+      "UNREACHABLE",
+      `Lost the connection to Docker at ${endpoint} while trying to ${what}: ${message}. Check that the daemon is healthy.`,
+      { cause: error, endpoint },
+    );
+  }
+  return new EngineError("DAEMON", `Docker refused to ${what} (HTTP ${status}): ${message}`, {
+    cause: error,
+    statusCode: status,
+    endpoint,
+  });
+}

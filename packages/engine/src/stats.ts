@@ -1,0 +1,185 @@
+import { setMaxListeners } from "node:events";
+import type { IncomingMessage } from "node:http";
+import type { ApiClient } from "./api-client.js";
+import { stripSlash } from "./containers.js";
+import { EngineError } from "./errors.js";
+import type { StatsSample } from "./types.js";
+
+/** The parts of one Docker stats frame we read. */
+export interface RawStats {
+  read?: string;
+  name?: string;
+  id?: string;
+  cpu_stats?: CpuStats;
+  precpu_stats?: CpuStats;
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
+  blkio_stats?: { io_service_bytes_recursive?: { op?: string; value?: number }[] | null };
+  pids_stats?: { current?: number };
+}
+
+interface CpuStats {
+  cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };
+  system_cpu_usage?: number;
+  online_cpus?: number;
+}
+
+/** How a sample is taken; see `sampleStats` and the measurements in the README. */
+export type StatsStrategy = "stream" | "one-shot" | "precpu";
+
+/** A stopped container answers with an empty, zero-dated frame: it has no CPU to report. */
+export function isIdleFrame(frame: RawStats): boolean {
+  return (
+    frame.read === undefined ||
+    frame.read.startsWith("0001-") ||
+    frame.cpu_stats?.system_cpu_usage === undefined
+  );
+}
+
+/**
+ * Turns a frame (plus the earlier CPU reading) into a sample. CPU % = (container CPU delta / system CPU
+ * delta) x online CPUs x 100; memory = usage minus inactive page cache (`total_inactive_file` on
+ * cgroup v1, `inactive_file` on v2), as the docker CLI computes it.
+ */
+export function computeSample(id: string, frame: RawStats, previous: CpuStats | undefined): StatsSample {
+  const cpu = frame.cpu_stats;
+  const cpuDelta = (cpu?.cpu_usage?.total_usage ?? 0) - (previous?.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (cpu?.system_cpu_usage ?? 0) - (previous?.system_cpu_usage ?? 0);
+  const onlineCpus = cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1;
+  const cpuPercent =
+    previous?.system_cpu_usage && systemDelta > 0 && cpuDelta > 0
+      ? (cpuDelta / systemDelta) * onlineCpus * 100
+      : 0;
+
+  const memory = frame.memory_stats ?? {};
+  const usage = memory.usage ?? 0;
+  const stats = memory.stats ?? {};
+  const inactive = stats["total_inactive_file"] ?? stats["inactive_file"] ?? 0;
+  const memoryUsageBytes = inactive < usage ? usage - inactive : usage;
+  const memoryLimitBytes = memory.limit ?? 0;
+
+  let networkRxBytes = 0;
+  let networkTxBytes = 0;
+  for (const net of Object.values(frame.networks ?? {})) {
+    networkRxBytes += net.rx_bytes ?? 0;
+    networkTxBytes += net.tx_bytes ?? 0;
+  }
+  let blockReadBytes = 0;
+  let blockWriteBytes = 0;
+  for (const entry of frame.blkio_stats?.io_service_bytes_recursive ?? []) {
+    const op = entry.op?.toLowerCase();
+    if (op === "read") blockReadBytes += entry.value ?? 0;
+    else if (op === "write") blockWriteBytes += entry.value ?? 0;
+  }
+  return {
+    id,
+    name: stripSlash(frame.name ?? ""),
+    cpuPercent: Math.round(cpuPercent * 100) / 100,
+    memoryUsageBytes,
+    memoryLimitBytes,
+    memoryPercent:
+      memoryLimitBytes > 0 ? Math.round((memoryUsageBytes / memoryLimitBytes) * 10_000) / 100 : 0,
+    networkRxBytes,
+    networkTxBytes,
+    blockReadBytes,
+    blockWriteBytes,
+    pids: frame.pids_stats?.current ?? 0,
+    running: true,
+  };
+}
+
+function idleSample(id: string, frame: RawStats): StatsSample {
+  return { ...computeSample(id, { name: frame.name }, undefined), running: false };
+}
+
+/** Reads newline-delimited JSON frames from a stats stream until `want` frames (or the end). */
+async function readFrames(res: IncomingMessage, want: (frames: RawStats[]) => boolean): Promise<RawStats[]> {
+  const frames: RawStats[] = [];
+  let buffer = "";
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      buffer += chunk.toString("utf8");
+      let newline = buffer.indexOf("\n");
+      while (newline !== -1) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) frames.push(JSON.parse(line) as RawStats);
+        if (want(frames)) return frames;
+        newline = buffer.indexOf("\n");
+      }
+      if (buffer.length > 1024 * 1024) throw new Error("stats frame larger than 1 MiB");
+    }
+    if (buffer.trim()) frames.push(JSON.parse(buffer) as RawStats);
+    return frames;
+  } finally {
+    res.destroy();
+  }
+}
+
+async function sampleOne(
+  api: ApiClient,
+  id: string,
+  strategy: StatsStrategy,
+  signal: AbortSignal,
+): Promise<StatsSample> {
+  const what = `read the stats of container ${id.slice(0, 12)}`;
+  const path = `/containers/${encodeURIComponent(id)}/stats`;
+  try {
+    if (strategy === "stream") {
+      // First frame at the collector's next tick, second one tick later with precpu filled.
+      const res = await api.stream({ method: "GET", path, query: { stream: true }, what }, signal);
+      const frames = await readFrames(
+        res,
+        (f) => f.length >= 2 || (f.length === 1 && isIdleFrame(f[0] ?? {})),
+      );
+      const last = frames[frames.length - 1];
+      if (!last || isIdleFrame(last)) return idleSample(id, last ?? {});
+      return computeSample(id, last, last.precpu_stats ?? frames[0]?.cpu_stats);
+    }
+    if (strategy === "one-shot") {
+      const query = { stream: false, "one-shot": true };
+      const first = await api.json<RawStats>({ method: "GET", path, query, what }, signal);
+      if (isIdleFrame(first)) return idleSample(id, first);
+      const second = await api.json<RawStats>({ method: "GET", path, query, what }, signal);
+      if (isIdleFrame(second)) return idleSample(id, second);
+      return computeSample(id, second, first.cpu_stats);
+    }
+    const frame = await api.json<RawStats>({ method: "GET", path, query: { stream: false }, what }, signal);
+    if (isIdleFrame(frame)) return idleSample(id, frame);
+    return computeSample(id, frame, frame.precpu_stats);
+  } catch (error) {
+    throw api.toEngineError(error, { what }, signal);
+  }
+}
+
+/**
+ * Samples all containers concurrently, so the call costs about one collector tick plus one, not one
+ * per container. Containers that vanished meanwhile (404) are left out; stopped containers come back
+ * with zeros and `running: false`.
+ */
+export async function sampleStats(
+  api: ApiClient,
+  ids: string[],
+  signal: AbortSignal,
+  strategy: StatsStrategy = "stream",
+): Promise<StatsSample[]> {
+  const unique = [...new Set(ids)];
+  // One failure ends the other streams too instead of leaving them open until their own end.
+  const stop = new AbortController();
+  const combined = AbortSignal.any([signal, stop.signal]);
+  // Each concurrent request listens on it: many containers are expected, not a leak.
+  setMaxListeners(unique.length * 4 + 10, combined);
+  try {
+    const results = await Promise.all(
+      unique.map((id) =>
+        sampleOne(api, id, strategy, combined).catch((error: unknown) => {
+          if (error instanceof EngineError && error.code === "NOT_FOUND") return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return results.filter((sample): sample is StatsSample => sample !== undefined);
+  } finally {
+    stop.abort();
+  }
+}
