@@ -1,0 +1,93 @@
+/**
+ * Image references are compared in every form a person might write them. `nginx`,
+ * `nginx:latest`, `library/nginx:latest`, `docker.io/nginx:latest`, `docker.io/library/nginx:latest` and
+ * `index.docker.io/library/nginx:latest` all name the same image, so a pattern written in any of these
+ * forms matches a reference written in any other.
+ *
+ * Rules (documented in the README):
+ * - a reference without tag or digest means `:latest` (that is what Docker pulls);
+ * - a reference is also offered without its tag and digest, so a pattern without a tag (`nginx`,
+ *   `myorg/*`) matches the repository at every tag; a pattern with a tag (`nginx:1.27`) matches only it;
+ * - image IDs (`sha256:...`, bare 64-hex) and `<none>` placeholders are matched only as written.
+ */
+export function imageForms(reference: string): string[] {
+  const cached = cache.get(reference);
+  if (cached !== undefined) return cached;
+  const forms = computeForms(reference);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(reference, forms);
+  return forms;
+}
+
+// A small memo keeps decide() fast for the few images a server sees; it never changes any result.
+const CACHE_LIMIT = 2048;
+const cache = new Map<string, string[]>();
+
+export interface ParsedImage {
+  domain: string;
+  path: string;
+  tag: string | undefined;
+  digest: string | undefined;
+}
+
+export function parseImageReference(reference: string): ParsedImage | undefined {
+  if (reference === "" || /^(sha256:)?[0-9a-f]{12,64}$/.test(reference) || reference.includes("<none>")) {
+    return undefined;
+  }
+  let rest = reference;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let domain = "docker.io";
+  let path = rest;
+  const slash = rest.indexOf("/");
+  if (slash >= 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || first.includes(":") || first === "localhost") {
+      domain = first;
+      path = rest.slice(slash + 1);
+    }
+  }
+  if (domain === "index.docker.io" || domain === "registry-1.docker.io") domain = "docker.io";
+  if (domain === "docker.io" && !path.includes("/")) path = `library/${path}`;
+  if (path === "" || path.endsWith("/")) return undefined;
+  return { domain, path, tag, digest };
+}
+
+function computeForms(reference: string): string[] {
+  const parsed = parseImageReference(reference);
+  if (parsed === undefined) return [reference];
+  const { domain, path, digest } = parsed;
+  const tag = parsed.tag ?? (digest === undefined ? "latest" : undefined);
+
+  const repos: string[] = [];
+  if (domain === "docker.io") {
+    const short = path.startsWith("library/") ? path.slice("library/".length) : undefined;
+    for (const prefix of ["", "docker.io/", "index.docker.io/"]) {
+      if (short !== undefined) repos.push(prefix + short);
+      repos.push(prefix + path);
+    }
+  } else {
+    repos.push(`${domain}/${path}`);
+  }
+
+  const suffixes = [""];
+  if (tag !== undefined) suffixes.push(`:${tag}`);
+  if (digest !== undefined) {
+    suffixes.push(`@${digest}`);
+    if (parsed.tag !== undefined) suffixes.push(`:${parsed.tag}@${digest}`);
+  }
+
+  const forms = new Set<string>([reference]);
+  for (const suffix of suffixes) for (const repo of repos) forms.add(repo + suffix);
+  return [...forms];
+}

@@ -1,0 +1,100 @@
+import type { CompiledKind, CompiledPolicy } from "./compiled.js";
+import { summarise } from "./exec-check.js";
+import { maskText } from "./mask.js";
+import type { Reason } from "./types.js";
+
+/** Loose view of a resource: decide() must cope with whatever a caller passes. */
+export interface ResourceLike {
+  readonly names: readonly string[];
+  readonly id?: string;
+  readonly image?: string;
+}
+
+/** `container "web"`, or `container 3f2a1b9c0d1e` when it has no name. */
+export function label(kind: string, r: ResourceLike, stripSlash = false): string {
+  const first = r.names[0];
+  const name = stripSlash && first?.startsWith("/") ? first.slice(1) : first;
+  if (name !== undefined) return `${kind} "${maskText(name)}"`;
+  if (typeof r.id === "string" && r.id !== "") return `${kind} ${r.id.replace(/^sha256:/, "").slice(0, 12)}`;
+  return `unnamed ${kind}`;
+}
+
+function candidates(kind: CompiledKind, names: readonly string[]): readonly string[] {
+  if (names.length === 1) return kind.forms(names[0]!);
+  const out: string[] = [];
+  for (const n of names) for (const f of kind.forms(n)) out.push(f);
+  return out;
+}
+
+/**
+ * Checks one resource against its kind's lists (and, for containers, the image blacklist).
+ * Pushes deny reasons; returns a short note for the allow message when it passes.
+ */
+export function checkResource(
+  compiled: CompiledPolicy,
+  kindName: string,
+  r: ResourceLike,
+  reasons: Reason[],
+): string | undefined {
+  const kind = compiled.kinds.get(kindName);
+  if (kind === undefined) {
+    reasons.push({
+      code: "unknown_kind",
+      message: `The request names a resource of kind "${maskText(kindName)}", which this policy does not know (known kinds: ${[...compiled.kinds.keys()].join(", ")}). This is a bug in the tool, not in the policy.`,
+    });
+    return undefined;
+  }
+  const { plural } = kind.def;
+  const who = label(kindName, r, kind.def.nameForm === "slash-prefixed");
+  const before = reasons.length;
+  let note: string | undefined;
+
+  if (r.names.length === 0) {
+    // Fail closed: a resource we cannot name cannot be shown not to be blacklisted.
+    if (kind.blacklist.size > 0 || kind.whitelist.size > 0) {
+      reasons.push({
+        code: "unnamed",
+        message: `${capitalise(who)} was given without any name, so it cannot be checked against permissions.${kind.blacklist.size > 0 ? "blacklist" : "whitelist"}_${plural}; the caller must resolve it to its names first.`,
+      });
+    }
+  } else {
+    const forms = candidates(kind, r.names);
+    const black = kind.blacklist.find(forms);
+    if (black !== undefined) {
+      reasons.push({
+        code: "blacklisted",
+        message: `${capitalise(who)} matches blacklist_${plural} pattern "${black}", so the policy forbids touching it whatever the whitelist says. Remove the pattern from permissions.blacklist_${plural} only if access is really intended.`,
+      });
+    } else if (kind.whitelist.size > 0) {
+      const white = kind.whitelist.find(forms);
+      if (white === undefined) {
+        reasons.push({
+          code: "not_whitelisted",
+          message: `${capitalise(who)} matches no pattern of permissions.whitelist_${plural} (${summarise(kind.whitelist.patterns.map((p) => `"${p}"`))}). Add a pattern for it there, or work with a ${kindName} the whitelist admits.`,
+        });
+      } else {
+        note = `${who} (whitelist_${plural} "${white}")`;
+      }
+    } else {
+      note = who;
+    }
+  }
+
+  if (kind.def.imageKind !== undefined && typeof r.image === "string" && r.image !== "") {
+    const imageKind = compiled.kinds.get(kind.def.imageKind);
+    if (imageKind !== undefined && imageKind.blacklist.size > 0) {
+      const hit = imageKind.blacklist.find(imageKind.forms(r.image));
+      if (hit !== undefined) {
+        reasons.push({
+          code: "image_blacklisted",
+          message: `${capitalise(who)} runs ${imageKind.def.name} "${maskText(r.image)}", which matches blacklist_${imageKind.def.plural} pattern "${hit}"; ${plural} of blacklisted ${imageKind.def.plural} are off limits too. Remove the pattern from permissions.blacklist_${imageKind.def.plural} only if access is intended.`,
+        });
+      }
+    }
+  }
+  return reasons.length === before ? (note ?? who) : undefined;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

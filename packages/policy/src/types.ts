@@ -1,0 +1,137 @@
+import type { Vocabulary } from "./vocabulary.js";
+
+/** Stable codes of decision reasons. Match on these, show the message. */
+export type ReasonCode =
+  | "allowed"
+  | "bypass"
+  | "invalid_request"
+  | "no_levels"
+  | "unknown_level"
+  | "level_off"
+  | "unknown_kind"
+  | "unnamed"
+  | "blacklisted"
+  | "not_whitelisted"
+  | "image_blacklisted"
+  | "command_empty"
+  | "command_too_complex"
+  | "command_blocked"
+  | "command_not_allowed"
+  | "create_unsafe"
+  | "internal_error";
+
+export interface Reason {
+  readonly code: ReasonCode;
+  /** A sentence the user can act on: what decided, and which key to change. */
+  readonly message: string;
+}
+
+/** The answer of `decide()`. */
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reasons: readonly Reason[];
+  /** Short hash of the normalised policy that produced this decision. */
+  readonly revision: string;
+}
+
+/** A resource a tool call touches, resolved by the caller to all its names. */
+export interface Resource {
+  /** A resource kind of the vocabulary (`container`, `image`, ...). */
+  readonly kind: string;
+  /** Every name of the resource (for a container: all its names; for an image: all its tags). */
+  readonly names: readonly string[];
+  /** Full ID, for messages and audit only: patterns never match IDs. */
+  readonly id?: string;
+  /** For containers: the image it runs, checked against `blacklist_images`. */
+  readonly image?: string;
+}
+
+/** How a new container is to be configured; checked against `create_safety`. */
+export interface CreateRequest {
+  readonly privileged?: boolean;
+  /** `host` needs `allow_host_network`. */
+  readonly networkMode?: string;
+  readonly pidMode?: string;
+  readonly ipcMode?: string;
+  readonly utsMode?: string;
+  readonly usernsMode?: string;
+  /** Capabilities to add, with or without `CAP_`, any case. */
+  readonly capAdd?: readonly string[];
+  /** Host devices to pass in (any entry needs `allow_devices`). */
+  readonly devices?: readonly string[];
+  readonly securityOpt?: readonly string[];
+  /**
+   * Bind mounts: host paths, or Docker bind strings `source:target[:options]`. A source that is not an
+   * absolute path is a named volume, not a bind; pass volumes as resources of kind `volume`.
+   */
+  readonly binds?: readonly string[];
+}
+
+/** What a tool call wants to do. */
+export interface DecisionRequest {
+  /** Tool name, for messages and audit. */
+  readonly tool: string;
+  /** Permission levels the tool requires; all must be on. */
+  readonly levels: readonly string[];
+  readonly resources?: readonly Resource[];
+  /** For exec: argv, or a one-element array holding a shell string. */
+  readonly command?: readonly string[];
+  /** For container creation. */
+  readonly create?: CreateRequest;
+}
+
+export interface ResourceLists {
+  readonly whitelist: readonly string[];
+  readonly blacklist: readonly string[];
+}
+
+export interface ExecSafety {
+  readonly blockedCommands: readonly string[];
+  readonly allowedCommands: readonly string[];
+  /** Maximum characters of command output to return. */
+  readonly maxOutput: number;
+  /** The timeout as written (numbers become `"<n>s"`). */
+  readonly timeout: string;
+  /** The timeout in milliseconds; what consumers should use. */
+  readonly timeoutMs: number;
+}
+
+export interface CreateSafety {
+  readonly allowPrivileged: boolean;
+  readonly allowHostNetwork: boolean;
+  readonly allowHostPid: boolean;
+  readonly allowHostIpc: boolean;
+  readonly allowHostUts: boolean;
+  readonly allowHostUserns: boolean;
+  readonly allowDevices: boolean;
+  readonly allowUnconfined: boolean;
+  /** `false`: none; `true`: any; a list: only these (upper case, without `CAP_`). */
+  readonly allowCapAdd: boolean | readonly string[];
+  /** Normalised absolute paths. */
+  readonly allowedBindMounts: readonly string[];
+  readonly blockedBindMounts: readonly string[];
+}
+
+/** A loaded, validated, normalised and frozen policy. Build it with `loadPolicy`. */
+export interface Policy {
+  readonly vocabulary: Vocabulary;
+  /** `--bypass-permissions`: everything is allowed and every decision says so. */
+  readonly bypass: boolean;
+  /** Short sha256 of the normalised policy (list order and duplicates do not change it). */
+  readonly revision: string;
+  /** Every level of the vocabulary, on or off. */
+  readonly levels: Readonly<Record<string, boolean>>;
+  /** White- and blacklist per resource kind name. */
+  readonly lists: Readonly<Record<string, ResourceLists>>;
+  readonly execSafety: ExecSafety;
+  readonly createSafety: CreateSafety;
+  /** The normalised document with every default filled in: what the revision is computed from. */
+  readonly document: Readonly<Record<string, unknown>>;
+}
+
+export interface LoadPolicyOptions {
+  /** Allow everything (`--bypass-permissions`); decisions still explain what would have been denied. */
+  readonly bypass?: boolean;
+  /** Defaults to `dockerVocabulary`. */
+  readonly vocabulary?: Vocabulary;
+}
