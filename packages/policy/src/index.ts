@@ -33,3 +33,4 @@ export {
   type ResourceKindDefinition,
   type Vocabulary,
 } from "./vocabulary.js";
+export { closest } from "./suggest.js";
