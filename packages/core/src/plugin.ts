@@ -1,0 +1,142 @@
+import type { CreateRequest } from "@arktechnwa/mcp-policy";
+import type { z } from "zod";
+
+/** Bumped when the plugin contract changes incompatibly; the kernel refuses other versions. */
+export const KERNEL_API_VERSION = 1;
+
+/** Which deadline a tool runs under (configurable per class). */
+export type TimeoutClass = "read" | "lifecycle" | "exec" | "compose";
+export const TIMEOUT_CLASSES: readonly TimeoutClass[] = ["read", "lifecycle", "exec", "compose"];
+
+/** What a tool does to the world; the MCP annotations are derived from it, never hand-written. */
+export type Effect = "read" | "write" | "destructive";
+
+// biome-ignore lint/suspicious/noExplicitAny: schemas of any shape are accepted here
+export type AnyObjectSchema = z.ZodObject<any>;
+
+/** A resource a call targets, as the caller named it (before resolution). */
+export interface TargetRef {
+  kind: string;
+  ref: string;
+  /**
+   * false: the resource does not exist yet (e.g. the name of a container about to be created), so the
+   * policy decides on the name as given instead of a resolved identity.
+   */
+  resolve?: boolean;
+  /** With resolve false: the image the new resource will run. */
+  image?: string;
+}
+
+/** A resource after resolution: what the policy decides on and what handlers act on. */
+export interface ResolvedResource {
+  kind: string;
+  /** The reference the caller gave (set by the kernel). */
+  ref?: string;
+  /** The full, unambiguous identifier handlers must use (e.g. a 64-hex container ID). */
+  id?: string;
+  names: string[];
+  image?: string;
+  /** Secret values belonging to this resource (e.g. from its environment), masked in every answer. */
+  secrets?: string[];
+  /** Whatever else the resolver knows, for the handler (e.g. the engine's container identity). */
+  data?: unknown;
+}
+
+/** Turns a reference into one resource or throws an error that says why (not found, ambiguous). */
+export type ResourceResolver = (ref: string, signal: AbortSignal) => Promise<ResolvedResource>;
+
+/** Facts the policy needs about a creation request (privileged, host namespaces, bind mounts, ...). */
+export type CreateFacts = CreateRequest;
+
+export interface ToolManifest<I extends AnyObjectSchema = AnyObjectSchema, O extends AnyObjectSchema = AnyObjectSchema> {
+  /** `^[A-Za-z0-9_.-]{1,64}$`; docker tools are `docker_*`. */
+  name: string;
+  title: string;
+  description: string;
+  /** Every level must be on in the policy. */
+  levels: string[];
+  timeoutClass: TimeoutClass;
+  effect: Effect;
+  /** Calling twice with the same input leaves the world as calling once. */
+  idempotent?: boolean;
+  /** The tool reaches beyond the local daemon (e.g. a registry). */
+  openWorld?: boolean;
+  input: I;
+  output: O;
+  /** The resources the call targets; each is resolved, then decided on, before the handler runs. */
+  targets?: (input: z.output<I>) => TargetRef[];
+  /**
+   * "all": any target denied or unresolvable denies the whole call (default).
+   * "each": targets are decided one by one; the handler acts on the allowed ones and reports the rest.
+   */
+  targetMode?: "all" | "each";
+  /** The argv an exec-like tool will run (checked against the policy's exec rules). */
+  command?: (input: z.output<I>) => string[] | undefined;
+  /** Facts for the policy's creation rules. */
+  create?: (input: z.output<I>) => CreateFacts | undefined;
+  /** A short text rendering of the output for the model. */
+  render: (output: z.output<O>) => string;
+}
+
+export interface PluginManifest {
+  name: string;
+  apiVersion: number;
+  tools: ToolManifest[];
+}
+
+export interface RejectedTarget {
+  ref: string;
+  kind: string;
+  /** "denied" by policy or "unresolved" (not found, ambiguous, daemon error). */
+  status: "denied" | "unresolved";
+  code: string;
+  message: string;
+}
+
+export interface ExecLimits {
+  maxOutputBytes: number;
+  timeoutMs: number;
+}
+
+export interface VisibilityResult<T> {
+  visible: T[];
+  hidden: number;
+}
+
+export interface ToolContext {
+  /** Fires at the deadline of the tool's timeout class or when the client cancels. */
+  signal: AbortSignal;
+  /** Epoch milliseconds at which `signal` fires by deadline. */
+  deadline: number;
+  /** Resolved targets the policy allowed, in the order the tool declared them. */
+  targets: ResolvedResource[];
+  /** With targetMode "each": targets that were denied or could not be resolved. Never act on them. */
+  rejected: RejectedTarget[];
+  /** Filters a listing down to what the policy lets the caller see. */
+  visible<T>(items: T[], describe: (item: T) => ResolvedResource): VisibilityResult<T>;
+  /** The policy's exec limits. */
+  exec: ExecLimits;
+  /** Reports progress to the client (keeps its request timer alive on long operations). */
+  progress(message: string, progress?: number, total?: number): void;
+  /** Registers values that must be masked in this call's answer. */
+  addSecrets(values: Iterable<string>): void;
+}
+
+export type ToolHandler<I extends AnyObjectSchema = AnyObjectSchema, O extends AnyObjectSchema = AnyObjectSchema> = (
+  input: z.output<I>,
+  ctx: ToolContext,
+) => Promise<z.input<O>>;
+
+/** A plugin: tools as data, plus handler factories that receive their dependencies. */
+export interface Plugin<Deps = unknown> {
+  manifest: PluginManifest;
+  // biome-ignore lint/suspicious/noExplicitAny: handler types differ per tool
+  handlers: Record<string, (deps: Deps) => ToolHandler<any, any>>;
+  /** Resolvers for the resource kinds this plugin knows how to look up. */
+  resolvers?: Record<string, (deps: Deps) => ResourceResolver>;
+}
+
+/** Identity function that keeps the input/output types of a tool definition. */
+export function defineTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(tool: ToolManifest<I, O>): ToolManifest<I, O> {
+  return tool;
+}

@@ -1,0 +1,257 @@
+import { dockerVocabulary, loadPolicy } from "@arktechnwa/mcp-policy";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  type AuditRecord,
+  createKernel,
+  defineTool,
+  KERNEL_API_VERSION,
+  MASK,
+  type Plugin,
+  PluginLoadError,
+  type ResolvedResource,
+  ToolError,
+} from "../src/index.js";
+
+interface Deps {
+  containers: ResolvedResource[];
+  acted: string[];
+}
+
+const byRef = (deps: Deps) => async (ref: string) => {
+  const clean = ref.replace(/^\//, "");
+  const found = deps.containers.filter((c) => c.names.includes(clean) || c.id === clean || c.id?.startsWith(clean));
+  if (found.length === 1) return found[0] as ResolvedResource;
+  throw new ToolError(found.length ? "AMBIGUOUS" : "NOT_FOUND", `No container "${ref}".`);
+};
+
+const echoTool = defineTool({
+  name: "t_echo",
+  title: "Echo",
+  description: "echo",
+  levels: ["read"],
+  timeoutClass: "read",
+  effect: "read",
+  input: z.strictObject({ container: z.string(), say: z.string().optional() }),
+  output: z.object({ id: z.string(), said: z.string() }),
+  targets: (a) => [{ kind: "container", ref: a.container }],
+  render: (o) => `${o.id}: ${o.said}`,
+});
+
+const stopTool = defineTool({
+  name: "t_stop",
+  title: "Stop",
+  description: "stop",
+  levels: ["lifecycle"],
+  timeoutClass: "lifecycle",
+  effect: "destructive",
+  idempotent: true,
+  input: z.strictObject({ containers: z.array(z.string()) }),
+  output: z.object({ stopped: z.array(z.string()), rejected: z.array(z.string()) }),
+  targets: (a) => a.containers.map((ref) => ({ kind: "container", ref })),
+  targetMode: "each",
+  render: (o) => `stopped ${o.stopped.join(",")}`,
+});
+
+const listTool = defineTool({
+  name: "t_list",
+  title: "List",
+  description: "list",
+  levels: ["read"],
+  timeoutClass: "read",
+  effect: "read",
+  input: z.strictObject({}),
+  output: z.object({ names: z.array(z.string()), hidden: z.number() }),
+  render: (o) => o.names.join(","),
+});
+
+const slowTool = defineTool({
+  name: "t_slow",
+  title: "Slow",
+  description: "never answers",
+  levels: ["lifecycle"],
+  timeoutClass: "lifecycle",
+  effect: "write",
+  input: z.strictObject({}),
+  output: z.object({}),
+  render: () => "",
+});
+
+const badTool = defineTool({
+  name: "t_bad",
+  title: "Bad",
+  description: "wrong output",
+  levels: ["read"],
+  timeoutClass: "read",
+  effect: "read",
+  input: z.strictObject({}),
+  output: z.object({ n: z.number() }),
+  render: () => "",
+});
+
+const plugin: Plugin<Deps> = {
+  manifest: { name: "fake", apiVersion: KERNEL_API_VERSION, tools: [echoTool, stopTool, listTool, slowTool, badTool] },
+  handlers: {
+    t_echo: () => async (input, ctx) => ({ id: ctx.targets[0]?.id ?? "?", said: input.say ?? "" }),
+    t_stop: (deps) => async (_input, ctx) => {
+      for (const t of ctx.targets) deps.acted.push(t.id as string);
+      return { stopped: ctx.targets.map((t) => t.names[0] as string), rejected: ctx.rejected.map((r) => `${r.ref}:${r.status}`) };
+    },
+    t_list: (deps) => async (_input, ctx) => {
+      const { visible, hidden } = ctx.visible(deps.containers, (c) => c);
+      return { names: visible.map((c) => c.names[0] as string), hidden };
+    },
+    t_slow: () => () => new Promise(() => {}),
+    t_bad: () => async () => ({ n: "not a number" }) as unknown as { n: number },
+  },
+  resolvers: { container: byRef },
+};
+
+const containers: ResolvedResource[] = [
+  { kind: "container", id: "aaaa1111", names: ["web"], image: "nginx:1.27", secrets: ["supersecretvalue"] },
+  { kind: "container", id: "bbbb2222", names: ["vault"], image: "hashicorp/vault:1" },
+  { kind: "container", id: "cccc3333", names: ["api"], image: "myorg/api:2" },
+];
+
+function kernel(document: unknown, extra: { timeouts?: { lifecycle: number }; audit?: (r: AuditRecord) => void; bypass?: boolean } = {}) {
+  const deps: Deps = { containers, acted: [] };
+  const policy = loadPolicy(document, extra.bypass ? { bypass: true } : {});
+  const k = createKernel({
+    plugins: [plugin],
+    deps,
+    policy,
+    levels: dockerVocabulary.levels.map((l) => l.name),
+    exec: { maxOutputBytes: 100, timeoutMs: 1000 },
+    ...(extra.timeouts ? { timeouts: extra.timeouts } : {}),
+    ...(extra.audit ? { audit: extra.audit } : {}),
+  });
+  return { k, deps };
+}
+
+const policyDoc = { permissions: { read: true, lifecycle: true, blacklist_containers: ["vault"] } };
+
+describe("kernel pipeline", () => {
+  it("validates input and says what is wrong", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_echo", { container: 5, extra: 1 });
+    expect(r.isError).toBe(true);
+    expect(r.code).toBe("invalid_input");
+    expect(r.text).toMatch(/container/);
+    expect(r.text).toMatch(/extra/);
+  });
+
+  it("denies a tool whose level is off and names the key that turns it on", async () => {
+    const { k } = kernel({ permissions: { read: true } });
+    const r = await k.call("t_stop", { containers: ["web"] });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/permissions\.lifecycle/);
+    expect(k.enabledTools().map((t) => t.manifest.name)).not.toContain("t_stop");
+  });
+
+  it.each(["vault", "/vault", "bbbb", "bbbb2222"])("denies a blacklisted container named as %s", async (ref) => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_echo", { container: ref });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/vault/);
+  });
+
+  it("acts on the resolved full ID", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_echo", { container: "/web", say: "hi" });
+    expect(r).toMatchObject({ isError: false, structured: { id: "aaaa1111", said: "hi" } });
+  });
+
+  it("decides each target on its own: the blacklisted one is never touched", async () => {
+    const { k, deps } = kernel(policyDoc);
+    const r = await k.call("t_stop", { containers: ["web", "vault", "api", "nope"] });
+    expect(r.isError).toBe(false);
+    expect(deps.acted).toEqual(["aaaa1111", "cccc3333"]);
+    expect(r.structured).toMatchObject({ stopped: ["web", "api"], rejected: ["vault:denied", "nope:unresolved"] });
+  });
+
+  it("filters listings through the policy", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_list", {});
+    expect(r.structured).toEqual({ names: ["web", "api"], hidden: 1 });
+  });
+
+  it("masks the target's secrets in the answer", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_echo", { container: "web", say: "the password is supersecretvalue" });
+    expect(JSON.stringify(r)).not.toContain("supersecretvalue");
+    expect(r.text).toContain(MASK);
+  });
+
+  it("reports a write past its deadline as outcome unknown", async () => {
+    const { k } = kernel(policyDoc, { timeouts: { lifecycle: 50 } });
+    const t0 = Date.now();
+    const r = await k.call("t_slow", {});
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(r.code).toBe("deadline_exceeded");
+    expect(r.text).toMatch(/outcome is unknown/);
+    expect(r.text).toMatch(/docker_ps or docker_inspect/);
+  });
+
+  it("ends a call the client cancels", async () => {
+    const { k } = kernel(policyDoc);
+    const client = new AbortController();
+    const pending = k.call("t_slow", {}, { signal: client.signal });
+    setTimeout(() => client.abort(), 20);
+    const r = await pending;
+    expect(r.code).toBe("cancelled");
+  });
+
+  it("turns an answer that breaks its own schema into a clear internal error", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_bad", {});
+    expect(r.isError).toBe(true);
+    expect(r.code).toBe("internal_error");
+  });
+
+  it("writes an audit record per decision", async () => {
+    const records: AuditRecord[] = [];
+    const { k } = kernel(policyDoc, { audit: (rec) => records.push(rec) });
+    await k.call("t_echo", { container: "web" });
+    await k.call("t_echo", { container: "vault" });
+    expect(records.map((r) => [r.outcome, r.allowed])).toEqual([
+      ["ok", true],
+      ["denied", false],
+    ]);
+    expect(records[1]?.targets[0]).toMatchObject({ ref: "vault", id: "bbbb2222" });
+    expect(records[0]?.revision).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it("allows everything under bypass and says so", async () => {
+    const records: AuditRecord[] = [];
+    const { k } = kernel({ permissions: { blacklist_containers: ["vault"] } }, { bypass: true, audit: (r) => records.push(r) });
+    const r = await k.call("t_echo", { container: "vault" });
+    expect(r.isError).toBe(false);
+    expect(records[0]?.bypassed).toBe(true);
+  });
+
+  it("answers an unknown tool with the way out", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("nope", {});
+    expect(r).toMatchObject({ isError: true, code: "unknown_tool" });
+  });
+});
+
+describe("plugin loading", () => {
+  const levels = dockerVocabulary.levels.map((l) => l.name);
+  const base = { deps: {}, policy: loadPolicy({}), levels, exec: { maxOutputBytes: 1, timeoutMs: 1 } };
+  const make = (tools: unknown[], handlers: Record<string, unknown>, name = "p", apiVersion = KERNEL_API_VERSION) =>
+    ({ manifest: { name, apiVersion, tools }, handlers }) as unknown as Plugin<unknown>;
+  const noop = () => async () => ({});
+
+  it.each([
+    ["duplicate tool names", [make([listTool], { t_list: noop }), make([listTool], { t_list: noop }, "q")], /already declared/],
+    ["unknown level", [make([{ ...listTool, levels: ["root"] }], { t_list: noop })], /unknown level "root"/],
+    ["missing handler", [make([listTool], {})], /has no handler/],
+    ["stray handler", [make([listTool], { t_list: noop, t_other: noop })], /belongs to no declared tool/],
+    ["wrong API version", [make([listTool], { t_list: noop }, "p", 99)], /API version 99/],
+    ["bad tool name", [make([{ ...listTool, name: "bad name!" }], { "bad name!": noop })], /must match/],
+  ])("rejects %s, naming the plugin", (_what, plugins, message) => {
+    expect(() => createKernel({ ...base, plugins })).toThrow(PluginLoadError);
+    expect(() => createKernel({ ...base, plugins })).toThrow(message);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { CircuitBreaker, raceSignal, startDeadline } from "../src/index.js";
+
+describe("startDeadline", () => {
+  it("fires at the deadline with a TimeoutError and says so", async () => {
+    const d = startDeadline(30);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(d.signal.aborted).toBe(true);
+    expect((d.signal.reason as DOMException).name).toBe("TimeoutError");
+    expect(d.cause()).toBe("deadline");
+    d.dispose();
+  });
+
+  it("fires when the client cancels", () => {
+    const client = new AbortController();
+    const d = startDeadline(10_000, client.signal);
+    client.abort();
+    expect(d.signal.aborted).toBe(true);
+    expect(d.cause()).toBe("cancelled");
+    d.dispose();
+  });
+});
+
+describe("raceSignal", () => {
+  it("rejects at the deadline even when the work ignores its signal", async () => {
+    const d = startDeadline(50);
+    const never = new Promise<never>(() => {});
+    const t0 = Date.now();
+    await expect(raceSignal(never, d.signal)).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    d.dispose();
+  });
+
+  it("passes the work's value through", async () => {
+    const d = startDeadline(1000);
+    await expect(raceSignal(Promise.resolve(42), d.signal)).resolves.toBe(42);
+    d.dispose();
+  });
+});
+
+describe("CircuitBreaker", () => {
+  it("opens after the threshold, fails fast, lets one trial through after the cooldown", () => {
+    let now = 0;
+    const b = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1000, now: () => now });
+    for (let i = 0; i < 3; i++) {
+      expect(b.tryAcquire()).toBe(true);
+      b.recordFailure();
+    }
+    expect(b.state).toBe("open");
+    expect(b.tryAcquire()).toBe(false);
+    expect(b.retryInMs()).toBe(1000);
+    now = 1000;
+    expect(b.state).toBe("half-open");
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(false);
+    b.recordFailure();
+    expect(b.state).toBe("open");
+    now = 2000;
+    expect(b.tryAcquire()).toBe(true);
+    b.recordSuccess();
+    expect(b.state).toBe("closed");
+    expect(b.tryAcquire()).toBe(true);
+  });
+
+  it("a success resets the failure count", () => {
+    const b = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000 });
+    b.recordFailure();
+    b.recordSuccess();
+    b.recordFailure();
+    expect(b.state).toBe("closed");
+  });
+});
