@@ -1,0 +1,135 @@
+import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { z } from "zod";
+import type { ContainersDeps } from "../deps.js";
+import { splitShellWords } from "../shell-words.js";
+
+/** Every container made through docker-mcp carries this label, so people can tell where it came from. */
+export const CREATED_BY_LABEL = "dev.arktechnwa.docker-mcp.created-by";
+
+const MEMORY = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i;
+const UNIT: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+export function parseMemory(value: string | number): number | undefined {
+  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined;
+  const m = MEMORY.exec(value.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (UNIT[(m[2] ?? "").toLowerCase()] ?? 1));
+}
+
+const input = z.strictObject({
+  image: z.string().min(1).describe("Image reference, e.g. 'nginx:1.27' or 'myorg/api:2'. It must already be present (pull it first)."),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "may contain letters, digits, _ . - and must start with a letter or digit")
+    .optional(),
+  command: z
+    .union([
+      z.string().min(1).refine((s) => {
+        try {
+          return splitShellWords(s).length > 0;
+        } catch {
+          return false;
+        }
+      }, 'cannot be split into words without a shell; pass an array such as ["sh", "-c", "..."]'),
+      z.array(z.string()).min(1),
+    ])
+    .optional()
+    .describe("Override the image's command: a string (split like a shell would) or an argv array."),
+  env: z
+    .union([z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()), z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE"))])
+    .optional(),
+  ports: z.array(z.string().regex(/^(\[?[0-9a-fA-F.:]+\]?:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/, "use host:container[/proto], e.g. 8080:80/tcp")).optional().describe("Like docker run -p: '8080:80/tcp', '127.0.0.1:8080:80', '80'."),
+  volumes: z.array(z.string().min(1)).optional().describe("Like docker run -v: '/host/path:/in/container:ro', 'volname:/data'."),
+  labels: z.record(z.string().min(1), z.string()).optional(),
+  restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).optional(),
+  memory: z.union([z.string(), z.number().int().positive()]).optional().describe("Memory limit: '512m', '1g' or bytes."),
+  cpus: z.number().positive().max(1024).optional().describe("CPU limit, e.g. 0.5."),
+  network: z.string().min(1).optional().describe("Network to join ('bridge', a user network, or 'host' if the policy allows it)."),
+  privileged: z.boolean().optional().describe("Refused unless create_safety.allow_privileged is true."),
+  pid: z.literal("host").optional().describe("'host' shares the host's PID namespace; refused unless create_safety.allow_host_pid."),
+  cap_add: z.array(z.string().min(1)).optional().describe("Capabilities to add; refused unless create_safety.allow_cap_add permits them."),
+  start: z.boolean().optional().describe("Start the container after creating it (default false)."),
+});
+
+const output = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  image: z.string(),
+  started: z.boolean(),
+  warnings: z.array(z.string()),
+});
+
+function argv(command: string | string[] | undefined): string[] | undefined {
+  if (command === undefined) return undefined;
+  return Array.isArray(command) ? command : splitShellWords(command);
+}
+
+export const createTool = defineTool({
+  name: "docker_create",
+  title: "Create a container",
+  description:
+    "Create (and optionally start) a container from a local image. The image must pass the policy's image lists; " +
+    "settings that hand over the host (privileged, host network or PID, Docker socket or / or /etc mounts, added " +
+    "capabilities) are refused unless the policy's create_safety allows them.",
+  levels: ["create"],
+  timeoutClass: "lifecycle",
+  effect: "write",
+  input,
+  output,
+  targets: (args) => [
+    { kind: "image", ref: args.image },
+    ...(args.name ? [{ kind: "container", ref: args.name, resolve: false, image: args.image }] : []),
+  ],
+  create: (args) => ({
+    ...(args.privileged !== undefined ? { privileged: args.privileged } : {}),
+    ...(args.network ? { networkMode: args.network } : {}),
+    ...(args.pid ? { pidMode: args.pid } : {}),
+    ...(args.cap_add ? { capAdd: args.cap_add } : {}),
+    ...(args.volumes ? { binds: args.volumes } : {}),
+  }),
+  render: (out) =>
+    `${out.started ? "Created and started" : "Created"} ${out.name ?? out.id.slice(0, 12)} (${out.id.slice(0, 12)}) from ${out.image}` +
+    (out.warnings.length ? `\nwarnings: ${out.warnings.join("; ")}` : ""),
+});
+
+export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
+  return async (args, ctx) => {
+    const memoryBytes = args.memory === undefined ? undefined : parseMemory(args.memory);
+    if (args.memory !== undefined && memoryBytes === undefined) {
+      throw new ToolError("invalid_input", `memory "${args.memory}" is not a size; use e.g. "512m", "1g" or a number of bytes.`);
+    }
+    const env = args.env === undefined ? undefined : Array.isArray(args.env) ? args.env : Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
+    const cmd = argv(args.command);
+    const created = await deps.engine.createContainer(
+      {
+        image: args.image,
+        ...(args.name ? { name: args.name } : {}),
+        ...(cmd ? { cmd } : {}),
+        ...(env ? { env } : {}),
+        ...(args.ports ? { ports: args.ports } : {}),
+        ...(args.volumes ? { volumes: args.volumes } : {}),
+        labels: { ...args.labels, [CREATED_BY_LABEL]: "docker-mcp" },
+        ...(args.restart ? { restart: args.restart } : {}),
+        ...(memoryBytes ? { memoryBytes } : {}),
+        ...(args.cpus ? { nanoCpus: Math.round(args.cpus * 1e9) } : {}),
+        ...(args.network ? { network: args.network } : {}),
+        ...(args.privileged !== undefined ? { privileged: args.privileged } : {}),
+        ...(args.pid ? { pidMode: args.pid } : {}),
+        ...(args.cap_add ? { capAdd: args.cap_add } : {}),
+      },
+      ctx.signal,
+    );
+    let started = false;
+    const warnings = [...created.warnings];
+    if (args.start) {
+      try {
+        await deps.engine.startContainer(created.id, ctx.signal);
+        started = true;
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        warnings.push(`created but could not start: ${(error as Error).message}`);
+      }
+    }
+    return { id: created.id, ...(args.name ? { name: args.name } : {}), image: args.image, started, warnings };
+  };
+}

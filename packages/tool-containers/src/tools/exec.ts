@@ -1,0 +1,134 @@
+import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { z } from "zod";
+import type { ContainersDeps } from "../deps.js";
+import { identityOf } from "../resolve-container.js";
+import { splitShellWords } from "../shell-words.js";
+
+/** Time kept back from the call's deadline so a timed-out command can still be killed and confirmed gone. */
+const KILL_MARGIN_MS = 5_000;
+
+const commandInput = z
+  .union([
+    z
+      .string()
+      .min(1)
+      .superRefine((line, ctx) => {
+        try {
+          if (splitShellWords(line).length === 0) ctx.addIssue({ code: "custom", message: "The command is empty." });
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    z.array(z.string()).min(1).max(1000),
+  ])
+  .describe(
+    'The command: a string split into words like a shell would (no shell runs), or an argv array. For shell features use ["sh", "-c", "..."].',
+  );
+
+const envInput = z
+  .union([z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()), z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE"))])
+  .describe("Extra environment: { KEY: value } or ['KEY=value'].");
+
+const input = z.strictObject({
+  container: z.string().min(1).describe("Container name, ID prefix or full ID."),
+  command: commandInput,
+  workdir: z.string().min(1).optional(),
+  user: z.string().min(1).optional().describe("user, user:group, uid or uid:gid"),
+  env: envInput.optional(),
+  timeout: z.number().positive().max(3600).optional().describe("Seconds before the command is killed (at most the policy's exec_safety.timeout)."),
+});
+
+const output = z.object({
+  container: z.object({ id: z.string(), name: z.string() }),
+  command: z.array(z.string()),
+  exit_code: z.number().int().nullable().describe("null when unknown (killed or the daemon did not say)."),
+  stdout: z.string(),
+  stderr: z.string(),
+  stdout_truncated_bytes: z.number().int().describe("Bytes of stdout dropped past exec_safety.max_output."),
+  stderr_truncated_bytes: z.number().int(),
+  timed_out: z.boolean(),
+  killed: z.boolean().optional().describe("After a timeout: whether the process was confirmed gone."),
+  note: z.string().optional(),
+});
+
+export function execArgv(command: string | string[]): string[] {
+  return Array.isArray(command) ? command : splitShellWords(command);
+}
+
+export const execTool = defineTool({
+  name: "docker_exec",
+  title: "Run a command in a container",
+  description:
+    "Run a command in a running container and return its exit code, stdout and stderr (kept apart, capped at the " +
+    "policy's exec_safety.max_output). The command is killed at the timeout. Blocked commands are refused.",
+  levels: ["exec"],
+  timeoutClass: "exec",
+  effect: "destructive",
+  input,
+  output,
+  targets: (args) => [{ kind: "container", ref: args.container }],
+  command: (args) => execArgv(args.command),
+  render: (out) => {
+    const head = `${out.container.name}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
+    const parts = [head];
+    if (out.stdout) parts.push(`stdout:\n${out.stdout}`);
+    if (out.stdout_truncated_bytes) parts.push(`[stdout: ${formatBytes(out.stdout_truncated_bytes)} more dropped]`);
+    if (out.stderr) parts.push(`stderr:\n${out.stderr}`);
+    if (out.stderr_truncated_bytes) parts.push(`[stderr: ${formatBytes(out.stderr_truncated_bytes)} more dropped]`);
+    if (out.note) parts.push(out.note);
+    return parts.join("\n");
+  },
+});
+
+function envEntries(env: z.output<typeof envInput> | undefined): string[] | undefined {
+  if (!env) return undefined;
+  return Array.isArray(env) ? env : Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
+  return async (args, ctx) => {
+    const identity = identityOf(ctx.targets[0]);
+    if (identity.state !== "running") {
+      throw new ToolError(
+        "not_running",
+        `${identity.names[0]} is ${identity.state}; exec needs a running container. Start it first (docker_start) if that is what you want.`,
+      );
+    }
+    const cmd = execArgv(args.command);
+    const env = envEntries(args.env);
+    // The caller may ask for less time than the policy allows, never more; and the kill must fit in the call's deadline.
+    const wanted = Math.min(ctx.exec.timeoutMs, args.timeout !== undefined ? args.timeout * 1000 : Number.POSITIVE_INFINITY);
+    const timeoutMs = Math.max(100, Math.min(wanted, ctx.deadline - Date.now() - KILL_MARGIN_MS));
+    const result = await deps.engine.exec(
+      identity.id,
+      {
+        cmd,
+        ...(args.workdir ? { workdir: args.workdir } : {}),
+        ...(args.user ? { user: args.user } : {}),
+        ...(env ? { env } : {}),
+        maxOutputBytes: ctx.exec.maxOutputBytes,
+        timeoutMs,
+      },
+      ctx.signal,
+    );
+    let note = result.note;
+    if (result.timedOut) {
+      const killed = result.killed
+        ? `The command ran past ${Math.round(timeoutMs / 1000)} s and was killed.`
+        : `The command ran past ${Math.round(timeoutMs / 1000)} s and could NOT be confirmed killed: it may still be running in the container.`;
+      note = [killed, note].filter(Boolean).join(" ");
+    }
+    return {
+      container: { id: identity.id, name: identity.names[0] ?? identity.id.slice(0, 12) },
+      command: cmd,
+      exit_code: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      stdout_truncated_bytes: result.stdoutDroppedBytes,
+      stderr_truncated_bytes: result.stderrDroppedBytes,
+      timed_out: result.timedOut,
+      ...(result.killed !== undefined ? { killed: result.killed } : {}),
+      ...(note ? { note } : {}),
+    };
+  };
+}
