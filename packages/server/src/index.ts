@@ -1,1 +1,4 @@
-export {};
+export { main } from "./cli.js";
+export { ConfigError, type ConfigIssue, type LoadConfigOptions, loadConfig, type ResolvedConfig, resolveConfig } from "./config.js";
+export { type CreateServerOptions, createServer, type DockerMcpServer, type ServerDeps } from "./create-server.js";
+export { SERVER_VERSION } from "./version.js";

@@ -1,0 +1,86 @@
+import { parseArgs } from "node:util";
+import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createServer } from "./create-server.js";
+import { SERVER_VERSION } from "./version.js";
+
+export const HELP = `docker-mcp ${SERVER_VERSION}: a Model Context Protocol server for the Docker daemon, read-only unless your policy says otherwise.
+
+Usage: docker-mcp [--config PATH] [--bypass-permissions] [--show-all-tools]
+
+Options:
+  --config PATH           Config file (JSON, YAML or JS). Default: ~/.config/docker-mcp/config.json,
+                          else .docker-mcprc(.json|.yaml), docker-mcp.config.js or a "docker-mcp" key
+                          in package.json in the working directory. Without one: read-only defaults.
+  --bypass-permissions    Allow every tool on every container. Only for throwaway machines.
+  --show-all-tools        List tools whose permission level is off too (calls are still denied).
+  -h, --help              Show this help.
+  -v, --version           Print the version.
+
+Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
+exec_safety, create_safety, neverhang (timeouts per class, circuit_breaker), fallback (AI synthesis),
+audit (file), tools (show_all). See the README for every key.
+
+The server speaks MCP on stdin/stdout; logs and audit lines go to stderr.`;
+
+/** Runs the docker-mcp command line; resolves with the exit code when the server should not run. */
+export async function main(argv: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<number | undefined> {
+  let values: { config?: string; "bypass-permissions"?: boolean; "show-all-tools"?: boolean; help?: boolean; version?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: "string" },
+        "bypass-permissions": { type: "boolean" },
+        "show-all-tools": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    stderr.write(`docker-mcp: ${(error as Error).message}\nRun docker-mcp --help for the options.\n`);
+    return 2;
+  }
+  if (values.help) {
+    stderr.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.version) {
+    stderr.write(`${SERVER_VERSION}\n`);
+    return 0;
+  }
+
+  const bypass = values["bypass-permissions"] === true;
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await loadConfig({ ...(values.config ? { configPath: values.config } : {}), bypass });
+  } catch (error) {
+    stderr.write(`docker-mcp: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+    return 2;
+  }
+  if (values["show-all-tools"]) config = { ...config, showAllTools: true };
+  if (bypass) {
+    stderr.write(
+      "docker-mcp: WARNING: --bypass-permissions is on. Every tool is allowed on every container and image,\n" +
+        "docker-mcp: WARNING: white/black lists and exec blocking are ignored. Use this only on a throwaway machine.\n",
+    );
+  }
+
+  const app = createServer({ plugins: [containersPlugin], config, stderr });
+  const transport = new StdioServerTransport();
+  stderr.write(
+    `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
+  );
+  const shutdown = async () => {
+    await app.close().catch(() => {});
+    process.exit(0);
+  };
+  process.stdin.on("end", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  await app.connect(transport);
+  return undefined;
+}

@@ -1,0 +1,184 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TimeoutClass } from "@arktechnwa/docker-mcp-core";
+import { DEFAULT_TIMEOUTS } from "@arktechnwa/docker-mcp-core";
+import { closest, loadPolicy, type Policy, PolicyError, parseDuration } from "@arktechnwa/mcp-policy";
+import { cosmiconfig } from "cosmiconfig";
+import { z } from "zod";
+import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./server-config.js";
+
+export const MODULE_NAME = "docker-mcp";
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** A config that cannot be used: names the file and every problem in it. */
+export class ConfigError extends Error {
+  readonly file: string | undefined;
+  readonly issues: ConfigIssue[];
+  constructor(file: string | undefined, issues: ConfigIssue[]) {
+    const where = file ?? "the configuration";
+    super(
+      `${where} is invalid:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`).join("\n")}\n` +
+        "Fix it and start docker-mcp again (docker-mcp --help describes every key).",
+    );
+    this.name = "ConfigError";
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+export interface ResolvedConfig {
+  /** The file the config came from; undefined when none was found (defaults apply). */
+  source: string | undefined;
+  policy: Policy;
+  docker: NonNullable<ServerSections["docker"]>;
+  timeouts: Record<TimeoutClass, number>;
+  breaker: { failureThreshold: number; cooldownMs: number } | false;
+  fallback: {
+    enabled: boolean;
+    model: string;
+    apiKeyEnv: string;
+    baseUrl?: string;
+    maxTokens: number;
+    timeoutMs: number;
+  };
+  audit: { enabled: boolean; file?: string };
+  showAllTools: boolean;
+}
+
+export interface LoadConfigOptions {
+  /** --config PATH */
+  configPath?: string;
+  bypass?: boolean;
+  cwd?: string;
+  home?: string;
+}
+
+/** Finds the config (--config, ~/.config/docker-mcp/config.json, then the usual places) and validates it whole. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: "none" });
+  let source: string | undefined;
+  let document: unknown = {};
+  const userFile = join(options.home ?? homedir(), ".config", MODULE_NAME, "config.json");
+  try {
+    const found = options.configPath
+      ? await explorer.load(resolve(options.cwd ?? process.cwd(), options.configPath))
+      : existsSync(userFile)
+        ? await explorer.load(userFile)
+        : await explorer.search(options.cwd ?? process.cwd());
+    if (found) {
+      source = found.filepath;
+      document = found.isEmpty ? {} : found.config;
+    }
+  } catch (error) {
+    const file = options.configPath ?? userFile;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === "ENOENT"
+        ? `the file does not exist (check the path given to --config)`
+        : `could not be read or parsed: ${(error as Error).message}`;
+    throw new ConfigError(file, [{ path: "", message }]);
+  }
+  return resolveConfig(document, source, options.bypass ?? false);
+}
+
+/** Validates a config document (already parsed) and turns it into what the server runs with. */
+export function resolveConfig(document: unknown, source: string | undefined, bypass: boolean): ResolvedConfig {
+  if (document === null || typeof document !== "object" || Array.isArray(document)) {
+    throw new ConfigError(source, [{ path: "", message: "the configuration must be a JSON object" }]);
+  }
+  const issues: ConfigIssue[] = [];
+  const serverPart: Record<string, unknown> = {};
+  const policyPart: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(document)) {
+    if (key === "$schema") continue;
+    if (SERVER_SECTION_NAMES.includes(key)) serverPart[key] = value;
+    else policyPart[key] = value;
+  }
+
+  let policy: Policy | undefined;
+  try {
+    policy = loadPolicy(policyPart, { bypass });
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    for (const issue of error.issues) {
+      // An unknown top-level key may be a misspelt server section: the policy cannot know those names.
+      const topLevel = issue.path !== "" && !/[.[]/.test(issue.path);
+      const guess = topLevel ? closest(issue.path, SERVER_SECTION_NAMES) : undefined;
+      issues.push(guess ? { path: issue.path, message: `${issue.path} is not a known key; did you mean ${guess}?` } : issue);
+    }
+  }
+
+  const parsed = z.strictObject(serverSections).safeParse(serverPart);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push(...zodIssueToConfigIssues(issue));
+  }
+  if (issues.length > 0 || !policy || !parsed.success) throw new ConfigError(source, issues);
+
+  const sections = parsed.data;
+  const t = sections.neverhang?.timeouts ?? {};
+  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  const breaker = sections.neverhang?.circuit_breaker;
+  const fallback = sections.fallback ?? {};
+  return {
+    source,
+    policy,
+    docker: sections.docker ?? {},
+    timeouts: {
+      read: ms(t.read, DEFAULT_TIMEOUTS.read),
+      lifecycle: ms(t.lifecycle, DEFAULT_TIMEOUTS.lifecycle),
+      exec: ms(t.exec, DEFAULT_TIMEOUTS.exec),
+      compose: ms(t.compose, DEFAULT_TIMEOUTS.compose),
+    },
+    breaker:
+      breaker?.enabled === false
+        ? false
+        : { failureThreshold: breaker?.failures ?? 5, cooldownMs: ms(breaker?.cooldown, 30_000) },
+    fallback: {
+      enabled: fallback.enabled ?? false,
+      model: fallback.model ?? "claude-haiku-4-5",
+      apiKeyEnv: fallback.api_key_env ?? "ANTHROPIC_API_KEY",
+      ...(fallback.base_url ? { baseUrl: fallback.base_url } : {}),
+      maxTokens: fallback.max_tokens ?? 1024,
+      timeoutMs: ms(fallback.timeout, 30_000),
+    },
+    audit: { enabled: sections.audit?.enabled ?? true, ...(sections.audit?.file ? { file: sections.audit.file } : {}) },
+    showAllTools: sections.tools?.show_all ?? false,
+  };
+}
+
+function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
+  const base = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(issue.path.map(String));
+    return issue.keys.map((key) => {
+      const path = base ? `${base}.${key}` : key;
+      const guess = closest(key, known);
+      return {
+        path,
+        message: `${path} is not a known key${guess ? `; did you mean ${guess}?` : known.length ? ` (known: ${known.join(", ")})` : ""}`,
+      };
+    });
+  }
+  return [{ path: base, message: issue.message }];
+}
+
+/** The keys the server sections accept at a path, for "did you mean" suggestions. */
+function knownKeysAt(path: string[]): string[] {
+  let schema: unknown = z.strictObject(serverSections);
+  for (const segment of path) {
+    const shape = objectShape(schema);
+    schema = shape?.[segment];
+  }
+  return Object.keys(objectShape(schema) ?? {});
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  let current = schema as { unwrap?: () => unknown; shape?: Record<string, unknown> } | undefined;
+  while (current && !current.shape && typeof current.unwrap === "function") current = current.unwrap() as typeof current;
+  return current?.shape;
+}
