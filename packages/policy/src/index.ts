@@ -12,6 +12,7 @@ export { PolicyError, type PolicyIssue } from "./errors.js";
 export { loadPolicy } from "./load-policy.js";
 export { matchPattern } from "./pattern.js";
 export { generatePolicySchema, type JsonSchema } from "./schema.js";
+export { closest } from "./suggest.js";
 export type {
   CreateRequest,
   CreateSafety,
@@ -33,4 +34,3 @@ export {
   type ResourceKindDefinition,
   type Vocabulary,
 } from "./vocabulary.js";
-export { closest } from "./suggest.js";
