@@ -27,8 +27,8 @@ beforeAll(async () => {
     runFixture({ name: "exited", script: "echo bye; exit 3" }),
     runFixture({ name: "tty", tty: true, script: "echo from-a-tty; exec sleep 3600" }),
   ]);
-  await waitFor(async () => (await docker(["inspect", "-f", "{{.State.Status}}", exited.id])) === "exited", { timeoutMs: 10_000 });
-  await waitFor(async () => (await docker(["logs", web.id])).includes("password is"), { timeoutMs: 10_000 });
+  await waitFor("the exited fixture to exit", async () => (await docker(["inspect", "-f", "{{.State.Status}}", exited.id])) === "exited");
+  await waitFor("the web fixture to log", async () => (await docker(["logs", web.id])).includes("password is"));
   const config = writeConfig({
     permissions: { read: true, blacklist_containers: [fixtureName("vault")] },
   });
@@ -149,7 +149,7 @@ describe("docker_logs", () => {
   it("honours since/until and timestamps", async () => {
     const future = await call(server.client, "docker_logs", { container: web.name, since: "-0s", tail: "all" });
     expect((future.structuredContent as { lines: unknown[] }).lines).toHaveLength(0);
-    const past = await call(server.client, "docker_logs", { container: web.name, since: "-1h", until: "1m", tail: 1, timestamps: true });
+    const past = await call(server.client, "docker_logs", { container: web.name, since: "-1h", until: String(Math.floor(Date.now() / 1000) + 60), tail: 1, timestamps: true });
     const line = (past.structuredContent as { lines: { text: string }[] }).lines[0]?.text ?? "";
     expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     const bad = await call(server.client, "docker_logs", { container: web.name, since: "yesterday-ish" });
