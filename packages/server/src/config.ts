@@ -10,6 +10,9 @@ import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./ser
 
 export const MODULE_NAME = "docker-mcp";
 
+/** Time the exec deadline keeps beyond exec_safety.timeout for killing the command and confirming it. */
+const EXEC_KILL_ROOM_MS = 5_000;
+
 export interface ConfigIssue {
   path: string;
   message: string;
@@ -131,7 +134,8 @@ export function resolveConfig(document: unknown, source: string | undefined, byp
     timeouts: {
       read: ms(t.read, DEFAULT_TIMEOUTS.read),
       lifecycle: ms(t.lifecycle, DEFAULT_TIMEOUTS.lifecycle),
-      exec: ms(t.exec, DEFAULT_TIMEOUTS.exec),
+      // The exec call must outlive the command's own timeout long enough to kill it and confirm it is gone.
+      exec: Math.max(ms(t.exec, DEFAULT_TIMEOUTS.exec), policy.execSafety.timeoutMs + EXEC_KILL_ROOM_MS),
       compose: ms(t.compose, DEFAULT_TIMEOUTS.compose),
     },
     breaker:

@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, resolveConfig } from "../src/index.js";
+
+function expectIssues(doc: unknown, ...messages: RegExp[]) {
+  try {
+    resolveConfig(doc, "/etc/docker-mcp.json", false);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).message;
+    expect(text).toContain("/etc/docker-mcp.json");
+    for (const m of messages) expect(text).toMatch(m);
+    return;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("resolveConfig", () => {
+  it("has safe defaults: read only, default deadlines, breaker on", () => {
+    const c = resolveConfig({}, undefined, false);
+    expect(c.policy.levels).toMatchObject({ read: true, lifecycle: false, exec: false, create: false });
+    // exec: the command gets exec_safety.timeout (30 s), the call 5 s more to kill it and confirm.
+    expect(c.timeouts).toEqual({ read: 30_000, lifecycle: 60_000, exec: 35_000, compose: 120_000 });
+    expect(c.breaker).toEqual({ failureThreshold: 5, cooldownMs: 30_000 });
+    expect(c.showAllTools).toBe(false);
+    expect(c.audit).toEqual({ enabled: true });
+  });
+
+  it("reads every server section", () => {
+    const c = resolveConfig(
+      {
+        $schema: "./node_modules/@arktechnwa/mcp-policy/policy.schema.json",
+        docker: { host: "tcp://127.0.0.1:2376", tls: { ca: "ca.pem", verify: true }, api_version: "1.41" },
+        neverhang: { timeouts: { read: "5s", exec: 45 }, circuit_breaker: { failures: 2, cooldown: "1m" } },
+        fallback: { enabled: true, model: "claude-x", base_url: "http://127.0.0.1:9999" },
+        audit: { file: "/tmp/audit.jsonl" },
+        tools: { show_all: true },
+        permissions: { lifecycle: true },
+      },
+      "x.json",
+      false,
+    );
+    expect(c.timeouts.read).toBe(5000);
+    expect(c.timeouts.exec).toBe(45_000);
+    expect(c.breaker).toEqual({ failureThreshold: 2, cooldownMs: 60_000 });
+    expect(c.docker.host).toBe("tcp://127.0.0.1:2376");
+    expect(c.fallback).toMatchObject({ enabled: true, model: "claude-x", baseUrl: "http://127.0.0.1:9999" });
+    expect(c.audit.file).toBe("/tmp/audit.jsonl");
+    expect(c.showAllTools).toBe(true);
+    expect(c.policy.levels.lifecycle).toBe(true);
+  });
+
+  it("names unknown keys with a suggestion, in policy and server sections alike", () => {
+    expectIssues(
+      { permissions: { lifecycel: true }, docker: { sokcet: "/x" }, neverhnag: {} },
+      /permissions\.lifecycel is not a known key; did you mean lifecycle\?/,
+      /docker\.sokcet is not a known key; did you mean socket\?/,
+      /neverhnag is not a known key; did you mean neverhang\?/,
+    );
+  });
+
+  it("reports wrong types with their path", () => {
+    expectIssues({ permissions: { read: "yes" }, neverhang: { timeouts: { read: "soon" } } }, /permissions\.read/, /neverhang\.timeouts\.read/);
+    expectIssues({ docker: { host: "ftp://x" } }, /docker\.host: must start with unix:\/\/, tcp:\/\/ or npipe:\/\//);
+    expectIssues([], /must be a JSON object/);
+  });
+
+  it("gives the exec deadline room to kill a command at exec_safety.timeout", () => {
+    const c = resolveConfig({ exec_safety: { timeout: "50s" } }, undefined, false);
+    expect(c.timeouts.exec).toBeGreaterThan(50_000);
+  });
+
+  it("bypass is carried into the policy", () => {
+    expect(resolveConfig({}, undefined, true).policy.bypass).toBe(true);
+  });
+});
+
+describe("loadConfig", () => {
+  it("loads --config, else ~/.config/docker-mcp/config.json, else the working directory's rc file", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dmcp-home-"));
+    const cwd = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    writeFileSync(join(cwd, ".docker-mcprc.json"), JSON.stringify({ permissions: { exec: true } }));
+    expect((await loadConfig({ home, cwd })).policy.levels.exec).toBe(true);
+
+    mkdirSync(join(home, ".config", "docker-mcp"), { recursive: true });
+    writeFileSync(join(home, ".config", "docker-mcp", "config.json"), JSON.stringify({ permissions: { lifecycle: true } }));
+    const fromHome = await loadConfig({ home, cwd });
+    expect(fromHome.policy.levels.lifecycle).toBe(true);
+    expect(fromHome.source).toContain(".config");
+
+    const explicit = join(cwd, "mine.yaml");
+    writeFileSync(explicit, "permissions:\n  create: true\n");
+    expect((await loadConfig({ home, cwd, configPath: "mine.yaml" })).policy.levels.create).toBe(true);
+  });
+
+  it("says which file is missing or broken", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    await expect(loadConfig({ cwd, home: cwd, configPath: "nope.json" })).rejects.toThrow(/nope\.json[\s\S]*does not exist/);
+    writeFileSync(join(cwd, "bad.json"), "{ permissions: ");
+    await expect(loadConfig({ cwd, home: cwd, configPath: "bad.json" })).rejects.toThrow(/bad\.json[\s\S]*could not be read or parsed/);
+  });
+});
