@@ -74,7 +74,12 @@ export function compileBlockedCommand(text: string): { shape?: CommandShape; pro
         "it must be one simple command (no ';', '&&', '|', shell -c or wrappers); list each part separately",
     };
   }
-  return { shape: shapeOf(analysis.segments[0]!) };
+  const shape = shapeOf(analysis.segments[0]!);
+  // An empty program would match every command: refuse it rather than block everything by accident.
+  if (shape.program === "" && shape.redirects.length === 0) {
+    return { problem: "it has nothing left to match once quotes and blanks are removed" };
+  }
+  return { shape };
 }
 
 export function shapeMatches(pattern: CommandShape, s: CommandShape): boolean {
