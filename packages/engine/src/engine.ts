@@ -6,12 +6,18 @@ import { EngineError } from "./errors.js";
 import { runExec } from "./exec.js";
 import { lifecycle } from "./lifecycle.js";
 import { readLogs } from "./logs.js";
-import { sampleStats } from "./stats.js";
+import { type StatsStrategy, sampleStats } from "./stats.js";
 import type { ConnectionOptions, DockerEngine } from "./types.js";
 
 export interface CreateEngineOptions extends ConnectionOptions {
   /** Environment read for DOCKER_HOST & co. (default process.env); explicit options win. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * How stats are sampled (default "stream": two frames of one streaming request per container, all
+   * concurrently). "one-shot": two `one-shot=true` requests (API >= 1.41). "precpu": one
+   * `stream=false` request (the daemon waits two ticks itself). Measured in test/stats.int.test.ts.
+   */
+  statsStrategy?: StatsStrategy;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface CreateEngineOptions extends ConnectionOptions {
  * that is down surfaces as an EngineError on the first call, so the server can start regardless.
  */
 export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
-  const { env = process.env, ...connection } = options;
+  const { env = process.env, statsStrategy = "stream", ...connection } = options;
   let api: ApiClient;
   try {
     api = new ApiClient(resolveConnection(connection, env));
@@ -46,7 +52,7 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
     inspectContainer: (id, signal) => inspectContainer(api, id, signal),
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
-    stats: (ids, signal) => sampleStats(api, ids, signal),
+    stats: (ids, signal) => sampleStats(api, ids, signal, statsStrategy),
     startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
     stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),
     restartContainer: (id, opts, signal) => lifecycle(api, id, "restart", opts.timeoutSeconds, signal),

@@ -12,7 +12,7 @@ export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
 export { parseTime } from "./parse-time.js";
 export { sanitizeText } from "./sanitize.js";
-export type { RawStats } from "./stats.js";
+export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";
 export type {
   ConnectionOptions,

@@ -1,0 +1,81 @@
+import { newRunId, removeFixtures, runFixture } from "@arktechnwa/docker-mcp-testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type StatsStrategy } from "../src/index.js";
+import { deadline, requireDocker } from "./docker-setup.js";
+
+const runId = newRunId();
+const engine = createEngine();
+const N = 6;
+
+describe("stats on a real daemon", () => {
+  let busy: string;
+  let idle: string[];
+  let stopped: string;
+  beforeAll(async () => {
+    await requireDocker();
+    busy = (await runFixture({ name: "stats-busy", runId, script: "while :; do :; done", memory: "64m" })).id;
+    idle = await Promise.all(
+      Array.from({ length: N - 1 }, async (_, i) => (await runFixture({ name: `stats-idle${i}`, runId })).id),
+    );
+    stopped = (await runFixture({ name: "stats-stopped", runId, start: false })).id;
+  }, 120_000);
+  afterAll(async () => {
+    await removeFixtures(runId);
+    await engine.close();
+  }, 60_000);
+
+  it(`samples ${N} running containers and a stopped one in about one collector tick`, async () => {
+    const started = performance.now();
+    const samples = await engine.stats([busy, ...idle, stopped], deadline());
+    const elapsed = performance.now() - started;
+    console.log(`[stats] ${N + 1} containers (strategy stream) in ${elapsed.toFixed(0)} ms`);
+    // One tick to subscribe plus one between the two samples, whatever N is (sequential: ~2 s x N).
+    expect(elapsed).toBeLessThan(3500);
+    expect(samples).toHaveLength(N + 1);
+    const byId = new Map(samples.map((s) => [s.id, s]));
+    const hot = byId.get(busy)!;
+    expect(hot.running).toBe(true);
+    expect(hot.cpuPercent).toBeGreaterThan(20);
+    expect(hot.memoryLimitBytes).toBe(64 * 1024 * 1024);
+    expect(hot.memoryUsageBytes).toBeGreaterThan(0);
+    expect(hot.memoryPercent).toBeGreaterThan(0);
+    expect(hot.pids).toBeGreaterThanOrEqual(1);
+    expect(hot.name).toBe(`stats-busy-${runId}`);
+    for (const id of idle) {
+      expect(byId.get(id)?.running).toBe(true);
+      expect(byId.get(id)?.cpuPercent).toBeLessThan(5);
+    }
+    expect(byId.get(stopped)).toMatchObject({ running: false, cpuPercent: 0, memoryUsageBytes: 0, pids: 0 });
+  }, 30_000);
+
+  it("leaves out a container that vanished", async () => {
+    const samples = await engine.stats([busy, "f".repeat(64)], deadline());
+    expect(samples.map((s) => s.id)).toEqual([busy]);
+  }, 30_000);
+
+  it("measures the three sampling strategies (printed for the record)", async () => {
+    const ids = [busy, ...idle];
+    const results: string[] = [];
+    for (const strategy of ["stream", "one-shot", "precpu"] as StatsStrategy[]) {
+      const e = createEngine({ statsStrategy: strategy });
+      const times: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const started = performance.now();
+        const samples = await e.stats(ids, deadline());
+        times.push(performance.now() - started);
+        expect(samples.find((s) => s.id === busy)?.cpuPercent).toBeGreaterThan(20);
+      }
+      await e.close();
+      results.push(`${strategy}: ${times.map((t) => t.toFixed(0)).join("/")} ms`);
+    }
+    console.log(`[stats strategies, ${ids.length} running containers] ${results.join("; ")}`);
+  }, 60_000);
+
+  it("a deadline ends all streams promptly", async () => {
+    const started = performance.now();
+    await expect(engine.stats([busy, ...idle], AbortSignal.timeout(100))).rejects.toMatchObject({
+      code: "TIMEOUT",
+    });
+    expect(performance.now() - started).toBeLessThan(400);
+  });
+});
