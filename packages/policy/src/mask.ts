@@ -17,11 +17,17 @@ const SECRET_SHAPES: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
 ];
 
+/** Every rule of maskText needs one of these; text without them is returned untouched. */
+const MAY_HOLD_SECRET =
+  /[=@]|-----BEGIN|AKIA|gh[pousr]_|github_pat_|glpat-|sk-ant-|xox[abposr]-|eyJ|Bearer|Basic|Token/;
+
 /**
  * Masks secrets in free text: known token shapes, URL passwords (`postgres://user:***@host`),
  * `Bearer` tokens, and values of `NAME=value` / `--name=value` when the name looks secret.
  */
 export function maskText(text: string): string {
+  // Fast path: almost all names and commands contain none of the markers any rule below needs.
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   let out = text;
   for (const shape of SECRET_SHAPES) out = out.replace(shape, MASK);
   out = out.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${MASK}@`);

@@ -35,17 +35,24 @@ export class PatternSet {
   readonly patterns: readonly string[];
   /** Normalised exact pattern -> the pattern as written (for messages). */
   private readonly exact = new Map<string, string>();
-  private readonly wild: { pattern: string; match: Matcher }[] = [];
+  /** Wildcard patterns by the first character of their literal head; "" holds those starting with `*`. */
+  private readonly wild = new Map<string, { pattern: string; order: number; match: Matcher }[]>();
 
   /** `normalise` maps each pattern to the form names are compared in (e.g. without a leading `/`). */
   constructor(patterns: readonly string[], normalise: (p: string) => string = (p) => p) {
     this.patterns = patterns;
     for (const p of patterns) {
       const n = normalise(p);
-      if (n.includes("*")) this.wild.push({ pattern: p, match: compilePattern(n) });
-      else if (!this.exact.has(n)) this.exact.set(n, p);
+      if (n.includes("*")) {
+        const key = n.startsWith("*") ? "" : n.charAt(0);
+        const bucket = this.wild.get(key) ?? [];
+        bucket.push({ pattern: p, order: this.wildCount++, match: compilePattern(n) });
+        this.wild.set(key, bucket);
+      } else if (!this.exact.has(n)) this.exact.set(n, p);
     }
   }
+
+  private wildCount = 0;
 
   get size(): number {
     return this.patterns.length;
@@ -57,9 +64,23 @@ export class PatternSet {
       const hit = this.exact.get(c);
       if (hit !== undefined) return hit;
     }
-    for (const w of this.wild) {
-      for (const c of candidates) if (w.match(c)) return w.pattern;
+    if (this.wild.size === 0) return undefined;
+    // Report the earliest pattern (in list order) that matches, whichever bucket it is in.
+    let best: { pattern: string; order: number } | undefined;
+    const scan = (
+      bucket: readonly { pattern: string; order: number; match: Matcher }[] | undefined,
+      c: string,
+    ) => {
+      if (bucket === undefined) return;
+      for (const w of bucket) {
+        if ((best === undefined || w.order < best.order) && w.match(c)) best = w;
+      }
+    };
+    const always = this.wild.get("");
+    for (const c of candidates) {
+      scan(always, c);
+      scan(this.wild.get(c.charAt(0)), c);
     }
-    return undefined;
+    return best?.pattern;
   }
 }
