@@ -1,0 +1,344 @@
+import {
+  BUSYBOX_IMAGE,
+  docker,
+  ensureBusyboxImage,
+  ensureDaemon,
+  type Fixture,
+  fixtureName,
+  RUN_ID,
+  removeFixtures,
+  runFixture,
+  TEST_LABEL,
+  TEST_RUN_LABEL,
+  waitFor,
+} from "@arktechnwa/docker-mcp-testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, type Connected, connect, text, writeConfig } from "./harness.js";
+
+const SECRET = "Zq9-exec-secret-Value";
+const state = async (id: string) => docker(["inspect", "-f", "{{.State.Status}}", id]);
+const exists = async (id: string) =>
+  docker(["inspect", id]).then(
+    () => true,
+    () => false,
+  );
+
+// A container that ignores SIGTERM, so a stop has to wait for its timeout.
+const STUBBORN = "trap '' TERM; while true; do sleep 1; done";
+
+let vault: Fixture;
+let server: Connected;
+const vaultName = fixtureName("vault-act");
+const testLabels = { [TEST_LABEL]: "1", [TEST_RUN_LABEL]: RUN_ID };
+
+beforeAll(async () => {
+  await ensureDaemon();
+  await ensureBusyboxImage();
+  vault = await runFixture({ name: "vault-act" });
+  const config = writeConfig({
+    permissions: {
+      read: true,
+      lifecycle: true,
+      exec: true,
+      create: true,
+      blacklist_containers: [vaultName, "forbidden-*"],
+      whitelist_images: ["docker-mcp-test/*"],
+    },
+    exec_safety: { timeout: "2s", max_output: 1000 },
+  });
+  server = await connect(["--config", config]);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await removeFixtures();
+});
+
+type Item = { container: string; status: string; message: string; name?: string };
+const results = (r: Awaited<ReturnType<typeof call>>) => (r.structuredContent as { results: Item[] }).results;
+
+describe("lifecycle", () => {
+  it("stop, start, restart, pause and unpause change the real state", async () => {
+    const a = await runFixture({ name: "life-a" });
+    let r = await call(server.client, "docker_stop", { containers: a.name, timeout: 1 });
+    expect(results(r)[0]).toMatchObject({ status: "done" });
+    expect(await state(a.id)).toBe("exited");
+    r = await call(server.client, "docker_stop", { containers: a.name });
+    expect(results(r)[0]).toMatchObject({ status: "unchanged", message: expect.stringMatching(/already stopped/) });
+
+    r = await call(server.client, "docker_start", { containers: [a.name] });
+    expect(results(r)[0]?.status).toBe("done");
+    expect(await state(a.id)).toBe("running");
+
+    const before = await docker(["inspect", "-f", "{{.State.StartedAt}}", a.id]);
+    r = await call(server.client, "docker_restart", { containers: a.id.slice(0, 12), timeout: 1 });
+    expect(results(r)[0]?.status).toBe("done");
+    expect(await docker(["inspect", "-f", "{{.State.StartedAt}}", a.id])).not.toBe(before);
+
+    r = await call(server.client, "docker_pause", { containers: a.name });
+    expect(results(r)[0]?.status).toBe("done");
+    expect(await state(a.id)).toBe("paused");
+    r = await call(server.client, "docker_unpause", { containers: a.name });
+    expect(results(r)[0]?.status).toBe("done");
+    expect(await state(a.id)).toBe("running");
+    r = await call(server.client, "docker_unpause", { containers: a.name });
+    expect(results(r)[0]?.status).toBe("unchanged");
+  });
+
+  it("acts on a mixed list: the blacklisted container keeps running, the others stop", async () => {
+    const [a, b] = await Promise.all([runFixture({ name: "mix-a" }), runFixture({ name: "mix-b" })]);
+    const r = await call(server.client, "docker_stop", { containers: [a.name, vault.name, b.name, "no-such-container-zz"], timeout: 1 });
+    expect(r.isError).toBeFalsy();
+    expect(results(r).map((i) => [i.container, i.status])).toEqual([
+      [a.name, "done"],
+      [vault.name, "denied"],
+      [b.name, "done"],
+      ["no-such-container-zz", "not_found"],
+    ]);
+    expect(results(r)[1]?.message).toMatch(/blacklist_containers/);
+    expect(await state(a.id)).toBe("exited");
+    expect(await state(b.id)).toBe("exited");
+    expect(await state(vault.id)).toBe("running");
+    expect(text(r)).toMatch(/2 stopped, 1 denied by policy, 1 not found \(of 4\)/);
+  });
+
+  it("reports a stop that runs past its deadline as outcome unknown", async () => {
+    const slow = await runFixture({ name: "stubborn", script: STUBBORN });
+    const quick = await connect([
+      "--config",
+      writeConfig({ permissions: { lifecycle: true }, neverhang: { timeouts: { lifecycle: "1s" } } }),
+    ]);
+    try {
+      const r = await call(quick.client, "docker_stop", { containers: slow.name, timeout: 5 });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/outcome is unknown/);
+      expect(text(r)).toMatch(/docker_ps or docker_inspect/);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
+describe("denial holds however the container is named", () => {
+  const actions: [string, Record<string, unknown>][] = [
+    ["docker_start", {}],
+    ["docker_stop", { timeout: 0 }],
+    ["docker_restart", { timeout: 0 }],
+    ["docker_pause", {}],
+    ["docker_unpause", {}],
+    ["docker_remove", { force: true }],
+  ];
+  it("by name, /name, ID prefix and full ID, for every action, and the container is untouched", async () => {
+    const refs = [vault.name, `/${vault.name}`, vault.id.slice(0, 12), vault.id.slice(0, 5), vault.id];
+    const startedAt = await docker(["inspect", "-f", "{{.State.StartedAt}}", vault.id]);
+    for (const [tool, extra] of actions) {
+      for (const ref of refs) {
+        const r = await call(server.client, tool, { containers: ref, ...extra });
+        expect(results(r)[0], `${tool} ${ref}`).toMatchObject({ status: "denied" });
+      }
+    }
+    for (const ref of refs) {
+      const r = await call(server.client, "docker_exec", { container: ref, command: "touch /tmp/pwned" });
+      expect(r.isError, `exec ${ref}`).toBe(true);
+      expect(text(r)).toMatch(/Denied by policy/);
+    }
+    expect(await state(vault.id)).toBe("running");
+    expect(await docker(["inspect", "-f", "{{.State.StartedAt}}", vault.id])).toBe(startedAt);
+    await expect(docker(["exec", vault.id, "ls", "/tmp/pwned"])).rejects.toThrow();
+  });
+});
+
+describe("docker_exec", () => {
+  let box: Fixture;
+  beforeAll(async () => {
+    box = await runFixture({ name: "exec-box", env: { API_TOKEN: SECRET, PLAIN: "visible-value" } });
+  });
+
+  it("returns the exit code with stdout and stderr kept apart", async () => {
+    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "echo out; echo err >&2; exit 7"] });
+    expect(r.structuredContent).toMatchObject({ exit_code: 7, stdout: "out\n", stderr: "err\n", timed_out: false });
+    const words = await call(server.client, "docker_exec", { container: box.name, command: "echo 'two words'  \"and more\"" });
+    expect(words.structuredContent).toMatchObject({ exit_code: 0, stdout: "two words and more\n", command: ["echo", "two words", "and more"] });
+  });
+
+  it("refuses shell syntax in a string command with the way to do it", async () => {
+    const r = await call(server.client, "docker_exec", { container: box.name, command: "ls | wc -l" });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/\["sh", "-c"/);
+  });
+
+  it("blocks a blocked command and leaves the container untouched", async () => {
+    await call(server.client, "docker_exec", { container: box.name, command: "touch /tmp/marker" });
+    for (const command of [["rm", "-rf", "/tmp/marker"], ["sh", "-c", "cd /tmp && rm  -fr marker"], "/bin/rm -r -f /tmp/marker"]) {
+      const r = await call(server.client, "docker_exec", { container: box.name, command });
+      expect(r.isError, JSON.stringify(command)).toBe(true);
+      expect(text(r)).toMatch(/blocked_commands/);
+    }
+    expect(await docker(["exec", box.id, "ls", "/tmp/marker"])).toBe("/tmp/marker");
+  });
+
+  it("caps output per stream and says how much was dropped", async () => {
+    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; echo tail >&2"] });
+    const out = r.structuredContent as { stdout: string; stdout_truncated_bytes: number; stderr: string; exit_code: number };
+    expect(out.stdout.length).toBeLessThanOrEqual(1000);
+    expect(out.stdout.length + out.stdout_truncated_bytes).toBe(200000);
+    expect(out.stderr).toBe("tail\n");
+    expect(out.exit_code).toBe(0);
+    expect(text(r)).toMatch(/more dropped/);
+  });
+
+  it("kills a command at the timeout: it no longer runs in the container", async () => {
+    const t0 = Date.now();
+    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sleep", "300"] });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(r.structuredContent).toMatchObject({ timed_out: true, killed: true });
+    await waitFor("sleep 300 to be gone", async () => !(await docker(["exec", box.id, "ps", "-o", "args"])).includes("sleep 300"), { timeoutMs: 5000 });
+  });
+
+  it("handles binary output and output without newlines", async () => {
+    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "printf 'no-newline'; head -c 64 /dev/urandom >&2"] });
+    const out = r.structuredContent as { stdout: string; stderr: string; exit_code: number };
+    expect(out.stdout).toBe("no-newline");
+    expect(out.exit_code).toBe(0);
+    expect(typeof out.stderr).toBe("string");
+  });
+
+  it("never shows the container's secret values: env, /proc/1/environ, stderr, errors", async () => {
+    const commands: (string | string[])[] = [
+      "env",
+      ["cat", "/proc/1/environ"],
+      ["sh", "-c", 'echo "token=$API_TOKEN" >&2; exit 3'],
+      ["sh", "-c", 'echo "$API_TOKEN" | base64 -d 2>/dev/null; echo "$API_TOKEN"'],
+      [SECRET],
+    ];
+    for (const command of commands) {
+      const r = await call(server.client, "docker_exec", { container: box.name, command });
+      expect(JSON.stringify(r), JSON.stringify(command)).not.toContain(SECRET);
+    }
+    const env = await call(server.client, "docker_exec", { container: box.name, command: "env" });
+    expect(text(env)).toContain("PLAIN=visible-value");
+    expect(text(env)).toContain("API_TOKEN=[REDACTED]");
+  });
+
+  it("says a stopped container cannot exec", async () => {
+    const stopped = await runFixture({ name: "exec-stopped", start: false });
+    const r = await call(server.client, "docker_exec", { container: stopped.name, command: "true" });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/created.*docker_start/);
+  });
+});
+
+describe("docker_create and docker_remove", () => {
+  it("creates from a whitelisted image, labels it, starts it on request", async () => {
+    const name = fixtureName("made");
+    const r = await call(server.client, "docker_create", {
+      image: BUSYBOX_IMAGE,
+      name,
+      command: ["sleep", "600"],
+      env: { HELLO: "world" },
+      labels: testLabels,
+      ports: ["127.0.0.1::8080/tcp"],
+      volumes: ["/tmp:/hosttmp:ro"],
+      memory: "64m",
+      cpus: 0.5,
+      restart: "no",
+      start: true,
+    });
+    expect(r.isError, text(r)).toBeFalsy();
+    const id = (r.structuredContent as { id: string }).id;
+    expect(await state(id)).toBe("running");
+    expect(await docker(["inspect", "-f", '{{index .Config.Labels "dev.arktechnwa.docker-mcp.created-by"}}', id])).toBe("docker-mcp");
+    expect(await docker(["inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}", id])).toBe(`${64 * 1024 * 1024} 500000000`);
+    expect(await docker(["inspect", "-f", "{{json .HostConfig.Binds}}", id])).toBe('["/tmp:/hosttmp:ro"]');
+  });
+
+  it("refuses an image outside whitelist_images", async () => {
+    const r = await call(server.client, "docker_create", { image: "nginx:1.27" });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/whitelist_images/);
+  });
+
+  it("refuses privileged, a Docker socket mount, / and /etc, host PID and added capabilities by default", async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ privileged: true }, /allow_privileged/],
+      [{ volumes: ["/var/run/docker.sock:/var/run/docker.sock"] }, /docker\.sock|bind/i],
+      [{ volumes: ["/:/host"] }, /bind/i],
+      [{ volumes: ["//etc/../etc/:/e:ro"] }, /bind/i],
+      [{ pid: "host" }, /allow_host_pid/],
+      [{ network: "host" }, /allow_host_network/],
+      [{ cap_add: ["SYS_ADMIN"] }, /allow_cap_add/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, labels: testLabels, ...extra });
+      expect(r.isError, JSON.stringify(extra)).toBe(true);
+      expect(text(r)).toMatch(message);
+    }
+    const before = await docker(["ps", "-aq", "--filter", `label=${TEST_RUN_LABEL}=${RUN_ID}`, "--filter", "label=dev.arktechnwa.docker-mcp.created-by"]);
+    expect(before.split("\n").filter(Boolean)).toHaveLength(1);
+  });
+
+  it("refuses a container name on the blacklist", async () => {
+    const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, name: "forbidden-one", labels: testLabels });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/blacklist_containers/);
+  });
+
+  it("allows privileged and a socket mount when the policy says so", async () => {
+    const open = await connect([
+      "--config",
+      writeConfig({
+        permissions: { create: true },
+        // Unblocking the socket means writing the blocked list without it.
+        create_safety: { allow_privileged: true, blocked_bind_mounts: ["/", "/etc"] },
+      }),
+    ]);
+    try {
+      const r = await call(open.client, "docker_create", {
+        image: BUSYBOX_IMAGE,
+        labels: testLabels,
+        privileged: true,
+        volumes: ["/var/run/docker.sock:/var/run/docker.sock"],
+      });
+      expect(r.isError, text(r)).toBeFalsy();
+      const id = (r.structuredContent as { id: string }).id;
+      expect(await docker(["inspect", "-f", "{{.HostConfig.Privileged}}", id])).toBe("true");
+    } finally {
+      await open.close();
+    }
+  });
+
+  it("removes: a running one needs force, a stopped one goes", async () => {
+    const [running, stopped] = await Promise.all([runFixture({ name: "rm-running" }), runFixture({ name: "rm-stopped", start: false })]);
+    let r = await call(server.client, "docker_remove", { containers: [running.name, stopped.name] });
+    expect(results(r).map((i) => i.status)).toEqual(["failed", "done"]);
+    expect(results(r)[0]?.message).toMatch(/force/);
+    expect(await exists(stopped.id)).toBe(false);
+    expect(await exists(running.id)).toBe(true);
+    r = await call(server.client, "docker_remove", { containers: running.id, force: true, volumes: true });
+    expect(results(r)[0]?.status).toBe("done");
+    expect(await exists(running.id)).toBe(false);
+  });
+});
+
+describe("visibility", () => {
+  it("a policy with lifecycle only for myapp-* offers the lifecycle tools, denies others' containers", async () => {
+    const mine = await runFixture({ name: "myapp-web", exactName: true, labels: testLabels }).catch(async () => {
+      await docker(["rm", "-f", "myapp-web"]);
+      return runFixture({ name: "myapp-web", exactName: true, labels: testLabels });
+    });
+    const other = await runFixture({ name: "other-svc" });
+    const lc = await connect(["--config", writeConfig({ permissions: { lifecycle: true, whitelist_containers: ["myapp-*"] } })]);
+    try {
+      const names = (await lc.client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(["docker_start", "docker_stop", "docker_restart", "docker_pause", "docker_unpause"]));
+      expect(names).not.toContain("docker_exec");
+      expect(names).not.toContain("docker_create");
+      const r = await call(lc.client, "docker_restart", { containers: [mine.name, other.name], timeout: 0 });
+      expect(results(r).map((i) => i.status)).toEqual(["done", "denied"]);
+      expect(results(r)[1]?.message).toMatch(/whitelist_containers/);
+    } finally {
+      await lc.close();
+      await docker(["rm", "-f", mine.id]);
+    }
+  });
+});
