@@ -1,8 +1,8 @@
 export { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from "./circuit-breaker.js";
 export { type AbortCause, type Deadline, raceSignal, startDeadline } from "./deadline.js";
-export { formatBytes, formatDuration } from "./format.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
+export { formatBytes, formatDuration } from "./format.js";
 export {
   type AuditRecord,
   type CallOptions,
@@ -26,8 +26,8 @@ export {
   type RejectedTarget,
   type ResolvedResource,
   type ResourceResolver,
-  TIMEOUT_CLASSES,
   type TargetRef,
+  TIMEOUT_CLASSES,
   type TimeoutClass,
   type ToolContext,
   type ToolHandler,

@@ -105,7 +105,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const loaded = loadPlugins(options.plugins, new Set(options.levels));
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const maxTextChars = options.maxTextChars ?? 50_000;
-  const breaker = options.breaker === false ? undefined : new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000, ...options.breaker, now });
+  const breaker =
+    options.breaker === false
+      ? undefined
+      : new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000, ...options.breaker, now });
   const policy = options.policy;
 
   const resolvers = new Map<string, ResourceResolver>();
@@ -147,7 +150,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const started = now();
     const tool = running.get(name);
     if (!tool) {
-      return failure("unknown_tool", `Unknown tool "${name}". Call tools/list to see the tools this server offers.`);
+      return failure(
+        "unknown_tool",
+        `Unknown tool "${name}". Call tools/list to see the tools this server offers.`,
+      );
     }
     const manifest = tool.manifest;
     const redactor = new Redactor();
@@ -202,7 +208,11 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         deadline.signal,
       );
       for (const { ref, r } of resolved) {
-        auditTargets.push({ kind: ref.kind, ref: ref.ref, ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}) });
+        auditTargets.push({
+          kind: ref.kind,
+          ref: ref.ref,
+          ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}),
+        });
         if (!r.ok && mode === "all") throw r.error;
       }
 
@@ -229,12 +239,25 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         }
         for (const { ref, r } of resolved) {
           if (!r.ok) {
-            rejected.push({ ref: ref.ref, kind: ref.kind, status: "unresolved", code: errorCode(r.error) ?? "error", message: errorMessage(r.error) });
+            rejected.push({
+              ref: ref.ref,
+              kind: ref.kind,
+              status: "unresolved",
+              code: errorCode(r.error) ?? "error",
+              message: errorMessage(r.error),
+            });
             continue;
           }
           const d = decide(policy, { ...baseRequest, resources: [toPolicyResource(r.resource)] });
           if (d.allowed) allowed.push(r.resource);
-          else rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code: d.reasons[0]?.code ?? "denied", message: reasonText(d) });
+          else
+            rejected.push({
+              ref: ref.ref,
+              kind: ref.kind,
+              status: "denied",
+              code: d.reasons[0]?.code ?? "denied",
+              message: reasonText(d),
+            });
         }
         decision = commandDecision;
       }
@@ -247,7 +270,14 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         rejected,
         exec: options.exec,
         visible: (items, describe) => {
-          const visible = items.filter((item) => decide(policy, { tool: name, levels: manifest.levels, resources: [toPolicyResource(describe(item))] }).allowed);
+          const visible = items.filter(
+            (item) =>
+              decide(policy, {
+                tool: name,
+                levels: manifest.levels,
+                resources: [toPolicyResource(describe(item))],
+              }).allowed,
+          );
           return { visible, hidden: items.length - visible.length };
         },
         progress: (message, progress, total) => {
@@ -281,7 +311,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         if (cause === "deadline") breaker?.recordFailure();
         else breaker?.recordNeutral();
         const seconds = Math.round(timeouts[manifest.timeoutClass] / 1000);
-        const what = cause === "deadline" ? `did not finish within its ${seconds} s deadline (timeout class "${manifest.timeoutClass}")` : "was cancelled by the client";
+        const what =
+          cause === "deadline"
+            ? `did not finish within its ${seconds} s deadline (timeout class "${manifest.timeoutClass}")`
+            : "was cancelled by the client";
         const message =
           manifest.effect === "read"
             ? `${name} ${what}. The daemon may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
@@ -306,7 +339,15 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   ): Promise<{ ok: true; resource: ResolvedResource } | { ok: false; error: unknown }> {
     const resolver = ref.resolve === false ? undefined : resolvers.get(ref.kind);
     if (!resolver) {
-      return { ok: true, resource: { kind: ref.kind, ref: ref.ref, names: [ref.ref], ...(ref.image ? { image: ref.image } : {}) } };
+      return {
+        ok: true,
+        resource: {
+          kind: ref.kind,
+          ref: ref.ref,
+          names: [ref.ref],
+          ...(ref.image ? { image: ref.image } : {}),
+        },
+      };
     }
     try {
       return { ok: true, resource: { ...(await resolver(ref.ref, signal)), ref: ref.ref } };

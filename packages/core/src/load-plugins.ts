@@ -1,5 +1,5 @@
 import { PluginLoadError } from "./errors.js";
-import { KERNEL_API_VERSION, type Plugin, type ToolManifest, TIMEOUT_CLASSES } from "./plugin.js";
+import { KERNEL_API_VERSION, type Plugin, TIMEOUT_CLASSES, type ToolManifest } from "./plugin.js";
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const EFFECTS = new Set(["read", "write", "destructive"]);
@@ -14,7 +14,10 @@ export interface LoadedTool<Deps> {
  * Checks every plugin manifest before anything runs: API version, tool names (valid, unique across
  * plugins), known permission levels and timeout classes, a handler for every tool and none extra.
  */
-export function loadPlugins<Deps>(plugins: Plugin<Deps>[], knownLevels: ReadonlySet<string>): Map<string, LoadedTool<Deps>> {
+export function loadPlugins<Deps>(
+  plugins: Plugin<Deps>[],
+  knownLevels: ReadonlySet<string>,
+): Map<string, LoadedTool<Deps>> {
   const tools = new Map<string, LoadedTool<Deps>>();
   const pluginNames = new Set<string>();
   for (const plugin of plugins) {
@@ -37,7 +40,10 @@ export function loadPlugins<Deps>(plugins: Plugin<Deps>[], knownLevels: Readonly
       }
       const other = tools.get(tool.name);
       if (other || declared.has(tool.name)) {
-        throw new PluginLoadError(name, `tool "${tool.name}" is already declared by plugin "${other?.plugin ?? name}"`);
+        throw new PluginLoadError(
+          name,
+          `tool "${tool.name}" is already declared by plugin "${other?.plugin ?? name}"`,
+        );
       }
       declared.add(tool.name);
       if (!Array.isArray(tool.levels) || tool.levels.length === 0) {
@@ -58,7 +64,10 @@ export function loadPlugins<Deps>(plugins: Plugin<Deps>[], knownLevels: Readonly
         );
       }
       if (!EFFECTS.has(tool.effect)) {
-        throw new PluginLoadError(name, `tool "${tool.name}" has effect "${tool.effect}" (read, write or destructive)`);
+        throw new PluginLoadError(
+          name,
+          `tool "${tool.name}" has effect "${tool.effect}" (read, write or destructive)`,
+        );
       }
       const createHandler = plugin.handlers[tool.name];
       if (typeof createHandler !== "function") {

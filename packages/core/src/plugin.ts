@@ -48,7 +48,10 @@ export type ResourceResolver = (ref: string, signal: AbortSignal) => Promise<Res
 /** Facts the policy needs about a creation request (privileged, host namespaces, bind mounts, ...). */
 export type CreateFacts = CreateRequest;
 
-export interface ToolManifest<I extends AnyObjectSchema = AnyObjectSchema, O extends AnyObjectSchema = AnyObjectSchema> {
+export interface ToolManifest<
+  I extends AnyObjectSchema = AnyObjectSchema,
+  O extends AnyObjectSchema = AnyObjectSchema,
+> {
   /** `^[A-Za-z0-9_.-]{1,64}$`; docker tools are `docker_*`. */
   name: string;
   title: string;
@@ -122,10 +125,10 @@ export interface ToolContext {
   addSecrets(values: Iterable<string>): void;
 }
 
-export type ToolHandler<I extends AnyObjectSchema = AnyObjectSchema, O extends AnyObjectSchema = AnyObjectSchema> = (
-  input: z.output<I>,
-  ctx: ToolContext,
-) => Promise<z.input<O>>;
+export type ToolHandler<
+  I extends AnyObjectSchema = AnyObjectSchema,
+  O extends AnyObjectSchema = AnyObjectSchema,
+> = (input: z.output<I>, ctx: ToolContext) => Promise<z.input<O>>;
 
 /** A plugin: tools as data, plus handler factories that receive their dependencies. */
 export interface Plugin<Deps = unknown> {
@@ -137,6 +140,8 @@ export interface Plugin<Deps = unknown> {
 }
 
 /** Identity function that keeps the input/output types of a tool definition. */
-export function defineTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(tool: ToolManifest<I, O>): ToolManifest<I, O> {
+export function defineTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
+  tool: ToolManifest<I, O>,
+): ToolManifest<I, O> {
   return tool;
 }

@@ -27,9 +27,10 @@ export function toolSurface(tool: ToolManifest): ToolSurface {
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObjectSchema {
   // draft-7, as MCP clients expect; the $schema key is noise in tools/list.
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: "draft-7", io, unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: "draft-7",
+    io,
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
   return rest as JsonObjectSchema;
 }

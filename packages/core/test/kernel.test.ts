@@ -20,7 +20,9 @@ interface Deps {
 
 const byRef = (deps: Deps) => async (ref: string) => {
   const clean = ref.replace(/^\//, "");
-  const found = deps.containers.filter((c) => c.names.includes(clean) || c.id === clean || c.id?.startsWith(clean));
+  const found = deps.containers.filter(
+    (c) => c.names.includes(clean) || c.id === clean || c.id?.startsWith(clean),
+  );
   if (found.length === 1) return found[0] as ResolvedResource;
   throw new ToolError(found.length ? "AMBIGUOUS" : "NOT_FOUND", `No container "${ref}".`);
 };
@@ -90,12 +92,19 @@ const badTool = defineTool({
 });
 
 const plugin: Plugin<Deps> = {
-  manifest: { name: "fake", apiVersion: KERNEL_API_VERSION, tools: [echoTool, stopTool, listTool, slowTool, badTool] },
+  manifest: {
+    name: "fake",
+    apiVersion: KERNEL_API_VERSION,
+    tools: [echoTool, stopTool, listTool, slowTool, badTool],
+  },
   handlers: {
     t_echo: () => async (input, ctx) => ({ id: ctx.targets[0]?.id ?? "?", said: input.say ?? "" }),
     t_stop: (deps) => async (_input, ctx) => {
       for (const t of ctx.targets) deps.acted.push(t.id as string);
-      return { stopped: ctx.targets.map((t) => t.names[0] as string), rejected: ctx.rejected.map((r) => `${r.ref}:${r.status}`) };
+      return {
+        stopped: ctx.targets.map((t) => t.names[0] as string),
+        rejected: ctx.rejected.map((r) => `${r.ref}:${r.status}`),
+      };
     },
     t_list: (deps) => async (_input, ctx) => {
       const { visible, hidden } = ctx.visible(deps.containers, (c) => c);
@@ -113,7 +122,10 @@ const containers: ResolvedResource[] = [
   { kind: "container", id: "cccc3333", names: ["api"], image: "myorg/api:2" },
 ];
 
-function kernel(document: unknown, extra: { timeouts?: { lifecycle: number }; audit?: (r: AuditRecord) => void; bypass?: boolean } = {}) {
+function kernel(
+  document: unknown,
+  extra: { timeouts?: { lifecycle: number }; audit?: (r: AuditRecord) => void; bypass?: boolean } = {},
+) {
   const deps: Deps = { containers, acted: [] };
   const policy = loadPolicy(document, extra.bypass ? { bypass: true } : {});
   const k = createKernel({
@@ -148,12 +160,15 @@ describe("kernel pipeline", () => {
     expect(k.enabledTools().map((t) => t.manifest.name)).not.toContain("t_stop");
   });
 
-  it.each(["vault", "/vault", "bbbb", "bbbb2222"])("denies a blacklisted container named as %s", async (ref) => {
-    const { k } = kernel(policyDoc);
-    const r = await k.call("t_echo", { container: ref });
-    expect(r.isError).toBe(true);
-    expect(r.text).toMatch(/vault/);
-  });
+  it.each(["vault", "/vault", "bbbb", "bbbb2222"])(
+    "denies a blacklisted container named as %s",
+    async (ref) => {
+      const { k } = kernel(policyDoc);
+      const r = await k.call("t_echo", { container: ref });
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(/vault/);
+    },
+  );
 
   it("acts on the resolved full ID", async () => {
     const { k } = kernel(policyDoc);
@@ -166,7 +181,10 @@ describe("kernel pipeline", () => {
     const r = await k.call("t_stop", { containers: ["web", "vault", "api", "nope"] });
     expect(r.isError).toBe(false);
     expect(deps.acted).toEqual(["aaaa1111", "cccc3333"]);
-    expect(r.structured).toMatchObject({ stopped: ["web", "api"], rejected: ["vault:denied", "nope:unresolved"] });
+    expect(r.structured).toMatchObject({
+      stopped: ["web", "api"],
+      rejected: ["vault:denied", "nope:unresolved"],
+    });
   });
 
   it("filters listings through the policy", async () => {
@@ -223,7 +241,10 @@ describe("kernel pipeline", () => {
 
   it("allows everything under bypass and says so", async () => {
     const records: AuditRecord[] = [];
-    const { k } = kernel({ permissions: { blacklist_containers: ["vault"] } }, { bypass: true, audit: (r) => records.push(r) });
+    const { k } = kernel(
+      { permissions: { blacklist_containers: ["vault"] } },
+      { bypass: true, audit: (r) => records.push(r) },
+    );
     const r = await k.call("t_echo", { container: "vault" });
     expect(r.isError).toBe(false);
     expect(records[0]?.bypassed).toBe(true);
@@ -239,12 +260,20 @@ describe("kernel pipeline", () => {
 describe("plugin loading", () => {
   const levels = dockerVocabulary.levels.map((l) => l.name);
   const base = { deps: {}, policy: loadPolicy({}), levels, exec: { maxOutputBytes: 1, timeoutMs: 1 } };
-  const make = (tools: unknown[], handlers: Record<string, unknown>, name = "p", apiVersion = KERNEL_API_VERSION) =>
-    ({ manifest: { name, apiVersion, tools }, handlers }) as unknown as Plugin<unknown>;
+  const make = (
+    tools: unknown[],
+    handlers: Record<string, unknown>,
+    name = "p",
+    apiVersion = KERNEL_API_VERSION,
+  ) => ({ manifest: { name, apiVersion, tools }, handlers }) as unknown as Plugin<unknown>;
   const noop = () => async () => ({});
 
   it.each([
-    ["duplicate tool names", [make([listTool], { t_list: noop }), make([listTool], { t_list: noop }, "q")], /already declared/],
+    [
+      "duplicate tool names",
+      [make([listTool], { t_list: noop }), make([listTool], { t_list: noop }, "q")],
+      /already declared/,
+    ],
     ["unknown level", [make([{ ...listTool, levels: ["root"] }], { t_list: noop })], /unknown level "root"/],
     ["missing handler", [make([listTool], {})], /has no handler/],
     ["stray handler", [make([listTool], { t_list: noop, t_other: noop })], /belongs to no declared tool/],

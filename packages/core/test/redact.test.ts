@@ -30,7 +30,11 @@ describe("Redactor", () => {
 
   it("masks a learned secret wherever it appears again", () => {
     const r = new Redactor();
-    const doc = { env: ["API_TOKEN=s3cr3t-value"], log: "connecting with s3cr3t-value now", nested: [{ x: "s3cr3t-value" }] };
+    const doc = {
+      env: ["API_TOKEN=s3cr3t-value"],
+      log: "connecting with s3cr3t-value now",
+      nested: [{ x: "s3cr3t-value" }],
+    };
     r.learn(doc);
     const out = r.value(doc);
     expect(JSON.stringify(out)).not.toContain("s3cr3t-value");
@@ -38,13 +42,17 @@ describe("Redactor", () => {
   });
 
   it("masks values given up front (e.g. a container's env) in free text", () => {
-    const r = new Redactor(secretValuesFromEnv(["POSTGRES_PASSWORD=pa55word!", "URL=postgres://app:dbpass99@db/x"]));
+    const r = new Redactor(
+      secretValuesFromEnv(["POSTGRES_PASSWORD=pa55word!", "URL=postgres://app:dbpass99@db/x"]),
+    );
     expect(r.text("pw is pa55word! and dbpass99")).toBe(`pw is ${MASK} and ${MASK}`);
   });
 
   it("masks secret-keyed assignments in free text such as `env` output", () => {
     const r = new Redactor();
-    expect(r.text("HOME=/root\nSECRET_KEY=abcdef123\nPATH=/bin")).toBe(`HOME=/root\nSECRET_KEY=${MASK}\nPATH=/bin`);
+    expect(r.text("HOME=/root\nSECRET_KEY=abcdef123\nPATH=/bin")).toBe(
+      `HOME=/root\nSECRET_KEY=${MASK}\nPATH=/bin`,
+    );
     expect(r.text('password: "longpass"')).toBe(`password: ${MASK}`);
   });
 

@@ -4,13 +4,19 @@
 //  3. the server's cold start until the initialize answer.
 // Prints numbers; asserts nothing. Run with `pnpm bench` from the repository root.
 import { execFile } from "node:child_process";
-import http from "node:http";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBusyboxImage, ensureDaemon, newRunId, removeFixtures, runFixture } from "@arktechnwa/docker-mcp-testkit";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import {
+  ensureBusyboxImage,
+  ensureDaemon,
+  newRunId,
+  removeFixtures,
+  runFixture,
+} from "@arktechnwa/docker-mcp-testkit";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -45,7 +51,11 @@ async function connect(config) {
   const dir = mkdtempSync(join(tmpdir(), "docker-mcp-bench-"));
   const file = join(dir, "config.json");
   writeFileSync(file, JSON.stringify({ audit: { enabled: false }, ...config }));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, "--config", file], stderr: "ignore" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, "--config", file],
+    stderr: "ignore",
+  });
   const client = new Client({ name: "bench", version: "0" });
   const t0 = performance.now();
   await client.connect(transport);
@@ -90,7 +100,8 @@ async function benchStats(prefix) {
     let t = performance.now();
     const r = await client.callTool({ name: "docker_stats", arguments: {} });
     mcp.push(performance.now() - t);
-    if (r.structuredContent.containers.length !== STATS_CONTAINERS) throw new Error(`docker_stats saw ${r.structuredContent.containers.length} containers`);
+    if (r.structuredContent.containers.length !== STATS_CONTAINERS)
+      throw new Error(`docker_stats saw ${r.structuredContent.containers.length} containers`);
     t = performance.now();
     await run("docker", ["stats", "--no-stream", ...names]);
     cli.push(performance.now() - t);
@@ -112,7 +123,9 @@ async function benchColdStart() {
     await client.close();
   }
   console.log(`cold start to the initialize answer (${COLD_ROUNDS} rounds)`);
-  console.log(`  p50 ${ms(quantile(starts, 0.5))}  min ${ms(Math.min(...starts))}  max ${ms(Math.max(...starts))}`);
+  console.log(
+    `  p50 ${ms(quantile(starts, 0.5))}  min ${ms(Math.min(...starts))}  max ${ms(Math.max(...starts))}`,
+  );
 }
 
 await ensureDaemon();
@@ -120,7 +133,9 @@ await ensureBusyboxImage();
 const runId = newRunId();
 const prefix = `bench-${runId}`;
 await Promise.all(
-  Array.from({ length: STATS_CONTAINERS }, (_, i) => runFixture({ name: `${prefix}-${i}`, exactName: true, runId })),
+  Array.from({ length: STATS_CONTAINERS }, (_, i) =>
+    runFixture({ name: `${prefix}-${i}`, exactName: true, runId }),
+  ),
 );
 try {
   await benchPs();

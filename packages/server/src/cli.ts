@@ -25,8 +25,17 @@ audit (file), tools (show_all). See the README for every key.
 The server speaks MCP on stdin/stdout; logs and audit lines go to stderr.`;
 
 /** Runs the docker-mcp command line; resolves with the exit code when the server should not run. */
-export async function main(argv: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<number | undefined> {
-  let values: { config?: string; "bypass-permissions"?: boolean; "show-all-tools"?: boolean; help?: boolean; version?: boolean };
+export async function main(
+  argv: string[],
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<number | undefined> {
+  let values: {
+    config?: string;
+    "bypass-permissions"?: boolean;
+    "show-all-tools"?: boolean;
+    help?: boolean;
+    version?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,

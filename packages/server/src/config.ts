@@ -90,7 +90,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
 }
 
 /** Validates a config document (already parsed) and turns it into what the server runs with. */
-export function resolveConfig(document: unknown, source: string | undefined, bypass: boolean): ResolvedConfig {
+export function resolveConfig(
+  document: unknown,
+  source: string | undefined,
+  bypass: boolean,
+): ResolvedConfig {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(source, [{ path: "", message: "the configuration must be a JSON object" }]);
   }
@@ -112,7 +116,11 @@ export function resolveConfig(document: unknown, source: string | undefined, byp
       // An unknown top-level key may be a misspelt server section: the policy cannot know those names.
       const topLevel = issue.path !== "" && !/[.[]/.test(issue.path);
       const guess = topLevel ? closest(issue.path, SERVER_SECTION_NAMES) : undefined;
-      issues.push(guess ? { path: issue.path, message: `${issue.path} is not a known key; did you mean ${guess}?` } : issue);
+      issues.push(
+        guess
+          ? { path: issue.path, message: `${issue.path} is not a known key; did you mean ${guess}?` }
+          : issue,
+      );
     }
   }
 
@@ -124,7 +132,8 @@ export function resolveConfig(document: unknown, source: string | undefined, byp
 
   const sections = parsed.data;
   const t = sections.neverhang?.timeouts ?? {};
-  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  const ms = (value: string | number | undefined, fallback: number) =>
+    value === undefined ? fallback : (parseDuration(value) ?? fallback);
   const breaker = sections.neverhang?.circuit_breaker;
   const fallback = sections.fallback ?? {};
   return {
@@ -150,7 +159,10 @@ export function resolveConfig(document: unknown, source: string | undefined, byp
       maxTokens: fallback.max_tokens ?? 1024,
       timeoutMs: ms(fallback.timeout, 30_000),
     },
-    audit: { enabled: sections.audit?.enabled ?? true, ...(sections.audit?.file ? { file: sections.audit.file } : {}) },
+    audit: {
+      enabled: sections.audit?.enabled ?? true,
+      ...(sections.audit?.file ? { file: sections.audit.file } : {}),
+    },
     showAllTools: sections.tools?.show_all ?? false,
   };
 }
@@ -183,6 +195,7 @@ function knownKeysAt(path: string[]): string[] {
 
 function objectShape(schema: unknown): Record<string, unknown> | undefined {
   let current = schema as { unwrap?: () => unknown; shape?: Record<string, unknown> } | undefined;
-  while (current && !current.shape && typeof current.unwrap === "function") current = current.unwrap() as typeof current;
+  while (current && !current.shape && typeof current.unwrap === "function")
+    current = current.unwrap() as typeof current;
   return current?.shape;
 }

@@ -1,8 +1,18 @@
-import { type CallResult, createKernel, type Kernel, type Plugin, toolSurface } from "@arktechnwa/docker-mcp-core";
+import {
+  type CallResult,
+  createKernel,
+  type Kernel,
+  type Plugin,
+  toolSurface,
+} from "@arktechnwa/docker-mcp-core";
 import { createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
 import { SERVER_VERSION } from "./version.js";
@@ -53,7 +63,10 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     deps: { engine },
     policy: config.policy,
     levels: config.policy.vocabulary.levels.map((level) => level.name),
-    exec: { maxOutputBytes: config.policy.execSafety.maxOutput, timeoutMs: config.policy.execSafety.timeoutMs },
+    exec: {
+      maxOutputBytes: config.policy.execSafety.maxOutput,
+      timeoutMs: config.policy.execSafety.timeoutMs,
+    },
     timeouts: config.timeouts,
     breaker: config.breaker,
     ...(audit ? { audit } : {}),
@@ -82,7 +95,12 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
               void extra
                 .sendNotification({
                   method: "notifications/progress",
-                  params: { progressToken, progress: step, ...(total !== undefined ? { total } : {}), message },
+                  params: {
+                    progressToken,
+                    progress: step,
+                    ...(total !== undefined ? { total } : {}),
+                    message,
+                  },
                 })
                 .catch(() => {});
             },

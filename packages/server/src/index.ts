@@ -1,4 +1,16 @@
 export { main } from "./cli.js";
-export { ConfigError, type ConfigIssue, type LoadConfigOptions, loadConfig, type ResolvedConfig, resolveConfig } from "./config.js";
-export { type CreateServerOptions, createServer, type DockerMcpServer, type ServerDeps } from "./create-server.js";
+export {
+  ConfigError,
+  type ConfigIssue,
+  type LoadConfigOptions,
+  loadConfig,
+  type ResolvedConfig,
+  resolveConfig,
+} from "./config.js";
+export {
+  type CreateServerOptions,
+  createServer,
+  type DockerMcpServer,
+  type ServerDeps,
+} from "./create-server.js";
 export { SERVER_VERSION } from "./version.js";

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 /** The version in this package's package.json (read at runtime: it lives outside src/). */
 export const SERVER_VERSION: string = (() => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
     return pkg.version ?? "0.0.0";
   } catch {
     return "0.0.0";

@@ -13,7 +13,7 @@ import {
   waitFor,
 } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type Connected, connect, text, writeConfig } from "./harness.js";
+import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 
 const SECRET = "Zq9-exec-secret-Value";
 const state = async (id: string) => docker(["inspect", "-f", "{{.State.Status}}", id]);
@@ -64,7 +64,10 @@ describe("lifecycle", () => {
     expect(results(r)[0]).toMatchObject({ status: "done" });
     expect(await state(a.id)).toBe("exited");
     r = await call(server.client, "docker_stop", { containers: a.name });
-    expect(results(r)[0]).toMatchObject({ status: "unchanged", message: expect.stringMatching(/already stopped/) });
+    expect(results(r)[0]).toMatchObject({
+      status: "unchanged",
+      message: expect.stringMatching(/already stopped/),
+    });
 
     r = await call(server.client, "docker_start", { containers: [a.name] });
     expect(results(r)[0]?.status).toBe("done");
@@ -87,7 +90,10 @@ describe("lifecycle", () => {
 
   it("acts on a mixed list: the blacklisted container keeps running, the others stop", async () => {
     const [a, b] = await Promise.all([runFixture({ name: "mix-a" }), runFixture({ name: "mix-b" })]);
-    const r = await call(server.client, "docker_stop", { containers: [a.name, vault.name, b.name, "no-such-container-zz"], timeout: 1 });
+    const r = await call(server.client, "docker_stop", {
+      containers: [a.name, vault.name, b.name, "no-such-container-zz"],
+      timeout: 1,
+    });
     expect(r.isError).toBeFalsy();
     expect(results(r).map((i) => [i.container, i.status])).toEqual([
       [a.name, "done"],
@@ -155,10 +161,25 @@ describe("docker_exec", () => {
   });
 
   it("returns the exit code with stdout and stderr kept apart", async () => {
-    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "echo out; echo err >&2; exit 7"] });
-    expect(r.structuredContent).toMatchObject({ exit_code: 7, stdout: "out\n", stderr: "err\n", timed_out: false });
-    const words = await call(server.client, "docker_exec", { container: box.name, command: "echo 'two words'  \"and more\"" });
-    expect(words.structuredContent).toMatchObject({ exit_code: 0, stdout: "two words and more\n", command: ["echo", "two words", "and more"] });
+    const r = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", "echo out; echo err >&2; exit 7"],
+    });
+    expect(r.structuredContent).toMatchObject({
+      exit_code: 7,
+      stdout: "out\n",
+      stderr: "err\n",
+      timed_out: false,
+    });
+    const words = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: "echo 'two words'  \"and more\"",
+    });
+    expect(words.structuredContent).toMatchObject({
+      exit_code: 0,
+      stdout: "two words and more\n",
+      command: ["echo", "two words", "and more"],
+    });
   });
 
   it("refuses shell syntax in a string command with the way to do it", async () => {
@@ -169,7 +190,11 @@ describe("docker_exec", () => {
 
   it("blocks a blocked command and leaves the container untouched", async () => {
     await call(server.client, "docker_exec", { container: box.name, command: "touch /tmp/marker" });
-    for (const command of [["rm", "-rf", "/tmp/marker"], ["sh", "-c", "cd /tmp && rm  -fr marker"], "/bin/rm -r -f /tmp/marker"]) {
+    for (const command of [
+      ["rm", "-rf", "/tmp/marker"],
+      ["sh", "-c", "cd /tmp && rm  -fr marker"],
+      "/bin/rm -r -f /tmp/marker",
+    ]) {
       const r = await call(server.client, "docker_exec", { container: box.name, command });
       expect(r.isError, JSON.stringify(command)).toBe(true);
       expect(text(r)).toMatch(/blocked_commands/);
@@ -178,8 +203,16 @@ describe("docker_exec", () => {
   });
 
   it("caps output per stream and says how much was dropped", async () => {
-    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; echo tail >&2"] });
-    const out = r.structuredContent as { stdout: string; stdout_truncated_bytes: number; stderr: string; exit_code: number };
+    const r = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; echo tail >&2"],
+    });
+    const out = r.structuredContent as {
+      stdout: string;
+      stdout_truncated_bytes: number;
+      stderr: string;
+      exit_code: number;
+    };
     expect(out.stdout.length).toBeLessThanOrEqual(1000);
     expect(out.stdout.length + out.stdout_truncated_bytes).toBe(200000);
     expect(out.stderr).toBe("tail\n");
@@ -192,11 +225,18 @@ describe("docker_exec", () => {
     const r = await call(server.client, "docker_exec", { container: box.name, command: ["sleep", "300"] });
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(r.structuredContent).toMatchObject({ timed_out: true, killed: true });
-    await waitFor("sleep 300 to be gone", async () => !(await docker(["exec", box.id, "ps", "-o", "args"])).includes("sleep 300"), { timeoutMs: 5000 });
+    await waitFor(
+      "sleep 300 to be gone",
+      async () => !(await docker(["exec", box.id, "ps", "-o", "args"])).includes("sleep 300"),
+      { timeoutMs: 5000 },
+    );
   });
 
   it("handles binary output and output without newlines", async () => {
-    const r = await call(server.client, "docker_exec", { container: box.name, command: ["sh", "-c", "printf 'no-newline'; head -c 64 /dev/urandom >&2"] });
+    const r = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", "printf 'no-newline'; head -c 64 /dev/urandom >&2"],
+    });
     const out = r.structuredContent as { stdout: string; stderr: string; exit_code: number };
     expect(out.stdout).toBe("no-newline");
     expect(out.exit_code).toBe(0);
@@ -247,8 +287,12 @@ describe("docker_create and docker_remove", () => {
     expect(r.isError, text(r)).toBeFalsy();
     const id = (r.structuredContent as { id: string }).id;
     expect(await state(id)).toBe("running");
-    expect(await docker(["inspect", "-f", '{{index .Config.Labels "dev.arktechnwa.docker-mcp.created-by"}}', id])).toBe("docker-mcp");
-    expect(await docker(["inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}", id])).toBe(`${64 * 1024 * 1024} 500000000`);
+    expect(
+      await docker(["inspect", "-f", '{{index .Config.Labels "dev.arktechnwa.docker-mcp.created-by"}}', id]),
+    ).toBe("docker-mcp");
+    expect(await docker(["inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}", id])).toBe(
+      `${64 * 1024 * 1024} 500000000`,
+    );
     expect(await docker(["inspect", "-f", "{{json .HostConfig.Binds}}", id])).toBe('["/tmp:/hosttmp:ro"]');
   });
 
@@ -269,16 +313,31 @@ describe("docker_create and docker_remove", () => {
       [{ cap_add: ["SYS_ADMIN"] }, /allow_cap_add/],
     ];
     for (const [extra, message] of cases) {
-      const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, labels: testLabels, ...extra });
+      const r = await call(server.client, "docker_create", {
+        image: BUSYBOX_IMAGE,
+        labels: testLabels,
+        ...extra,
+      });
       expect(r.isError, JSON.stringify(extra)).toBe(true);
       expect(text(r)).toMatch(message);
     }
-    const before = await docker(["ps", "-aq", "--filter", `label=${TEST_RUN_LABEL}=${RUN_ID}`, "--filter", "label=dev.arktechnwa.docker-mcp.created-by"]);
+    const before = await docker([
+      "ps",
+      "-aq",
+      "--filter",
+      `label=${TEST_RUN_LABEL}=${RUN_ID}`,
+      "--filter",
+      "label=dev.arktechnwa.docker-mcp.created-by",
+    ]);
     expect(before.split("\n").filter(Boolean)).toHaveLength(1);
   });
 
   it("refuses a container name on the blacklist", async () => {
-    const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, name: "forbidden-one", labels: testLabels });
+    const r = await call(server.client, "docker_create", {
+      image: BUSYBOX_IMAGE,
+      name: "forbidden-one",
+      labels: testLabels,
+    });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/blacklist_containers/);
   });
@@ -308,7 +367,10 @@ describe("docker_create and docker_remove", () => {
   });
 
   it("removes: a running one needs force, a stopped one goes", async () => {
-    const [running, stopped] = await Promise.all([runFixture({ name: "rm-running" }), runFixture({ name: "rm-stopped", start: false })]);
+    const [running, stopped] = await Promise.all([
+      runFixture({ name: "rm-running" }),
+      runFixture({ name: "rm-stopped", start: false }),
+    ]);
     let r = await call(server.client, "docker_remove", { containers: [running.name, stopped.name] });
     expect(results(r).map((i) => i.status)).toEqual(["failed", "done"]);
     expect(results(r)[0]?.message).toMatch(/force/);
@@ -322,15 +384,28 @@ describe("docker_create and docker_remove", () => {
 
 describe("visibility", () => {
   it("a policy with lifecycle only for myapp-* offers the lifecycle tools, denies others' containers", async () => {
-    const mine = await runFixture({ name: "myapp-web", exactName: true, labels: testLabels }).catch(async () => {
-      await docker(["rm", "-f", "myapp-web"]);
-      return runFixture({ name: "myapp-web", exactName: true, labels: testLabels });
-    });
+    const mine = await runFixture({ name: "myapp-web", exactName: true, labels: testLabels }).catch(
+      async () => {
+        await docker(["rm", "-f", "myapp-web"]);
+        return runFixture({ name: "myapp-web", exactName: true, labels: testLabels });
+      },
+    );
     const other = await runFixture({ name: "other-svc" });
-    const lc = await connect(["--config", writeConfig({ permissions: { lifecycle: true, whitelist_containers: ["myapp-*"] } })]);
+    const lc = await connect([
+      "--config",
+      writeConfig({ permissions: { lifecycle: true, whitelist_containers: ["myapp-*"] } }),
+    ]);
     try {
       const names = (await lc.client.listTools()).tools.map((t) => t.name);
-      expect(names).toEqual(expect.arrayContaining(["docker_start", "docker_stop", "docker_restart", "docker_pause", "docker_unpause"]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "docker_start",
+          "docker_stop",
+          "docker_restart",
+          "docker_pause",
+          "docker_unpause",
+        ]),
+      );
       expect(names).not.toContain("docker_exec");
       expect(names).not.toContain("docker_create");
       const r = await call(lc.client, "docker_restart", { containers: [mine.name, other.name], timeout: 0 });

@@ -62,8 +62,15 @@ describe("resolveConfig", () => {
   });
 
   it("reports wrong types with their path", () => {
-    expectIssues({ permissions: { read: "yes" }, neverhang: { timeouts: { read: "soon" } } }, /permissions\.read/, /neverhang\.timeouts\.read/);
-    expectIssues({ docker: { host: "ftp://x" } }, /docker\.host: must start with unix:\/\/, tcp:\/\/ or npipe:\/\//);
+    expectIssues(
+      { permissions: { read: "yes" }, neverhang: { timeouts: { read: "soon" } } },
+      /permissions\.read/,
+      /neverhang\.timeouts\.read/,
+    );
+    expectIssues(
+      { docker: { host: "ftp://x" } },
+      /docker\.host: must start with unix:\/\/, tcp:\/\/ or npipe:\/\//,
+    );
     expectIssues([], /must be a JSON object/);
   });
 
@@ -85,7 +92,10 @@ describe("loadConfig", () => {
     expect((await loadConfig({ home, cwd })).policy.levels.exec).toBe(true);
 
     mkdirSync(join(home, ".config", "docker-mcp"), { recursive: true });
-    writeFileSync(join(home, ".config", "docker-mcp", "config.json"), JSON.stringify({ permissions: { lifecycle: true } }));
+    writeFileSync(
+      join(home, ".config", "docker-mcp", "config.json"),
+      JSON.stringify({ permissions: { lifecycle: true } }),
+    );
     const fromHome = await loadConfig({ home, cwd });
     expect(fromHome.policy.levels.lifecycle).toBe(true);
     expect(fromHome.source).toContain(".config");
@@ -97,8 +107,12 @@ describe("loadConfig", () => {
 
   it("says which file is missing or broken", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
-    await expect(loadConfig({ cwd, home: cwd, configPath: "nope.json" })).rejects.toThrow(/nope\.json[\s\S]*does not exist/);
+    await expect(loadConfig({ cwd, home: cwd, configPath: "nope.json" })).rejects.toThrow(
+      /nope\.json[\s\S]*does not exist/,
+    );
     writeFileSync(join(cwd, "bad.json"), "{ permissions: ");
-    await expect(loadConfig({ cwd, home: cwd, configPath: "bad.json" })).rejects.toThrow(/bad\.json[\s\S]*could not be read or parsed/);
+    await expect(loadConfig({ cwd, home: cwd, configPath: "bad.json" })).rejects.toThrow(
+      /bad\.json[\s\S]*could not be read or parsed/,
+    );
   });
 });

@@ -38,7 +38,11 @@ export async function connect(args: string[], env: Record<string, string> = {}):
   return { client, stderr: () => err, close: () => client.close() };
 }
 
-export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args })) as CallToolResult;
 }
 

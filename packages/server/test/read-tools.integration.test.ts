@@ -1,6 +1,17 @@
-import { docker, ensureBusyboxImage, ensureDaemon, fixtureName, type Fixture, removeFixtures, runFixture, TEST_RUN_LABEL, RUN_ID, waitFor } from "@arktechnwa/docker-mcp-testkit";
+import {
+  docker,
+  ensureBusyboxImage,
+  ensureDaemon,
+  type Fixture,
+  fixtureName,
+  RUN_ID,
+  removeFixtures,
+  runFixture,
+  TEST_RUN_LABEL,
+  waitFor,
+} from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type Connected, connect, text, writeConfig } from "./harness.js";
+import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 
 const SECRET = "hunter2-Sup3r-secret";
 const URL_PASSWORD = "pgpass-0987";
@@ -27,8 +38,13 @@ beforeAll(async () => {
     runFixture({ name: "exited", script: "echo bye; exit 3" }),
     runFixture({ name: "tty", tty: true, script: "echo from-a-tty; exec sleep 3600" }),
   ]);
-  await waitFor("the exited fixture to exit", async () => (await docker(["inspect", "-f", "{{.State.Status}}", exited.id])) === "exited");
-  await waitFor("the web fixture to log", async () => (await docker(["logs", web.id])).includes("password is"));
+  await waitFor(
+    "the exited fixture to exit",
+    async () => (await docker(["inspect", "-f", "{{.State.Status}}", exited.id])) === "exited",
+  );
+  await waitFor("the web fixture to log", async () =>
+    (await docker(["logs", web.id])).includes("password is"),
+  );
   const config = writeConfig({
     permissions: { read: true, blacklist_containers: [fixtureName("vault")] },
   });
@@ -43,9 +59,18 @@ afterAll(async () => {
 describe("tools/list", () => {
   it("offers only the read tools under a read-only policy, with derived annotations", async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["docker_inspect", "docker_logs", "docker_ps", "docker_stats"]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "docker_inspect",
+      "docker_logs",
+      "docker_ps",
+      "docker_stats",
+    ]);
     for (const tool of tools) {
-      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+      expect(tool.annotations).toMatchObject({
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+      });
       expect(tool.inputSchema.type).toBe("object");
       expect(tool.outputSchema?.type).toBe("object");
     }
@@ -56,7 +81,11 @@ describe("docker_ps", () => {
   it("lists running containers, hides the blacklisted one and counts it", async () => {
     const r = await call(server.client, "docker_ps", { filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
     expect(r.isError).toBeFalsy();
-    const out = r.structuredContent as { containers: { name: string; state: string; ports: string[]; uptime?: string; status_icon: string }[]; summary: string; hidden: number };
+    const out = r.structuredContent as {
+      containers: { name: string; state: string; ports: string[]; uptime?: string; status_icon: string }[];
+      summary: string;
+      hidden: number;
+    };
     const names = out.containers.map((c) => c.name).sort();
     expect(names).toEqual([web.name, tty.name].sort());
     expect(out.hidden).toBe(1);
@@ -69,22 +98,48 @@ describe("docker_ps", () => {
   });
 
   it("all=true adds stopped containers with their exit code", async () => {
-    const r = await call(server.client, "docker_ps", { all: true, filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
-    const out = r.structuredContent as { containers: { name: string; exit_code?: number; state: string }[]; summary: string };
-    expect(out.containers.find((c) => c.name === exited.name)).toMatchObject({ state: "exited", exit_code: 3 });
+    const r = await call(server.client, "docker_ps", {
+      all: true,
+      filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` },
+    });
+    const out = r.structuredContent as {
+      containers: { name: string; exit_code?: number; state: string }[];
+      summary: string;
+    };
+    expect(out.containers.find((c) => c.name === exited.name)).toMatchObject({
+      state: "exited",
+      exit_code: 3,
+    });
     expect(out.summary).toMatch(/^2 running, 1 stopped container; 1 hidden by policy/);
   });
 
   it("filters by name (substring and wildcard), status and label, and limits", async () => {
-    const byName = await call(server.client, "docker_ps", { all: true, filter: { name: `exited-${RUN_ID}` } });
-    expect((byName.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name)).toEqual([exited.name]);
+    const byName = await call(server.client, "docker_ps", {
+      all: true,
+      filter: { name: `exited-${RUN_ID}` },
+    });
+    expect(
+      (byName.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name),
+    ).toEqual([exited.name]);
     const wildcard = await call(server.client, "docker_ps", { filter: { name: `w*-${RUN_ID}` } });
-    expect((wildcard.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name)).toEqual([web.name]);
-    const byStatus = await call(server.client, "docker_ps", { filter: { status: "exited", label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
-    expect((byStatus.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name)).toEqual([exited.name]);
+    expect(
+      (wildcard.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name),
+    ).toEqual([web.name]);
+    const byStatus = await call(server.client, "docker_ps", {
+      filter: { status: "exited", label: `${TEST_RUN_LABEL}=${RUN_ID}` },
+    });
+    expect(
+      (byStatus.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name),
+    ).toEqual([exited.name]);
     const byLabel = await call(server.client, "docker_ps", { filter: { label: "tier=front" } });
-    expect((byLabel.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name)).toContain(web.name);
-    const limited = await call(server.client, "docker_ps", { all: true, limit: 1, filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
+    expect(
+      (byLabel.structuredContent as { containers: { name: string }[] }).containers.map((c) => c.name),
+    ).toContain(web.name);
+    const limited = await call(server.client, "docker_ps", {
+      all: true,
+      limit: 1,
+      filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` },
+    });
     const lo = limited.structuredContent as { containers: unknown[]; truncated: boolean };
     expect(lo.containers).toHaveLength(1);
     expect(lo.truncated).toBe(true);
@@ -95,7 +150,7 @@ describe("docker_inspect", () => {
   it("returns a section, with secret environment values masked everywhere", async () => {
     const r = await call(server.client, "docker_inspect", { container: web.name, section: "config" });
     expect(r.isError).toBeFalsy();
-    const env = ((r.structuredContent as { data: { Config: { Env: string[] } } }).data.Config.Env);
+    const env = (r.structuredContent as { data: { Config: { Env: string[] } } }).data.Config.Env;
     expect(env).toContain("MODE=test");
     expect(env).toContain("DB_PASSWORD=[REDACTED]");
     const all = await call(server.client, "docker_inspect", { container: web.id });
@@ -107,9 +162,13 @@ describe("docker_inspect", () => {
 
   it("answers state, network and mounts sections", async () => {
     const state = await call(server.client, "docker_inspect", { container: exited.name, section: "state" });
-    expect((state.structuredContent as { data: { State: { ExitCode: number } } }).data.State.ExitCode).toBe(3);
+    expect((state.structuredContent as { data: { State: { ExitCode: number } } }).data.State.ExitCode).toBe(
+      3,
+    );
     const net = await call(server.client, "docker_inspect", { container: web.name, section: "network" });
-    expect(Object.keys((net.structuredContent as { data: Record<string, unknown> }).data)).toContain("NetworkSettings");
+    expect(Object.keys((net.structuredContent as { data: Record<string, unknown> }).data)).toContain(
+      "NetworkSettings",
+    );
     const mounts = await call(server.client, "docker_inspect", { container: web.name, section: "mounts" });
     expect((mounts.structuredContent as { data: { Mounts: unknown[] } }).data.Mounts).toEqual([]);
   });
@@ -143,13 +202,27 @@ describe("docker_logs", () => {
       ...Array.from({ length: 10 }, (_, i) => `line 4${i}`),
     ]);
     const re = await call(server.client, "docker_logs", { container: web.name, grep: "/^line 1[0-2]$/" });
-    expect((re.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toEqual(["line 10", "line 11", "line 12"]);
+    expect((re.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toEqual([
+      "line 10",
+      "line 11",
+      "line 12",
+    ]);
   });
 
   it("honours since/until and timestamps", async () => {
-    const future = await call(server.client, "docker_logs", { container: web.name, since: "-0s", tail: "all" });
+    const future = await call(server.client, "docker_logs", {
+      container: web.name,
+      since: "-0s",
+      tail: "all",
+    });
     expect((future.structuredContent as { lines: unknown[] }).lines).toHaveLength(0);
-    const past = await call(server.client, "docker_logs", { container: web.name, since: "-1h", until: String(Math.floor(Date.now() / 1000) + 60), tail: 1, timestamps: true });
+    const past = await call(server.client, "docker_logs", {
+      container: web.name,
+      since: "-1h",
+      until: String(Math.floor(Date.now() / 1000) + 60),
+      tail: 1,
+      timestamps: true,
+    });
     const line = (past.structuredContent as { lines: { text: string }[] }).lines[0]?.text ?? "";
     expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     const bad = await call(server.client, "docker_logs", { container: web.name, since: "yesterday-ish" });
@@ -159,7 +232,9 @@ describe("docker_logs", () => {
 
   it("reads a TTY container's raw log", async () => {
     const r = await call(server.client, "docker_logs", { container: tty.name });
-    expect((r.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toContain("from-a-tty");
+    expect((r.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toContain(
+      "from-a-tty",
+    );
   });
 
   it("rejects follow with a way forward", async () => {
@@ -173,7 +248,11 @@ describe("docker_stats", () => {
   it("reports one container", async () => {
     const r = await call(server.client, "docker_stats", { container: web.name });
     expect(r.isError).toBeFalsy();
-    const row = (r.structuredContent as { containers: { name: string; memory: string; cpu_percent: number; pids: number }[] }).containers[0];
+    const row = (
+      r.structuredContent as {
+        containers: { name: string; memory: string; cpu_percent: number; pids: number }[];
+      }
+    ).containers[0];
     expect(row?.name).toBe(web.name);
     expect(row?.memory).toMatch(/^[\d.]+[BKMGT] \/ [\d.]+[BKMGT]$/);
     expect(row?.pids).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { KERNEL_API_VERSION, type Plugin, defineTool } from "@arktechnwa/docker-mcp-core";
+import { defineTool, KERNEL_API_VERSION, type Plugin } from "@arktechnwa/docker-mcp-core";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -15,7 +15,11 @@ import { BIN, call, connect, text, writeConfig } from "./harness.js";
 const run = promisify(execFile);
 
 async function inMemory(plugins: Plugin<ServerDeps>[], doc: unknown = {}, extra: { bypass?: boolean } = {}) {
-  const app = createServer({ plugins, config: resolveConfig(doc, undefined, extra.bypass ?? false), stderr: process.stderr });
+  const app = createServer({
+    plugins,
+    config: resolveConfig(doc, undefined, extra.bypass ?? false),
+    stderr: process.stderr,
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await app.connect(serverSide);
   const client = new Client({ name: "t", version: "0" });
@@ -33,7 +37,10 @@ describe("the docker-mcp command line", () => {
   });
 
   it("refuses an unknown flag and a broken config with exit code 2 and a clear message", async () => {
-    await expect(run(process.execPath, [BIN, "--bogus"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--bogus[\s\S]*--help/) });
+    await expect(run(process.execPath, [BIN, "--bogus"])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--bogus[\s\S]*--help/),
+    });
     const bad = writeConfig({ permissions: { lifecycel: true } });
     await expect(run(process.execPath, [BIN, "--config", bad])).rejects.toMatchObject({
       code: 2,
@@ -71,7 +78,10 @@ describe("when the daemon cannot be reached", () => {
 
   it("opens the circuit after repeated failures and fails fast", async () => {
     const socket = join(mkdtempSync(join(tmpdir(), "dmcp-")), "missing.sock");
-    const { client, app } = await inMemory([containersPlugin], { docker: { socket }, neverhang: { circuit_breaker: { failures: 2, cooldown: "1m" } } });
+    const { client, app } = await inMemory([containersPlugin], {
+      docker: { socket },
+      neverhang: { circuit_breaker: { failures: 2, cooldown: "1m" } },
+    });
     await call(client, "docker_ps", {});
     await call(client, "docker_ps", {});
     const r = await call(client, "docker_ps", {});
@@ -111,7 +121,10 @@ describe("createServer", () => {
     const file = join(mkdtempSync(join(tmpdir(), "dmcp-")), "audit.jsonl");
     const { client, app } = await inMemory([containersPlugin], { audit: { file } });
     await call(client, "docker_stop", { containers: "anything" });
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ tool: "docker_stop", allowed: false, outcome: "denied" });
     expect(lines[0].reasons[0].message).toMatch(/permissions\.lifecycle/);
@@ -120,7 +133,12 @@ describe("createServer", () => {
 
   it("lists only the tools whose level is on, all of them with tools.show_all", async () => {
     const ro = await inMemory([containersPlugin]);
-    expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(["docker_inspect", "docker_logs", "docker_ps", "docker_stats"]);
+    expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "docker_inspect",
+      "docker_logs",
+      "docker_ps",
+      "docker_stats",
+    ]);
     await ro.app.close();
     const lc = await inMemory([containersPlugin], { permissions: { lifecycle: true } });
     expect((await lc.client.listTools()).tools.map((t) => t.name)).toContain("docker_restart");

@@ -29,7 +29,9 @@ export const ICON: Record<ItemResult["status"], string> = {
 };
 
 export function renderItems(summary: string, items: ItemResult[]): string {
-  return [summary, ...items.map((i) => `${ICON[i.status]} ${i.name ?? i.container}: ${i.message}`)].join("\n");
+  return [summary, ...items.map((i) => `${ICON[i.status]} ${i.name ?? i.container}: ${i.message}`)].join(
+    "\n",
+  );
 }
 
 export function summarizeItems(verb: string, items: ItemResult[]): string {

@@ -28,7 +28,15 @@ export function exitCodeFromStatus(status: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-const UNIT: Record<string, string> = { second: "s", minute: "m", hour: "h", day: "d", week: "w", month: "mo", year: "y" };
+const UNIT: Record<string, string> = {
+  second: "s",
+  minute: "m",
+  hour: "h",
+  day: "d",
+  week: "w",
+  month: "mo",
+  year: "y",
+};
 
 /**
  * Uptime from Docker's status text ("Up 3 days", "Up About an hour"): the list endpoint has no start
@@ -47,7 +55,11 @@ export function formatPorts(ports: ContainerPort[]): string[] {
   const seen = new Set<string>();
   for (const p of ports) {
     const host = p.ip?.includes(":") ? `[${p.ip}]` : p.ip;
-    seen.add(p.publicPort ? `${host ?? "0.0.0.0"}:${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`);
+    seen.add(
+      p.publicPort
+        ? `${host ?? "0.0.0.0"}:${p.publicPort}->${p.privatePort}/${p.type}`
+        : `${p.privatePort}/${p.type}`,
+    );
   }
   return [...seen].sort();
 }

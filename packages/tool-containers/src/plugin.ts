@@ -15,7 +15,16 @@ export const containersPlugin: Plugin<ContainersDeps> = {
   manifest: {
     name: "containers",
     apiVersion: KERNEL_API_VERSION,
-    tools: [psTool, inspectTool, logsTool, statsTool, ...lifecycleTools.map((t) => t.tool), execTool, createTool, removeTool],
+    tools: [
+      psTool,
+      inspectTool,
+      logsTool,
+      statsTool,
+      ...lifecycleTools.map((t) => t.tool),
+      execTool,
+      createTool,
+      removeTool,
+    ],
   },
   handlers: {
     docker_ps: psHandler,

@@ -1,4 +1,8 @@
-import { type ResolvedResource, type ResourceResolver, secretValuesFromEnv } from "@arktechnwa/docker-mcp-core";
+import {
+  type ResolvedResource,
+  type ResourceResolver,
+  secretValuesFromEnv,
+} from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, ContainerSummary } from "@arktechnwa/docker-mcp-engine";
 import type { ContainersDeps } from "./deps.js";
 

@@ -17,37 +17,77 @@ export function parseMemory(value: string | number): number | undefined {
 }
 
 const input = z.strictObject({
-  image: z.string().min(1).describe("Image reference, e.g. 'nginx:1.27' or 'myorg/api:2'. It must already be present (pull it first)."),
+  image: z
+    .string()
+    .min(1)
+    .describe(
+      "Image reference, e.g. 'nginx:1.27' or 'myorg/api:2'. It must already be present (pull it first).",
+    ),
   name: z
     .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "may contain letters, digits, _ . - and must start with a letter or digit")
+    .regex(
+      /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
+      "may contain letters, digits, _ . - and must start with a letter or digit",
+    )
     .optional(),
   command: z
     .union([
-      z.string().min(1).refine((s) => {
-        try {
-          return splitShellWords(s).length > 0;
-        } catch {
-          return false;
-        }
-      }, 'cannot be split into words without a shell; pass an array such as ["sh", "-c", "..."]'),
+      z
+        .string()
+        .min(1)
+        .refine((s) => {
+          try {
+            return splitShellWords(s).length > 0;
+          } catch {
+            return false;
+          }
+        }, 'cannot be split into words without a shell; pass an array such as ["sh", "-c", "..."]'),
       z.array(z.string()).min(1),
     ])
     .optional()
     .describe("Override the image's command: a string (split like a shell would) or an argv array."),
   env: z
-    .union([z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()), z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE"))])
+    .union([
+      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
+      z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE")),
+    ])
     .optional(),
-  ports: z.array(z.string().regex(/^(\[?[0-9a-fA-F.:]+\]?:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/, "use host:container[/proto], e.g. 8080:80/tcp")).optional().describe("Like docker run -p: '8080:80/tcp', '127.0.0.1:8080:80', '80'."),
-  volumes: z.array(z.string().min(1)).optional().describe("Like docker run -v: '/host/path:/in/container:ro', 'volname:/data'."),
+  ports: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\[?[0-9a-fA-F.:]+\]?:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/,
+          "use host:container[/proto], e.g. 8080:80/tcp",
+        ),
+    )
+    .optional()
+    .describe("Like docker run -p: '8080:80/tcp', '127.0.0.1:8080:80', '80'."),
+  volumes: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Like docker run -v: '/host/path:/in/container:ro', 'volname:/data'."),
   labels: z.record(z.string().min(1), z.string()).optional(),
   restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).optional(),
-  memory: z.union([z.string(), z.number().int().positive()]).optional().describe("Memory limit: '512m', '1g' or bytes."),
+  memory: z
+    .union([z.string(), z.number().int().positive()])
+    .optional()
+    .describe("Memory limit: '512m', '1g' or bytes."),
   cpus: z.number().positive().max(1024).optional().describe("CPU limit, e.g. 0.5."),
-  network: z.string().min(1).optional().describe("Network to join ('bridge', a user network, or 'host' if the policy allows it)."),
+  network: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Network to join ('bridge', a user network, or 'host' if the policy allows it)."),
   privileged: z.boolean().optional().describe("Refused unless create_safety.allow_privileged is true."),
-  pid: z.literal("host").optional().describe("'host' shares the host's PID namespace; refused unless create_safety.allow_host_pid."),
-  cap_add: z.array(z.string().min(1)).optional().describe("Capabilities to add; refused unless create_safety.allow_cap_add permits them."),
+  pid: z
+    .literal("host")
+    .optional()
+    .describe("'host' shares the host's PID namespace; refused unless create_safety.allow_host_pid."),
+  cap_add: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Capabilities to add; refused unless create_safety.allow_cap_add permits them."),
   start: z.boolean().optional().describe("Start the container after creating it (default false)."),
 });
 
@@ -96,9 +136,17 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
   return async (args, ctx) => {
     const memoryBytes = args.memory === undefined ? undefined : parseMemory(args.memory);
     if (args.memory !== undefined && memoryBytes === undefined) {
-      throw new ToolError("invalid_input", `memory "${args.memory}" is not a size; use e.g. "512m", "1g" or a number of bytes.`);
+      throw new ToolError(
+        "invalid_input",
+        `memory "${args.memory}" is not a size; use e.g. "512m", "1g" or a number of bytes.`,
+      );
     }
-    const env = args.env === undefined ? undefined : Array.isArray(args.env) ? args.env : Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
+    const env =
+      args.env === undefined
+        ? undefined
+        : Array.isArray(args.env)
+          ? args.env
+          : Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
     const cmd = argv(args.command);
     const created = await deps.engine.createContainer(
       {
@@ -130,6 +178,12 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
         warnings.push(`created but could not start: ${(error as Error).message}`);
       }
     }
-    return { id: created.id, ...(args.name ? { name: args.name } : {}), image: args.image, started, warnings };
+    return {
+      id: created.id,
+      ...(args.name ? { name: args.name } : {}),
+      image: args.image,
+      started,
+      warnings,
+    };
   };
 }

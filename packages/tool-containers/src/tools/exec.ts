@@ -14,7 +14,8 @@ const commandInput = z
       .min(1)
       .superRefine((line, ctx) => {
         try {
-          if (splitShellWords(line).length === 0) ctx.addIssue({ code: "custom", message: "The command is empty." });
+          if (splitShellWords(line).length === 0)
+            ctx.addIssue({ code: "custom", message: "The command is empty." });
         } catch (error) {
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
@@ -26,7 +27,10 @@ const commandInput = z
   );
 
 const envInput = z
-  .union([z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()), z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE"))])
+  .union([
+    z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
+    z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE")),
+  ])
   .describe("Extra environment: { KEY: value } or ['KEY=value'].");
 
 const input = z.strictObject({
@@ -35,7 +39,12 @@ const input = z.strictObject({
   workdir: z.string().min(1).optional(),
   user: z.string().min(1).optional().describe("user, user:group, uid or uid:gid"),
   env: envInput.optional(),
-  timeout: z.number().positive().max(3600).optional().describe("Seconds before the command is killed (at most the policy's exec_safety.timeout)."),
+  timeout: z
+    .number()
+    .positive()
+    .max(3600)
+    .optional()
+    .describe("Seconds before the command is killed (at most the policy's exec_safety.timeout)."),
 });
 
 const output = z.object({
@@ -72,9 +81,11 @@ export const execTool = defineTool({
     const head = `${out.container.name}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
     const parts = [head];
     if (out.stdout) parts.push(`stdout:\n${out.stdout}`);
-    if (out.stdout_truncated_bytes) parts.push(`[stdout: ${formatBytes(out.stdout_truncated_bytes)} more dropped]`);
+    if (out.stdout_truncated_bytes)
+      parts.push(`[stdout: ${formatBytes(out.stdout_truncated_bytes)} more dropped]`);
     if (out.stderr) parts.push(`stderr:\n${out.stderr}`);
-    if (out.stderr_truncated_bytes) parts.push(`[stderr: ${formatBytes(out.stderr_truncated_bytes)} more dropped]`);
+    if (out.stderr_truncated_bytes)
+      parts.push(`[stderr: ${formatBytes(out.stderr_truncated_bytes)} more dropped]`);
     if (out.note) parts.push(out.note);
     return parts.join("\n");
   },
@@ -97,7 +108,10 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
     const cmd = execArgv(args.command);
     const env = envEntries(args.env);
     // The caller may ask for less time than the policy allows, never more; and the kill must fit in the call's deadline.
-    const wanted = Math.min(ctx.exec.timeoutMs, args.timeout !== undefined ? args.timeout * 1000 : Number.POSITIVE_INFINITY);
+    const wanted = Math.min(
+      ctx.exec.timeoutMs,
+      args.timeout !== undefined ? args.timeout * 1000 : Number.POSITIVE_INFINITY,
+    );
     const timeoutMs = Math.max(100, Math.min(wanted, ctx.deadline - Date.now() - KILL_MARGIN_MS));
     const result = await deps.engine.exec(
       identity.id,

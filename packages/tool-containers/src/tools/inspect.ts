@@ -28,7 +28,8 @@ export const inspectTool = defineTool({
   input,
   output,
   targets: (args) => [{ kind: "container", ref: args.container }],
-  render: (out) => `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}:\n${JSON.stringify(out.data, null, 2)}`,
+  render: (out) =>
+    `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}:\n${JSON.stringify(out.data, null, 2)}`,
 });
 
 type Doc = Record<string, unknown>;
@@ -44,7 +45,19 @@ function section(doc: Doc, which: (typeof SECTIONS)[number]): Doc {
       return {
         ...pick(doc, ["Id", "Name", "Created", "Path", "Args", "Image", "Platform", "Driver"]),
         Config: doc.Config,
-        HostConfig: pick(host, ["RestartPolicy", "Memory", "NanoCpus", "CpuShares", "Privileged", "AutoRemove", "LogConfig", "CapAdd", "CapDrop", "PidMode", "ReadonlyRootfs"]),
+        HostConfig: pick(host, [
+          "RestartPolicy",
+          "Memory",
+          "NanoCpus",
+          "CpuShares",
+          "Privileged",
+          "AutoRemove",
+          "LogConfig",
+          "CapAdd",
+          "CapDrop",
+          "PidMode",
+          "ReadonlyRootfs",
+        ]),
       };
     case "state":
       return pick(doc, ["State", "RestartCount", "Created"]);

@@ -1,11 +1,32 @@
-import { defineTool, errorCode, errorMessage, type RejectedTarget, type ResolvedResource, type ToolContext, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import {
+  defineTool,
+  errorCode,
+  errorMessage,
+  type RejectedTarget,
+  type ResolvedResource,
+  type ToolContext,
+  type ToolHandler,
+} from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { containerRefs, type ItemResult, itemResult, refList, renderItems, summarizeItems } from "../container-list-input.js";
+import {
+  containerRefs,
+  type ItemResult,
+  itemResult,
+  refList,
+  renderItems,
+  summarizeItems,
+} from "../container-list-input.js";
 import type { ContainersDeps } from "../deps.js";
 import { identityOf } from "../resolve-container.js";
 
-const stopSeconds = z.number().int().min(0).max(600).optional().describe("Seconds to wait after SIGTERM before SIGKILL (default: the container's own, usually 10).");
+const stopSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(600)
+  .optional()
+  .describe("Seconds to wait after SIGTERM before SIGKILL (default: the container's own, usually 10).");
 
 const output = z.object({ results: z.array(itemResult), summary: z.string() });
 
@@ -19,7 +40,12 @@ interface Action {
   withTimeout: boolean;
   /** The states in which the action has nothing to do, and how to say so. */
   unchangedWhen: (state: string) => string | undefined;
-  run: (engine: DockerEngine, id: string, timeoutSeconds: number | undefined, signal: AbortSignal) => Promise<void>;
+  run: (
+    engine: DockerEngine,
+    id: string,
+    timeoutSeconds: number | undefined,
+    signal: AbortSignal,
+  ) => Promise<void>;
 }
 
 const ACTIONS: Action[] = [
@@ -31,7 +57,12 @@ const ACTIONS: Action[] = [
     effect: "write",
     idempotent: true,
     withTimeout: false,
-    unchangedWhen: (s) => (s === "running" ? "already running" : s === "paused" ? "already running (paused: use docker_unpause)" : undefined),
+    unchangedWhen: (s) =>
+      s === "running"
+        ? "already running"
+        : s === "paused"
+          ? "already running (paused: use docker_unpause)"
+          : undefined,
     run: (e, id, _t, signal) => e.startContainer(id, signal),
   },
   {
@@ -42,7 +73,8 @@ const ACTIONS: Action[] = [
     effect: "destructive",
     idempotent: true,
     withTimeout: true,
-    unchangedWhen: (s) => (s === "exited" || s === "created" || s === "dead" ? `already stopped (${s})` : undefined),
+    unchangedWhen: (s) =>
+      s === "exited" || s === "created" || s === "dead" ? `already stopped (${s})` : undefined,
     run: (e, id, t, signal) => e.stopContainer(id, t === undefined ? {} : { timeoutSeconds: t }, signal),
   },
   {
@@ -88,7 +120,12 @@ function shortName(identity: ContainerIdentity): { id: string; name: string } {
 export function rejectedResults(rejected: RejectedTarget[]): ItemResult[] {
   return rejected.map((r) => ({
     container: r.ref,
-    status: r.status === "denied" ? "denied" : r.code === "NOT_FOUND" || r.code === "AMBIGUOUS" ? "not_found" : "failed",
+    status:
+      r.status === "denied"
+        ? "denied"
+        : r.code === "NOT_FOUND" || r.code === "AMBIGUOUS"
+          ? "not_found"
+          : "failed",
     message: r.message,
   }));
 }

@@ -14,10 +14,20 @@ const input = z.strictObject({
   tail: z
     .union([z.number().int().min(0).max(1_000_000), z.literal("all")])
     .optional()
-    .describe("Lines from the end (default 100; 10000 with grep). 'all' reads the whole log, up to the size cap."),
-  since: z.string().min(1).optional().describe("RFC 3339, Unix seconds, or relative like '-1h', '30m', '2h30m'."),
+    .describe(
+      "Lines from the end (default 100; 10000 with grep). 'all' reads the whole log, up to the size cap.",
+    ),
+  since: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("RFC 3339, Unix seconds, or relative like '-1h', '30m', '2h30m'."),
   until: z.string().min(1).optional().describe("Same forms as since."),
-  grep: z.string().min(1).optional().describe("Keep lines containing this text; /regex/flags for a regular expression."),
+  grep: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Keep lines containing this text; /regex/flags for a regular expression."),
   timestamps: z.boolean().optional().describe("Prefix each line with its RFC 3339 timestamp."),
   follow: z.boolean().optional().describe("Not supported yet: use since (e.g. '-5m') to read recent lines."),
 });
@@ -56,7 +66,10 @@ function parseGrep(grep: string): { grep?: string; grepRegex?: RegExp } {
   try {
     return { grepRegex: new RegExp(m[1] as string, (m[2] ?? "").replace(/[gy]/g, "")) };
   } catch (error) {
-    throw new ToolError("invalid_input", `grep ${grep} is not a valid regular expression (${(error as Error).message}).`);
+    throw new ToolError(
+      "invalid_input",
+      `grep ${grep} is not a valid regular expression (${(error as Error).message}).`,
+    );
   }
 }
 

@@ -1,6 +1,12 @@
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
-import { exitCodeFromStatus, formatPorts, healthFromStatus, statusIcon, uptimeFromStatus } from "../container-status.js";
+import {
+  exitCodeFromStatus,
+  formatPorts,
+  healthFromStatus,
+  statusIcon,
+  uptimeFromStatus,
+} from "../container-status.js";
 import type { ContainersDeps } from "../deps.js";
 import { summaryToResource } from "../resolve-container.js";
 
@@ -70,7 +76,9 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     if (args.filter?.label) filters.label = [args.filter.label];
     const all = args.all === true || args.filter?.status !== undefined;
     const listed = await deps.engine.listContainers({ all, filters }, ctx.signal);
-    const named = args.filter?.name ? listed.filter((c) => c.names.some(nameMatcher(args.filter!.name!))) : listed;
+    const named = args.filter?.name
+      ? listed.filter((c) => c.names.some(nameMatcher(args.filter!.name!)))
+      : listed;
     const { visible, hidden } = ctx.visible(named, summaryToResource);
     const limit = args.limit ?? 100;
     const shown = visible.slice(0, limit);
@@ -93,7 +101,12 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
         created: new Date(c.created * 1000).toISOString(),
       };
     });
-    return { containers, summary: summarize(visible, hidden, shown.length, all), hidden, truncated: shown.length < visible.length };
+    return {
+      containers,
+      summary: summarize(visible, hidden, shown.length, all),
+      hidden,
+      truncated: shown.length < visible.length,
+    };
   };
 }
 
@@ -103,7 +116,8 @@ function summarize(visible: { state: string }[], hidden: number, shown: number, 
   let text = all
     ? `${running} running, ${other} stopped container${other === 1 ? "" : "s"}`
     : `${running} running container${running === 1 ? "" : "s"}`;
-  if (visible.length === 0) text = all ? "No containers" : "No running containers (all=true shows stopped ones too)";
+  if (visible.length === 0)
+    text = all ? "No containers" : "No running containers (all=true shows stopped ones too)";
   if (shown < visible.length) text += `; showing the first ${shown} (raise limit to see more)`;
   if (hidden > 0) text += `; ${hidden} hidden by policy`;
   return text;

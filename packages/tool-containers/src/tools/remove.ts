@@ -31,8 +31,14 @@ export const removeTool = defineTool({
 export function removeHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
     const results = await actOnEach(refList(args.containers), ctx, async (identity) => {
-      if ((identity.state === "running" || identity.state === "paused" || identity.state === "restarting") && !args.force) {
-        return { status: "failed", message: `is ${identity.state}: stop it first (docker_stop) or pass force: true` };
+      if (
+        (identity.state === "running" || identity.state === "paused" || identity.state === "restarting") &&
+        !args.force
+      ) {
+        return {
+          status: "failed",
+          message: `is ${identity.state}: stop it first (docker_stop) or pass force: true`,
+        };
       }
       await deps.engine.removeContainer(
         identity.id,

@@ -81,7 +81,11 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
     if (args.container) {
       const identity = identityOf(ctx.targets[0]);
       if (identity.state !== "running") {
-        return { containers: [], summary: `${identity.names[0]} is ${identity.state}: only running containers have stats.`, hidden };
+        return {
+          containers: [],
+          summary: `${identity.names[0]} is ${identity.state}: only running containers have stats.`,
+          hidden,
+        };
       }
       ids = [identity.id];
     } else {
