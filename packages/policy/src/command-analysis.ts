@@ -225,11 +225,18 @@ function parseShell(src: string, ctx: Context, depth: number): void {
       i++;
       continue;
     }
-    append(c);
-    i++;
+    // Ordinary characters: take the whole run at once.
+    PLAIN_RUN.lastIndex = i;
+    const run = PLAIN_RUN.exec(src);
+    const end = run === null ? i + 1 : i + run[0].length;
+    append(src.slice(i, end));
+    i = end;
   }
   endSegment();
 }
+
+/** A run of characters with no meaning to the shell (`#` is only special at the start of a word). */
+const PLAIN_RUN = /[^\\'"$`\s<>&;|()]+/y;
 
 /** Index of the `)` closing a group whose content starts at `start` (quotes and nesting respected). */
 function findClosingParen(src: string, start: number): number {
