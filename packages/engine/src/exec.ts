@@ -1,12 +1,291 @@
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { abortError } from "./abort.js";
 import type { ApiClient } from "./api-client.js";
+import { daemonMessage, statusOf } from "./daemon-errors.js";
+import { Demuxer } from "./demux.js";
 import { EngineError } from "./errors.js";
+import { inspectExec, type KillOutcome, killExec, waitExecDone } from "./exec-kill.js";
+import { sanitizeText } from "./sanitize.js";
 import type { ExecOptions, ExecResult } from "./types.js";
 
+/** Time allowed for killing a timed-out or cancelled command and confirming it is gone. */
+const KILL_BUDGET_MS = 5000;
+/** Containers known to have no `sh`: their commands run unwrapped (remembered, bounded). */
+const noShell = new Set<string>();
+
+/** Bytes of one stream, kept up to a cap; the rest is counted, not stored. */
+class CappedBuffer {
+  private readonly chunks: Buffer[] = [];
+  kept = 0;
+  dropped = 0;
+  constructor(private readonly cap: number) {}
+
+  push(data: Buffer): void {
+    const room = this.cap - this.kept;
+    if (room >= data.length) {
+      this.chunks.push(Buffer.from(data));
+      this.kept += data.length;
+      return;
+    }
+    if (room > 0) {
+      this.chunks.push(Buffer.from(data.subarray(0, room)));
+      this.kept += room;
+    }
+    this.dropped += data.length - Math.max(room, 0);
+  }
+
+  /** UTF-8 text (invalid bytes replaced; a character cut by the cap is dropped), sanitised. */
+  text(): string {
+    let bytes = Buffer.concat(this.chunks);
+    if (this.dropped > 0) bytes = bytes.subarray(0, utf8Boundary(bytes));
+    return sanitizeText(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
+  }
+}
+
+/** Length of `bytes` without a trailing incomplete UTF-8 sequence. */
+function utf8Boundary(bytes: Buffer): number {
+  let i = bytes.length - 1;
+  let continuation = 0;
+  while (i >= 0 && continuation < 3 && ((bytes[i] ?? 0) & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  if (i < 0) return bytes.length;
+  const lead = bytes[i] ?? 0;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return need > continuation + 1 ? i : bytes.length;
+}
+
+/**
+ * Strips the wrapper's first stdout line ("<marker><pid>\n") and reports the PID; everything else is
+ * the command's own output.
+ */
+class MarkerReader {
+  private head: Buffer | undefined = Buffer.alloc(0);
+  pid: number | undefined;
+  constructor(
+    private readonly marker: string,
+    private readonly forward: (data: Buffer) => void,
+  ) {}
+
+  push(data: Buffer): void {
+    if (!this.head) {
+      this.forward(data);
+      return;
+    }
+    this.head = Buffer.concat([this.head, data]);
+    const newline = this.head.indexOf(0x0a);
+    if (newline === -1 && this.head.length < this.marker.length + 24) return;
+    const line = this.head.subarray(0, newline === -1 ? this.head.length : newline).toString("latin1");
+    const rest = this.head;
+    this.head = undefined;
+    if (newline !== -1 && line.startsWith(this.marker) && /^\d+$/.test(line.slice(this.marker.length))) {
+      this.pid = Number(line.slice(this.marker.length));
+      if (rest.length > newline + 1) this.forward(rest.subarray(newline + 1));
+    } else {
+      this.forward(rest);
+    }
+  }
+
+  end(): void {
+    if (this.head && this.head.length > 0) this.forward(this.head);
+    this.head = undefined;
+  }
+
+  get seen(): boolean {
+    return this.pid !== undefined;
+  }
+}
+
+async function createExec(
+  api: ApiClient,
+  containerId: string,
+  cmd: string[],
+  options: ExecOptions,
+  signal: AbortSignal,
+): Promise<string> {
+  const short = containerId.slice(0, 12);
+  const created = await api.json<{ Id: string }>(
+    {
+      method: "POST",
+      path: `/containers/${encodeURIComponent(containerId)}/exec`,
+      body: {
+        AttachStdin: false,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Cmd: cmd,
+        ...(options.env ? { Env: options.env } : {}),
+        ...(options.workdir ? { WorkingDir: options.workdir } : {}),
+        ...(options.user ? { User: options.user } : {}),
+      },
+      ok: [201],
+      what: `exec in container ${short}`,
+    },
+    signal,
+    (error) => {
+      const status = statusOf(error);
+      if (status === 409) {
+        return new EngineError(
+          "CONFLICT",
+          `Cannot exec in container ${short}: ${daemonMessage(error)}. Start (or unpause) it first.`,
+          { cause: error, statusCode: status, endpoint: api.endpoint },
+        );
+      }
+      return undefined;
+    },
+  );
+  return created.Id;
+}
+
+/** The runtime could not start `sh` itself (as opposed to a bad workdir or user, which fail alike). */
+function shellMissing(attempt: Attempt): boolean {
+  const said = `${attempt.stdout.text()}\n${attempt.stderr.text()}`;
+  return /exec: "sh": (?:executable file not found|stat sh: no such file)|"sh": no such file/i.test(said);
+}
+
+interface Attempt {
+  execId: string;
+  stdout: CappedBuffer;
+  stderr: CappedBuffer;
+  marker: MarkerReader | undefined;
+  /** Set when the timeout or the caller stopped the read. */
+  interrupted: "timeout" | "abort" | undefined;
+}
+
+/** Starts the exec and drains its multiplexed output until it ends, the timeout fires or the caller aborts. */
+async function runAttempt(
+  api: ApiClient,
+  containerId: string,
+  cmd: string[],
+  wrapped: boolean,
+  options: ExecOptions,
+  signal: AbortSignal,
+  deadline: AbortSignal,
+): Promise<Attempt> {
+  const nonce = randomBytes(8).toString("hex");
+  const markerText = `__docker_mcp_exec_${nonce}_pid=`;
+  const fullCmd = wrapped ? ["sh", "-c", `echo "${markerText}$$"; exec "$@"`, "sh", ...cmd] : cmd;
+  const execId = await createExec(api, containerId, fullCmd, options, signal);
+  const stdout = new CappedBuffer(Math.max(0, options.maxOutputBytes));
+  const stderr = new CappedBuffer(Math.max(0, options.maxOutputBytes));
+  const marker = wrapped ? new MarkerReader(markerText, (d) => stdout.push(d)) : undefined;
+  const attempt: Attempt = { execId, stdout, stderr, marker, interrupted: undefined };
+
+  // The stream stops on the caller's abort or on our timeout; the process itself is killed later.
+  const readSignal = AbortSignal.any([signal, deadline]);
+  setMaxListeners(20, readSignal);
+  try {
+    const res = await api.stream(
+      {
+        method: "POST",
+        path: `/exec/${encodeURIComponent(execId)}/start`,
+        body: { Detach: false, Tty: false },
+        ok: [200],
+        what: `run the command in container ${containerId.slice(0, 12)}`,
+      },
+      readSignal,
+    );
+    const demuxer = new Demuxer((stream, payload) => {
+      if (stream === 2) stderr.push(payload);
+      else if (marker) marker.push(payload);
+      else stdout.push(payload);
+    });
+    try {
+      // Keep draining past the caps: a process blocked on a full pipe would never finish.
+      for await (const chunk of res as AsyncIterable<Buffer>) demuxer.push(chunk);
+    } finally {
+      res.destroy();
+    }
+    marker?.end();
+  } catch (error) {
+    if (signal.aborted) attempt.interrupted = "abort";
+    else if (deadline.aborted) attempt.interrupted = "timeout";
+    else throw error;
+  }
+  return attempt;
+}
+
+/**
+ * `docker exec` with stdout and stderr kept apart, each capped at maxOutputBytes (the rest is drained
+ * and counted), and a timeout that really ends the process: the command runs through
+ * `sh -c 'echo <marker>$$; exec "$@"'` so its PID is known, and on timeout or cancel a helper exec kills
+ * that process tree (falling back to the host PID when the daemon is local and the image has no shell).
+ * Output is decoded as UTF-8 with replacement and sanitised (ANSI and invisible controls removed).
+ */
 export async function runExec(
   api: ApiClient,
-  _id: string,
-  _options: ExecOptions,
-  _signal: AbortSignal,
+  containerId: string,
+  options: ExecOptions,
+  signal: AbortSignal,
 ): Promise<ExecResult> {
-  throw new EngineError("DAEMON", "exec is not implemented yet", { endpoint: api.endpoint });
+  if (options.cmd.length === 0) {
+    throw new EngineError("DAEMON", "Cannot exec an empty command: give at least the program to run.", {
+      endpoint: api.endpoint,
+    });
+  }
+  const timer = new AbortController();
+  const timeout = setTimeout(
+    () => timer.abort(new DOMException("exec timeout", "TimeoutError")),
+    Math.max(0, options.timeoutMs),
+  );
+  try {
+    let wrapped = !noShell.has(containerId);
+    let attempt = await runAttempt(api, containerId, options.cmd, wrapped, options, signal, timer.signal);
+    let state = attempt.interrupted ? undefined : await waitExecDone(api, attempt.execId, 1000, signal);
+    if (wrapped && state && !attempt.marker?.seen && shellMissing(attempt)) {
+      // The wrapper never ran: the image has no `sh`. Run the command as given.
+      wrapped = false;
+      if (noShell.size > 1000) noShell.clear();
+      noShell.add(containerId);
+      attempt = await runAttempt(api, containerId, options.cmd, false, options, signal, timer.signal);
+      state = attempt.interrupted ? undefined : await waitExecDone(api, attempt.execId, 1000, signal);
+    }
+
+    const base = {
+      stdout: attempt.stdout.text(),
+      stderr: attempt.stderr.text(),
+      stdoutDroppedBytes: attempt.stdout.dropped,
+      stderrDroppedBytes: attempt.stderr.dropped,
+    };
+    if (!attempt.interrupted) {
+      return { ...base, exitCode: state?.exitCode ?? null, timedOut: false };
+    }
+
+    // Timed out or cancelled: kill the process, not just the stream, under a budget of our own.
+    let outcome: KillOutcome;
+    try {
+      outcome = await killExec(
+        api,
+        containerId,
+        attempt.execId,
+        attempt.marker?.pid,
+        AbortSignal.timeout(KILL_BUDGET_MS),
+      );
+    } catch (error) {
+      outcome = {
+        killed: false,
+        exitCode: null,
+        note: `Could not confirm the command was killed: ${(error as Error).message}`,
+      };
+    }
+    if (attempt.interrupted === "abort") {
+      const base = abortError(signal, `Exec in container ${containerId.slice(0, 12)}`, api.endpoint);
+      throw new EngineError(
+        base.code,
+        `${base.message} ${outcome.killed ? "The command was killed." : (outcome.note ?? "The command may still be running.")}`,
+        { cause: signal.reason, endpoint: api.endpoint },
+      );
+    }
+    return {
+      ...base,
+      exitCode: outcome.exitCode,
+      timedOut: true,
+      killed: outcome.killed,
+      ...(outcome.note ? { note: outcome.note } : {}),
+    };
+  } finally {
+    clearTimeout(timeout);
+  }
 }

@@ -2,6 +2,7 @@ export { abortError, isTimeoutReason } from "./abort.js";
 export { compareVersions, MAX_API_VERSION } from "./api-client.js";
 export type { ResolvedConnection } from "./connection.js";
 export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
+export { createBody } from "./create.js";
 export type { StreamType } from "./demux.js";
 export { Demuxer } from "./demux.js";
 export type { CreateEngineOptions } from "./engine.js";
@@ -11,6 +12,8 @@ export { EngineError, isEngineError } from "./errors.js";
 export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
 export { parseTime } from "./parse-time.js";
+export type { PortMapping } from "./port-spec.js";
+export { parsePortSpec, portBindings } from "./port-spec.js";
 export { sanitizeText } from "./sanitize.js";
 export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";
@@ -30,3 +33,5 @@ export type {
   LogsResult,
   StatsSample,
 } from "./types.js";
+export type { VolumeMount } from "./volume-spec.js";
+export { bindHostPaths, normaliseHostPath, parseVolumeSpec, volumeBinds } from "./volume-spec.js";

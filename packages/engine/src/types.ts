@@ -121,9 +121,9 @@ export interface CreateContainerSpec {
   name?: string;
   cmd?: string[];
   env?: string[];
-  /** "8080:80/tcp", "127.0.0.1:8080:80", "80" */
+  /** "8080:80/tcp", "127.0.0.1:8080:80", "80" (random host port), "8080-8081:80-81"; see parsePortSpec */
   ports?: string[];
-  /** docker run -v syntax: "/host:/ctr:ro", "name:/data" */
+  /** docker run -v syntax: "/host:/ctr:ro", "name:/data", "/ctr" (anonymous); see parseVolumeSpec */
   volumes?: string[];
   labels?: Record<string, string>;
   restart?: "no" | "always" | "unless-stopped" | "on-failure";
@@ -142,6 +142,7 @@ export type EngineErrorCode =
   | "CONFLICT" // 304/409: already in that state, name in use
   | "TIMEOUT"
   | "ABORTED"
+  | "INVALID" // the request itself is wrong (bad port/volume spec, invalid name): fix the input
   | "DAEMON"; // any other daemon error (message from the daemon)
 
 export interface ConnectionOptions {

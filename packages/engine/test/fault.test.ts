@@ -18,6 +18,8 @@ const calls: Record<string, Call> = {
   stopContainer: (e, s) => e.stopContainer(ID, { timeoutSeconds: 1 }, s),
   pauseContainer: (e, s) => e.pauseContainer(ID, s),
   removeContainer: (e, s) => e.removeContainer(ID, { force: true }, s),
+  exec: (e, s) => e.exec(ID, { cmd: ["true"], maxOutputBytes: 100, timeoutMs: 60_000 }, s),
+  createContainer: (e, s) => e.createContainer({ image: "busybox" }, s),
 };
 
 /** Runs `call`, aborts after ABORT_AFTER_MS, returns the error and how long after the abort it came. */
