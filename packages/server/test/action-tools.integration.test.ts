@@ -43,6 +43,7 @@ beforeAll(async () => {
       create: true,
       blacklist_containers: [vaultName, "forbidden-*"],
       whitelist_images: ["docker-mcp-test/*"],
+      blacklist_volumes: ["secret-*"],
     },
     exec_safety: { timeout: "2s", max_output: 1000 },
   });
@@ -330,6 +331,12 @@ describe("docker_create and docker_remove", () => {
       "label=dev.arktechnwa.docker-mcp.created-by",
     ]);
     expect(before.split("\n").filter(Boolean)).toHaveLength(1);
+  });
+
+  it("refuses a named volume on the blacklist", async () => {
+    const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, volumes: ["secret-data:/data"], labels: testLabels });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/blacklist_volumes/);
   });
 
   it("refuses a container name on the blacklist", async () => {

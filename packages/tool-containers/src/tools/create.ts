@@ -99,6 +99,14 @@ const output = z.object({
   warnings: z.array(z.string()),
 });
 
+/** The named volumes of `-v` specs ("data:/var/lib/x"); host paths and anonymous volumes are not named. */
+export function namedVolumes(volumes: string[] | undefined): string[] {
+  return (volumes ?? [])
+    .map((spec) => spec.split(":"))
+    .filter((parts) => parts.length >= 2 && !(parts[0] ?? "").startsWith("/") && !(parts[0] ?? "").startsWith("."))
+    .map((parts) => parts[0] as string);
+}
+
 function argv(command: string | string[] | undefined): string[] | undefined {
   if (command === undefined) return undefined;
   return Array.isArray(command) ? command : splitShellWords(command);
@@ -119,6 +127,8 @@ export const createTool = defineTool({
   targets: (args) => [
     { kind: "image", ref: args.image },
     ...(args.name ? [{ kind: "container", ref: args.name, resolve: false, image: args.image }] : []),
+    // Named volumes answer to the volume lists; host paths are binds, checked by create_safety.
+    ...namedVolumes(args.volumes).map((ref) => ({ kind: "volume", ref, resolve: false })),
   ],
   create: (args) => ({
     ...(args.privileged !== undefined ? { privileged: args.privileged } : {}),
