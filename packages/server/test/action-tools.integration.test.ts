@@ -145,7 +145,10 @@ describe("denial holds however the container is named", () => {
       }
     }
     for (const ref of refs) {
-      const r = await call(server.client, "docker_exec", { container: ref, command: "touch /tmp/pwned" });
+      const r = await call(server.client, "docker_exec", {
+        container: ref,
+        command: ["sh", "-c", "mkdir -p /tmp && touch /tmp/pwned"],
+      });
       expect(r.isError, `exec ${ref}`).toBe(true);
       expect(text(r)).toMatch(/Denied by policy/);
     }
@@ -190,7 +193,12 @@ describe("docker_exec", () => {
   });
 
   it("blocks a blocked command and leaves the container untouched", async () => {
-    await call(server.client, "docker_exec", { container: box.name, command: "touch /tmp/marker" });
+    // The FROM-scratch image has no /tmp.
+    const made = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", "mkdir -p /tmp && touch /tmp/marker"],
+    });
+    expect(made.structuredContent).toMatchObject({ exit_code: 0 });
     for (const command of [
       ["rm", "-rf", "/tmp/marker"],
       ["sh", "-c", "cd /tmp && rm  -fr marker"],
@@ -334,7 +342,11 @@ describe("docker_create and docker_remove", () => {
   });
 
   it("refuses a named volume on the blacklist", async () => {
-    const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, volumes: ["secret-data:/data"], labels: testLabels });
+    const r = await call(server.client, "docker_create", {
+      image: BUSYBOX_IMAGE,
+      volumes: ["secret-data:/data"],
+      labels: testLabels,
+    });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/blacklist_volumes/);
   });
