@@ -5,7 +5,7 @@ import type { ApiClient } from "./api-client.js";
 import { daemonMessage, statusOf } from "./daemon-errors.js";
 import { Demuxer } from "./demux.js";
 import { EngineError } from "./errors.js";
-import { inspectExec, type KillOutcome, killExec, waitExecDone } from "./exec-kill.js";
+import { type KillOutcome, killExec, waitExecDone } from "./exec-kill.js";
 import { sanitizeText } from "./sanitize.js";
 import type { ExecOptions, ExecResult } from "./types.js";
 
