@@ -103,7 +103,9 @@ const output = z.object({
 export function namedVolumes(volumes: string[] | undefined): string[] {
   return (volumes ?? [])
     .map((spec) => spec.split(":"))
-    .filter((parts) => parts.length >= 2 && !(parts[0] ?? "").startsWith("/") && !(parts[0] ?? "").startsWith("."))
+    .filter(
+      (parts) => parts.length >= 2 && !(parts[0] ?? "").startsWith("/") && !(parts[0] ?? "").startsWith("."),
+    )
     .map((parts) => parts[0] as string);
 }
 
