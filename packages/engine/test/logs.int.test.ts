@@ -149,23 +149,20 @@ describe("readLogs on a real daemon", () => {
     expect(res.bytesRead).toBeLessThan(size / 4);
     expect(growth).toBeLessThan(20 * 1024 * 1024);
 
-    // tail over the whole log: read to the end in bounded memory, newest lines kept.
-    const before2 = process.memoryUsage().rss;
-    const started2 = performance.now();
-    const tail = await engine.readLogs(id, false, { maxBytes: 64 * 1024, tail: 1_000_000 }, deadline(90_000));
-    const growth2 = process.memoryUsage().rss - before2;
-    console.log(
-      `[logs 50MB, tail 1e6, maxBytes 64KiB] ${(performance.now() - started2).toFixed(0)} ms, bytesRead ${tail.bytesRead}, ` +
-        `rss growth ${(growth2 / 1048576).toFixed(1)} MiB`,
-    );
+    // tail: the daemon seeks from the end (cheap even for 50 MB); the newest lines within the budget win.
+    const tail = await engine.readLogs(id, false, { maxBytes: 64 * 1024, tail: 5000 }, deadline(60_000));
     expect(tail.truncated).toBe(true);
-    expect(tail.bytesRead).toBeGreaterThan(size);
+    expect(tail.bytesRead).toBeLessThan(size / 20);
     expect(tail.lines[tail.lines.length - 1]?.text).toBe("END");
-    // Everything passes through here, so RSS shows garbage not yet collected; what is retained is
-    // bounded by the budget (KeptLines unit tests). Printed for the record, not asserted.
+    expect(tail.lines.reduce((n, l) => n + Buffer.byteLength(l.text) + 1, 0)).toBeLessThanOrEqual(64 * 1024);
 
-    // grep on the big log: only matching lines count toward the budget, reading continues to the end.
-    const grep = await engine.readLogs(id, false, { maxBytes: 64 * 1024, grep: "END" }, deadline(90_000));
+    // grep: only matching lines count toward the budget, reading continues past non-matching ones.
+    const grep = await engine.readLogs(
+      id,
+      false,
+      { maxBytes: 64 * 1024, tail: 5000, grep: "END" },
+      deadline(60_000),
+    );
     expect(grep.lines.map((l) => l.text)).toEqual(["END"]);
     expect(grep.truncated).toBe(false);
   }, 240_000);
