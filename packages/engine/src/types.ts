@@ -69,7 +69,10 @@ export interface LogLine {
 
 export interface LogsResult {
   lines: LogLine[];
-  /** True when the byte budget stopped reading before the end. */
+  /**
+   * True when the byte budget cut the answer: without `tail`, reading stopped before the end (oldest lines
+   * kept); with `tail`, older lines were dropped (newest kept).
+   */
   truncated: boolean;
   /** Bytes read from the daemon (before grep). */
   bytesRead: number;
