@@ -1,11 +1,24 @@
-// ANSI escape sequences (CSI, OSC, single-character escapes) and other C0/C1 controls but tab/newline.
+// ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings,
+// two-character escapes, and the 8-bit CSI (U+009B).
 const ANSI =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-// Zero-width and bidirectional controls: invisible to a person, readable to a model (prompt injection).
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]/g;
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g;
 
-/** Makes text safe to show to a model: no terminal escapes, no invisible or direction-changing characters. */
+// Invisible and direction-changing characters used to hide text from a human reviewer (prompt
+// injection): zero-width, bidi embeddings/overrides/isolates, word joiners, BOM, soft hyphen, ALM.
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c]/g;
+
+// C0 controls except TAB and LF, DEL, and C1 controls (after ANSI removal, what is left is noise).
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+const NEEDS_WORK = /[^\u0020-\u007e\t\n]/;
+
+/**
+ * Makes text safe to show a model: strips ANSI escapes, invisible/bidi Unicode controls and other
+ * control characters (keeps newlines and tabs; a lone CR is dropped so "progress bar" overwrites
+ * cannot hide earlier text).
+ */
 export function sanitizeText(text: string): string {
+  // Fast path: plain printable ASCII (most log lines) needs no work and allocates nothing.
+  if (!NEEDS_WORK.test(text)) return text;
   return text.replace(ANSI, "").replace(INVISIBLE, "").replace(CONTROLS, "");
 }

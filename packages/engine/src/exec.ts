@@ -6,7 +6,6 @@ import { daemonMessage, statusOf } from "./daemon-errors.js";
 import { Demuxer } from "./demux.js";
 import { EngineError } from "./errors.js";
 import { type KillOutcome, killExec, waitExecDone } from "./exec-kill.js";
-import { sanitizeText } from "./sanitize.js";
 import type { ExecOptions, ExecResult } from "./types.js";
 
 /** Time allowed for killing a timed-out or cancelled command and confirming it is gone. */
@@ -35,11 +34,11 @@ class CappedBuffer {
     this.dropped += data.length - Math.max(room, 0);
   }
 
-  /** UTF-8 text (invalid bytes replaced; a character cut by the cap is dropped), sanitised. */
+  /** UTF-8 text (invalid bytes replaced; a character cut by the cap is dropped). The kernel sanitises it. */
   text(): string {
     let bytes = Buffer.concat(this.chunks);
     if (this.dropped > 0) bytes = bytes.subarray(0, utf8Boundary(bytes));
-    return sanitizeText(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
+    return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   }
 }
 

@@ -14,7 +14,6 @@ export { LineSplitter } from "./line-splitter.js";
 export { parseTime } from "./parse-time.js";
 export type { PortMapping } from "./port-spec.js";
 export { parsePortSpec, portBindings } from "./port-spec.js";
-export { sanitizeText } from "./sanitize.js";
 export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";
 export type {

@@ -2,7 +2,6 @@ import type { ApiClient } from "./api-client.js";
 import { Demuxer, type StreamType } from "./demux.js";
 import { KeptLines } from "./kept-lines.js";
 import { LineSplitter } from "./line-splitter.js";
-import { sanitizeText } from "./sanitize.js";
 import type { LogLine, LogsOptions, LogsResult } from "./types.js";
 
 /** Unix seconds (possibly fractional) as Docker's since/until query value. */
@@ -47,9 +46,10 @@ export async function readLogs(
   const regex = options.grepRegex;
   let full = false;
 
+  const normalize = options.normalizeLine;
   const onLine = (stream: LogLine["stream"]) => (raw: string) => {
     if (full) return;
-    const text = sanitizeText(raw);
+    const text = normalize ? normalize(raw) : raw;
     if (regex) {
       regex.lastIndex = 0;
       if (!regex.test(text)) return;

@@ -60,6 +60,11 @@ export interface LogsOptions {
   grepRegex?: RegExp;
   /** Byte budget of text kept; reading stops once exceeded. */
   maxBytes: number;
+  /**
+   * Applied to every line before grep and before it is kept (e.g. the kernel's `sanitizeText`), so
+   * escapes and invisible characters can neither hide a line from grep nor reach the caller.
+   */
+  normalizeLine?: (line: string) => string;
 }
 
 export interface LogLine {

@@ -1,4 +1,4 @@
-import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { parseTime } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
@@ -105,6 +105,7 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         ...(args.timestamps ? { timestamps: true } : {}),
         ...(args.grep ? parseGrep(args.grep) : {}),
         maxBytes: MAX_LOG_BYTES,
+        normalizeLine: sanitizeText,
       },
       ctx.signal,
     );
