@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import Dockerode from "dockerode";
+import type Dockerode from "dockerode";
 import { abortError, raceAbort } from "./abort.js";
 import type { ResolvedConnection } from "./connection.js";
 import { mapDaemonError } from "./daemon-errors.js";
@@ -43,8 +43,9 @@ interface Modem {
  */
 export class ApiClient {
   readonly endpoint: string;
-  readonly docker: Dockerode;
-  private readonly modem: Modem;
+  private readonly modemOptions: Dockerode.DockerOptions & Record<string, unknown>;
+  private modemLoad: Promise<Modem> | undefined;
+  private modem: Modem | undefined;
   private readonly agent: HttpAgent;
   private negotiated: Promise<string> | undefined;
   private version: string | undefined;
@@ -77,14 +78,26 @@ export class ApiClient {
       timeout: undefined,
       agent: this.agent,
     };
-    this.docker = withoutDockerEnv(() => new Dockerode(options));
-    this.modem = (this.docker as unknown as { modem: Modem }).modem;
-    this.modem.version = undefined;
+    this.modemOptions = options;
     if (connection.apiVersion) {
       this.version = connection.apiVersion;
-      this.modem.version = `v${connection.apiVersion}`;
       this.negotiated = Promise.resolve(connection.apiVersion);
     }
+  }
+
+  /**
+   * dockerode (with ssh2 and gRPC behind it) takes a few hundred milliseconds to import: it is loaded on
+   * the first request, so a server starts and answers `initialize` without waiting for it.
+   */
+  private loadModem(): Promise<Modem> {
+    this.modemLoad ??= import("dockerode").then(({ default: DockerodeClass }) => {
+      const docker = withoutDockerEnv(() => new DockerodeClass(this.modemOptions));
+      const modem = (docker as unknown as { modem: Modem }).modem;
+      modem.version = this.version ? `v${this.version}` : undefined;
+      this.modem = modem;
+      return modem;
+    });
+    return this.modemLoad;
   }
 
   /** True when the daemon is reached through a local socket (its PIDs are then ours to inspect). */
@@ -125,7 +138,7 @@ export class ApiClient {
               : apiVersion
             : "1.41";
         this.version = version;
-        this.modem.version = `v${version}`;
+        if (this.modem) this.modem.version = `v${version}`;
         return version;
       });
       attempt.catch(() => {});
@@ -150,8 +163,9 @@ export class ApiClient {
     mapError?: (error: unknown) => EngineError | undefined,
   ): Promise<T> {
     await this.ensureVersion(signal);
+    const modem = await this.loadModem();
     const work = new Promise<unknown>((resolve, reject) => {
-      this.modem.dial(this.dialOptions(spec, signal, false), (error, data) =>
+      modem.dial(this.dialOptions(spec, signal, false), (error, data) =>
         error ? reject(error) : resolve(data),
       );
     });
@@ -194,13 +208,20 @@ export class ApiClient {
     return mapError?.(error) ?? mapDaemonError(error, this.endpoint, spec.what);
   }
 
-  private rawStream(spec: RequestSpec, signal: AbortSignal, versioned: boolean): Promise<IncomingMessage> {
+  private async rawStream(
+    spec: RequestSpec,
+    signal: AbortSignal,
+    versioned: boolean,
+  ): Promise<IncomingMessage> {
+    const modem = await raceAbort(this.loadModem(), signal, () =>
+      abortError(signal, capitalise(spec.what), this.endpoint),
+    );
     const work = new Promise<IncomingMessage>((resolve, reject) => {
       const options = this.dialOptions(spec, signal, true);
-      const saved = this.modem.version;
-      if (!versioned) this.modem.version = undefined;
+      const saved = modem.version;
+      if (!versioned) modem.version = undefined;
       try {
-        this.modem.dial(options, (error, res) => {
+        modem.dial(options, (error, res) => {
           if (error) {
             reject(error);
             return;
@@ -217,7 +238,7 @@ export class ApiClient {
           resolve(response);
         });
       } finally {
-        this.modem.version = saved;
+        modem.version = saved;
       }
     });
     return raceAbort(work, signal, () => abortError(signal, capitalise(spec.what), this.endpoint));
