@@ -5,6 +5,7 @@ export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js
 export { formatBytes, formatDuration } from "./format.js";
 export {
   type AuditRecord,
+  type AuditTarget,
   type CallOptions,
   type CallResult,
   createKernel,

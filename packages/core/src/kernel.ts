@@ -1,8 +1,16 @@
-import { closest, type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
+import {
+  closest,
+  type Decision,
+  type DecisionRequest,
+  decide,
+  type Policy,
+  type AuditRecord as PolicyAuditRecord,
+  toAuditRecord,
+} from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
 import { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
-import { raceSignal, startDeadline } from "./deadline.js";
+import { type AbortCause, raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage, ToolError } from "./errors.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
 import type {
@@ -31,18 +39,25 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
 /** Error codes that say the daemon itself is not answering: they feed the circuit breaker. */
 const DAEMON_DOWN_CODES = new Set(["UNREACHABLE", "TIMEOUT", "deadline_exceeded"]);
 
-export interface AuditRecord {
-  time: string;
-  tool: string;
-  allowed: boolean;
-  bypassed: boolean;
-  revision: string;
-  reasons: readonly { code: string; message: string }[];
-  targets: { kind: string; ref: string; id?: string; names?: string[] }[];
+/** What the audit log says about one target of a call. */
+export interface AuditTarget {
+  kind: string;
+  /** The reference as the caller gave it. */
+  ref: string;
+  id?: string;
+  names?: readonly string[];
+  /** With per-target decisions: whether this one was let through, and if not, why (reason code). */
+  allowed?: boolean;
+  code?: string;
+}
+
+/** One audit line: the policy's record of the decision, plus what the kernel saw happen. */
+export type AuditRecord = PolicyAuditRecord & {
+  targets: AuditTarget[];
   outcome: "ok" | "denied" | "error" | "timeout" | "cancelled" | "invalid";
   durationMs: number;
   error?: string;
-}
+};
 
 export interface KernelOptions<Deps> {
   plugins: Plugin<Deps>[];
@@ -132,14 +147,24 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     annotations: t.annotations,
   }));
 
-  function audit(record: Omit<AuditRecord, "time" | "revision" | "bypassed">, decision?: Decision): void {
+  /** One line per call, built on the policy's own audit record (which masks secrets in the request). */
+  function audit(
+    outcome: AuditRecord["outcome"],
+    request: DecisionRequest,
+    decision: Decision | undefined,
+    extra: { targets: AuditTarget[]; started: number; error?: string },
+  ): void {
     if (!options.audit) return;
     try {
+      const base = decision
+        ? toAuditRecord(request, decision, now())
+        : toAuditRecord(request, { allowed: false, reasons: [], revision: policy.revision }, now());
       options.audit({
-        time: new Date(now()).toISOString(),
-        revision: decision?.revision ?? policy.revision,
-        bypassed: policy.bypass,
-        ...record,
+        ...base,
+        targets: extra.targets,
+        outcome,
+        durationMs: now() - extra.started,
+        ...(extra.error ? { error: extra.error } : {}),
       });
     } catch {
       // An audit sink that fails must not fail the call.
@@ -157,20 +182,14 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
     const manifest = tool.manifest;
     const redactor = new Redactor();
-    const auditTargets: AuditRecord["targets"] = [];
+    const targets: AuditTarget[] = [];
+    let request: DecisionRequest = { tool: name, levels: manifest.levels };
     const finish = (outcome: AuditRecord["outcome"], decision: Decision | undefined, error?: string) =>
-      audit(
-        {
-          tool: name,
-          allowed: decision?.allowed ?? false,
-          reasons: decision?.reasons ?? [],
-          targets: auditTargets,
-          outcome,
-          durationMs: now() - started,
-          ...(error ? { error: redactor.text(error) } : {}),
-        },
-        decision,
-      );
+      audit(outcome, request, decision, {
+        targets,
+        started,
+        ...(error ? { error: redactor.text(error) } : {}),
+      });
 
     const parsed = manifest.input.safeParse(args ?? {});
     if (!parsed.success) {
@@ -181,7 +200,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const input = parsed.data;
 
     // Levels first: a tool whose level is off learns nothing about the daemon, not even whether a name exists.
-    const levelDecision = decide(policy, { tool: name, levels: manifest.levels });
+    const levelDecision = decide(policy, request);
     if (!levelDecision.allowed) {
       finish("denied", levelDecision);
       return denial(levelDecision);
@@ -196,87 +215,24 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const deadline = startDeadline(timeouts[manifest.timeoutClass], callOptions.signal, now());
     let decision: Decision = levelDecision;
     try {
-      const targetRefs = manifest.targets?.(input) ?? [];
-      const command = manifest.command?.(input);
-      const create = manifest.create?.(input);
-      const mode = manifest.targetMode ?? "all";
-      const allowed: ResolvedResource[] = [];
-      const rejected: RejectedTarget[] = [];
-
-      const resolved = await raceSignal(
-        Promise.all(targetRefs.map((ref) => resolveTarget(ref, deadline.signal).then((r) => ({ ref, r })))),
-        deadline.signal,
-      );
-      for (const { ref, r } of resolved) {
-        auditTargets.push({
-          kind: ref.kind,
-          ref: ref.ref,
-          ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}),
-        });
-        if (!r.ok && mode === "all") throw r.error;
+      const authorization = await authorize(manifest, input, deadline.signal, targets);
+      request = authorization.request;
+      decision = authorization.decision;
+      if (!authorization.proceed) {
+        finish("denied", decision);
+        return denial(decision);
       }
-
-      const baseRequest: DecisionRequest = {
-        tool: name,
-        levels: manifest.levels,
-        ...(command ? { command } : {}),
-        ...(create ? { create } : {}),
-      };
-      if (mode === "all") {
-        const resources = resolved.flatMap(({ r }) => (r.ok ? [r.resource] : []));
-        decision = decide(policy, { ...baseRequest, resources: resources.map(toPolicyResource) });
-        if (!decision.allowed) {
-          finish("denied", decision);
-          return denial(decision);
-        }
-        allowed.push(...resources);
-      } else {
-        // Each target stands alone: one denied container never blocks (or unblocks) another.
-        const commandDecision = decide(policy, baseRequest);
-        if (!commandDecision.allowed) {
-          finish("denied", commandDecision);
-          return denial(commandDecision);
-        }
-        for (const { ref, r } of resolved) {
-          if (!r.ok) {
-            rejected.push({
-              ref: ref.ref,
-              kind: ref.kind,
-              status: "unresolved",
-              code: errorCode(r.error) ?? "error",
-              message: errorMessage(r.error),
-            });
-            continue;
-          }
-          const d = decide(policy, { ...baseRequest, resources: [toPolicyResource(r.resource)] });
-          if (d.allowed) allowed.push(r.resource);
-          else
-            rejected.push({
-              ref: ref.ref,
-              kind: ref.kind,
-              status: "denied",
-              code: d.reasons[0]?.code ?? "denied",
-              message: reasonText(d),
-            });
-        }
-        decision = commandDecision;
-      }
-      for (const resource of allowed) redactor.add(resource.secrets ?? []);
+      for (const resource of authorization.allowed) redactor.add(resource.secrets ?? []);
 
       const ctx: ToolContext = {
         signal: deadline.signal,
         deadline: deadline.deadline,
-        targets: allowed,
-        rejected,
+        targets: authorization.allowed,
+        rejected: authorization.rejected,
         exec: options.exec,
         visible: (items, describe) => {
           const visible = items.filter(
-            (item) =>
-              decide(policy, {
-                tool: name,
-                levels: manifest.levels,
-                resources: [toPolicyResource(describe(item))],
-              }).allowed,
+            (item) => decide(policy, { ...request, resources: [toPolicyResource(describe(item))] }).allowed,
           );
           return { visible, hidden: items.length - visible.length };
         },
@@ -310,15 +266,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         // The signal fired: whatever the handler threw, the deadline or the cancel is the real story.
         if (cause === "deadline") breaker?.recordFailure();
         else breaker?.recordNeutral();
-        const seconds = Math.round(timeouts[manifest.timeoutClass] / 1000);
-        const what =
-          cause === "deadline"
-            ? `did not finish within its ${seconds} s deadline (timeout class "${manifest.timeoutClass}")`
-            : "was cancelled by the client";
-        const message =
-          manifest.effect === "read"
-            ? `${name} ${what}. The daemon may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
-            : `${name} ${what}: the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.`;
+        const message = interruptedMessage(manifest, cause, timeouts[manifest.timeoutClass]);
         finish(cause === "deadline" ? "timeout" : "cancelled", decision, message);
         return failure(cause === "deadline" ? "deadline_exceeded" : "cancelled", redactor.text(message));
       }
@@ -331,6 +279,87 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * Resolves every target and asks the policy. "all": one decision over every resource, and any
+   * target that cannot be resolved fails the call. "each": the command/creation facts are decided once,
+   * then every target on its own, so one denied container never blocks (or unblocks) another.
+   */
+  async function authorize(
+    manifest: ToolManifest,
+    input: Record<string, unknown>,
+    signal: AbortSignal,
+    audited: AuditTarget[],
+  ): Promise<{
+    proceed: boolean;
+    request: DecisionRequest;
+    decision: Decision;
+    allowed: ResolvedResource[];
+    rejected: RejectedTarget[];
+  }> {
+    const refs = manifest.targets?.(input) ?? [];
+    const command = manifest.command?.(input);
+    const create = manifest.create?.(input);
+    const base: DecisionRequest = {
+      tool: manifest.name,
+      levels: manifest.levels,
+      ...(command ? { command } : {}),
+      ...(create ? { create } : {}),
+    };
+    const resolved = await raceSignal(
+      Promise.all(refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal) }))),
+      signal,
+    );
+    for (const { ref, r } of resolved) {
+      audited.push({
+        kind: ref.kind,
+        ref: ref.ref,
+        ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}),
+      });
+    }
+
+    if ((manifest.targetMode ?? "all") === "all") {
+      const failed = resolved.find(({ r }) => !r.ok)?.r;
+      if (failed && !failed.ok) throw failed.error;
+      const resources = resolved.flatMap(({ r }) => (r.ok ? [r.resource] : []));
+      const request = { ...base, resources: resources.map(toPolicyResource) };
+      const decision = decide(policy, request);
+      return {
+        proceed: decision.allowed,
+        request,
+        decision,
+        allowed: decision.allowed ? resources : [],
+        rejected: [],
+      };
+    }
+
+    const decision = decide(policy, base);
+    const allowed: ResolvedResource[] = [];
+    const rejected: RejectedTarget[] = [];
+    if (!decision.allowed) return { proceed: false, request: base, decision, allowed, rejected };
+    resolved.forEach(({ ref, r }, i) => {
+      const entry = audited[i] as AuditTarget;
+      if (!r.ok) {
+        const code = errorCode(r.error) ?? "error";
+        rejected.push({
+          ref: ref.ref,
+          kind: ref.kind,
+          status: "unresolved",
+          code,
+          message: errorMessage(r.error),
+        });
+        Object.assign(entry, { allowed: false, code });
+        return;
+      }
+      const d = decide(policy, { ...base, resources: [toPolicyResource(r.resource)] });
+      const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
+      Object.assign(entry, { allowed: d.allowed, code });
+      if (d.allowed) allowed.push(r.resource);
+      else rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message: reasonText(d) });
+    });
+    const resources = resolved.flatMap(({ r }) => (r.ok ? [toPolicyResource(r.resource)] : []));
+    return { proceed: true, request: { ...base, resources }, decision, allowed, rejected };
   }
 
   async function resolveTarget(
@@ -370,6 +399,17 @@ function toPolicyResource(resource: ResolvedResource): NonNullable<DecisionReque
     ...(resource.id ? { id: resource.id } : {}),
     ...(resource.image ? { image: resource.image } : {}),
   };
+}
+
+/** What to tell the model when the deadline or the client's cancel ended a call. */
+function interruptedMessage(manifest: ToolManifest, cause: AbortCause, timeoutMs: number): string {
+  const what =
+    cause === "deadline"
+      ? `did not finish within its ${Math.round(timeoutMs / 1000)} s deadline (timeout class "${manifest.timeoutClass}")`
+      : "was cancelled by the client";
+  return manifest.effect === "read"
+    ? `${manifest.name} ${what}. The daemon may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
+    : `${manifest.name} ${what}: the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.`;
 }
 
 function reasonText(decision: Decision): string {

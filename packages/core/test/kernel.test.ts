@@ -236,7 +236,20 @@ describe("kernel pipeline", () => {
       ["denied", false],
     ]);
     expect(records[1]?.targets[0]).toMatchObject({ ref: "vault", id: "bbbb2222" });
+    expect(records[1]?.reasons[0]?.code).toBe("blacklisted");
     expect(records[0]?.revision).toMatch(/^[0-9a-f]+$/);
+    expect(records[0]?.resources?.[0]).toMatchObject({ kind: "container", names: ["web"] });
+  });
+
+  it("audits each target of a per-target call with its own verdict", async () => {
+    const records: AuditRecord[] = [];
+    const { k } = kernel(policyDoc, { audit: (rec) => records.push(rec) });
+    await k.call("t_stop", { containers: ["web", "vault", "nope"] });
+    expect(records[0]?.targets.map((t) => [t.ref, t.allowed, t.code])).toEqual([
+      ["web", true, "allowed"],
+      ["vault", false, "blacklisted"],
+      ["nope", false, "NOT_FOUND"],
+    ]);
   });
 
   it("allows everything under bypass and says so", async () => {
