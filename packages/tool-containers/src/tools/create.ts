@@ -1,7 +1,7 @@
 import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
+import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
-import { splitShellWords } from "../shell-words.js";
 
 /** Every container made through docker-mcp carries this label, so people can tell where it came from. */
 export const CREATED_BY_LABEL = "dev.arktechnwa.docker-mcp.created-by";
@@ -30,28 +30,10 @@ const input = z.strictObject({
       "may contain letters, digits, _ . - and must start with a letter or digit",
     )
     .optional(),
-  command: z
-    .union([
-      z
-        .string()
-        .min(1)
-        .refine((s) => {
-          try {
-            return splitShellWords(s).length > 0;
-          } catch {
-            return false;
-          }
-        }, 'cannot be split into words without a shell; pass an array such as ["sh", "-c", "..."]'),
-      z.array(z.string()).min(1),
-    ])
+  command: commandInput
     .optional()
     .describe("Override the image's command: a string (split like a shell would) or an argv array."),
-  env: z
-    .union([
-      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
-      z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE")),
-    ])
-    .optional(),
+  env: envInput.optional(),
   ports: z
     .array(
       z
@@ -109,11 +91,6 @@ export function namedVolumes(volumes: string[] | undefined): string[] {
     .map((parts) => parts[0] as string);
 }
 
-function argv(command: string | string[] | undefined): string[] | undefined {
-  if (command === undefined) return undefined;
-  return Array.isArray(command) ? command : splitShellWords(command);
-}
-
 export const createTool = defineTool({
   name: "docker_create",
   title: "Create a container",
@@ -153,13 +130,8 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
         `memory "${args.memory}" is not a size; use e.g. "512m", "1g" or a number of bytes.`,
       );
     }
-    const env =
-      args.env === undefined
-        ? undefined
-        : Array.isArray(args.env)
-          ? args.env
-          : Object.entries(args.env).map(([k, v]) => `${k}=${v}`);
-    const cmd = argv(args.command);
+    const env = args.env ? toEnvEntries(args.env) : undefined;
+    const cmd = args.command ? toArgv(args.command) : undefined;
     const created = await deps.engine.createContainer(
       {
         image: args.image,

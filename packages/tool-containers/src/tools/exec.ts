@@ -1,41 +1,17 @@
 import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
+import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
 import { identityOf } from "../resolve-container.js";
-import { splitShellWords } from "../shell-words.js";
 
 /** Time kept back from the call's deadline so a timed-out command can still be killed and confirmed gone. */
 const KILL_MARGIN_MS = 5_000;
 
-const commandInput = z
-  .union([
-    z
-      .string()
-      .min(1)
-      .superRefine((line, ctx) => {
-        try {
-          if (splitShellWords(line).length === 0)
-            ctx.addIssue({ code: "custom", message: "The command is empty." });
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-        }
-      }),
-    z.array(z.string()).min(1).max(1000),
-  ])
-  .describe(
-    'The command: a string split into words like a shell would (no shell runs), or an argv array. For shell features use ["sh", "-c", "..."].',
-  );
-
-const envInput = z
-  .union([
-    z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
-    z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "must be KEY=VALUE")),
-  ])
-  .describe("Extra environment: { KEY: value } or ['KEY=value'].");
-
 const input = z.strictObject({
   container: z.string().min(1).describe("Container name, ID prefix or full ID."),
-  command: commandInput,
+  command: commandInput.describe(
+    'The command: a string split into words like a shell would (no shell runs), or an argv array. For shell features use ["sh", "-c", "..."].',
+  ),
   workdir: z.string().min(1).optional(),
   user: z.string().min(1).optional().describe("user, user:group, uid or uid:gid"),
   env: envInput.optional(),
@@ -60,10 +36,6 @@ const output = z.object({
   note: z.string().optional(),
 });
 
-export function execArgv(command: string | string[]): string[] {
-  return Array.isArray(command) ? command : splitShellWords(command);
-}
-
 export const execTool = defineTool({
   name: "docker_exec",
   title: "Run a command in a container",
@@ -76,7 +48,7 @@ export const execTool = defineTool({
   input,
   output,
   targets: (args) => [{ kind: "container", ref: args.container }],
-  command: (args) => execArgv(args.command),
+  command: (args) => toArgv(args.command),
   render: (out) => {
     const head = `${out.container.name}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
     const parts = [head];
@@ -91,11 +63,6 @@ export const execTool = defineTool({
   },
 });
 
-function envEntries(env: z.output<typeof envInput> | undefined): string[] | undefined {
-  if (!env) return undefined;
-  return Array.isArray(env) ? env : Object.entries(env).map(([k, v]) => `${k}=${v}`);
-}
-
 export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
     const identity = identityOf(ctx.targets[0]);
@@ -105,8 +72,8 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         `${identity.names[0]} is ${identity.state}; exec needs a running container. Start it first (docker_start) if that is what you want.`,
       );
     }
-    const cmd = execArgv(args.command);
-    const env = envEntries(args.env);
+    const cmd = toArgv(args.command);
+    const env = args.env ? toEnvEntries(args.env) : undefined;
     // The caller may ask for less time than the policy allows, never more; and the kill must fit in the call's deadline.
     const wanted = Math.min(
       ctx.exec.timeoutMs,
