@@ -186,6 +186,17 @@ describe("docker_exec", () => {
     });
   });
 
+  it("runs in the given workdir, as the given user, with extra environment", async () => {
+    const r = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", 'pwd; id -u; echo "$FOO"'],
+      workdir: "/bin",
+      user: "65534",
+      env: { FOO: "bar" },
+    });
+    expect(r.structuredContent).toMatchObject({ exit_code: 0, stdout: "/bin\n65534\nbar\n" });
+  });
+
   it("refuses shell syntax in a string command with the way to do it", async () => {
     const r = await call(server.client, "docker_exec", { container: box.name, command: "ls | wc -l" });
     expect(r.isError).toBe(true);
@@ -303,6 +314,8 @@ describe("docker_create and docker_remove", () => {
       `${64 * 1024 * 1024} 500000000`,
     );
     expect(await docker(["inspect", "-f", "{{json .HostConfig.Binds}}", id])).toBe('["/tmp:/hosttmp:ro"]');
+    expect(await docker(["port", id, "8080/tcp"])).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(await docker(["exec", id, "sh", "-c", 'echo "$HELLO"'])).toBe("world");
   });
 
   it("refuses an image outside whitelist_images", async () => {
