@@ -2,12 +2,14 @@ import { setMaxListeners } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { ApiClient } from "./api-client.js";
 import { stripSlash } from "./containers.js";
+import { type CpuHistory, readAtMs } from "./cpu-history.js";
 import { EngineError } from "./errors.js";
 import type { StatsSample } from "./types.js";
 
 /** The parts of one Docker stats frame we read. */
 export interface RawStats {
   read?: string;
+  preread?: string;
   name?: string;
   id?: string;
   cpu_stats?: CpuStats;
@@ -121,20 +123,37 @@ async function sampleOne(
   id: string,
   strategy: StatsStrategy,
   signal: AbortSignal,
+  history: CpuHistory | undefined,
 ): Promise<StatsSample> {
   const what = `read the stats of container ${id.slice(0, 12)}`;
   const path = `/containers/${encodeURIComponent(id)}/stats`;
   try {
     if (strategy === "stream") {
-      // First frame at the collector's next tick, second one tick later with precpu filled.
+      // First frame at the collector's next tick, second one tick later with precpu filled. A recent
+      // reading from an earlier call makes the first frame enough.
       const res = await api.stream({ method: "GET", path, query: { stream: true }, what }, signal);
-      const frames = await readFrames(
-        res,
-        (f) => f.length >= 2 || (f.length === 1 && isIdleFrame(f[0] ?? {})),
-      );
+      const frames = await readFrames(res, (f) => {
+        const first = f[0];
+        if (!first) return false;
+        return f.length >= 2 || isIdleFrame(first) || history?.before(id, readAtMs(first.read)) !== undefined;
+      });
       const last = frames[frames.length - 1];
-      if (!last || isIdleFrame(last)) return idleSample(id, last ?? {});
-      return computeSample(id, last, last.precpu_stats ?? frames[0]?.cpu_stats);
+      if (!last || isIdleFrame(last)) {
+        history?.forget(id);
+        return idleSample(id, last ?? {});
+      }
+      const lastRead = readAtMs(last.read);
+      const earlier =
+        frames.length >= 2
+          ? {
+              cpu: last.precpu_stats ?? frames[0]?.cpu_stats ?? {},
+              readAtMs: readAtMs(last.preread ?? frames[0]?.read),
+            }
+          : history?.before(id, lastRead);
+      if (last.cpu_stats) history?.remember(id, { cpu: last.cpu_stats, readAtMs: lastRead });
+      const sample = computeSample(id, last, earlier?.cpu);
+      const window = earlier ? lastRead - earlier.readAtMs : Number.NaN;
+      return Number.isFinite(window) ? { ...sample, cpuWindowMs: Math.round(window) } : sample;
     }
     if (strategy === "one-shot") {
       const query = { stream: false, "one-shot": true };
@@ -162,7 +181,9 @@ export async function sampleStats(
   ids: string[],
   signal: AbortSignal,
   strategy: StatsStrategy = "stream",
+  history?: CpuHistory,
 ): Promise<StatsSample[]> {
+  history?.prune(Date.now());
   const unique = [...new Set(ids)];
   // One failure ends the other streams too instead of leaving them open until their own end.
   const stop = new AbortController();
@@ -172,7 +193,7 @@ export async function sampleStats(
   try {
     const results = await Promise.all(
       unique.map((id) =>
-        sampleOne(api, id, strategy, combined).catch((error: unknown) => {
+        sampleOne(api, id, strategy, combined, history).catch((error: unknown) => {
           if (error instanceof EngineError && error.code === "NOT_FOUND") return undefined;
           throw error;
         }),

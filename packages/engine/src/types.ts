@@ -97,6 +97,8 @@ export interface StatsSample {
   pids: number;
   /** false for a container that is not running: every figure is then 0. */
   running?: boolean;
+  /** The time CPU % is averaged over (one collector tick, or since this container's previous sample). */
+  cpuWindowMs?: number;
 }
 
 export interface ExecOptions {

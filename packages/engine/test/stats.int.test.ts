@@ -48,6 +48,42 @@ describe("stats on a real daemon", () => {
     expect(byId.get(stopped)).toMatchObject({ running: false, cpuPercent: 0, memoryUsageBytes: 0, pids: 0 });
   }, 30_000);
 
+  it("a second call soon after needs one frame: the window runs from the previous reading", async () => {
+    const e = createEngine();
+    try {
+      const first = await e.stats([busy, ...idle], deadline());
+      // Two frames of one request: the window is one collector tick.
+      expect(first.find((s) => s.id === busy)?.cpuWindowMs).toBeGreaterThan(500);
+      expect(first.find((s) => s.id === busy)?.cpuWindowMs).toBeLessThan(1500);
+      await new Promise((r) => setTimeout(r, 1500));
+      const started = performance.now();
+      const second = await e.stats([busy, ...idle], deadline());
+      const elapsed = performance.now() - started;
+      console.log(`[stats] second call with CPU history: ${elapsed.toFixed(0)} ms`);
+      // At most one collector tick (the first frame), never the second.
+      expect(elapsed).toBeLessThan(1500);
+      const hot = second.find((s) => s.id === busy);
+      expect(hot?.cpuPercent).toBeGreaterThan(20);
+      // From the first call's last frame to this call's first frame: the pause plus up to a tick.
+      expect(hot?.cpuWindowMs).toBeGreaterThan(1400);
+      expect(hot?.cpuWindowMs).toBeLessThan(4000);
+    } finally {
+      await e.close();
+    }
+  }, 30_000);
+
+  it("without CPU history every call waits for two frames", async () => {
+    const e = createEngine({ cpuHistoryMaxAgeMs: 0 });
+    try {
+      await e.stats([busy], deadline());
+      const again = await e.stats([busy], deadline());
+      expect(again[0]?.cpuWindowMs).toBeLessThan(1500);
+      expect(again[0]?.cpuPercent).toBeGreaterThan(20);
+    } finally {
+      await e.close();
+    }
+  }, 30_000);
+
   it("leaves out a container that vanished", async () => {
     const samples = await engine.stats([busy, "f".repeat(64)], deadline());
     expect(samples.map((s) => s.id)).toEqual([busy]);

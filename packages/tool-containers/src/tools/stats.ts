@@ -16,6 +16,11 @@ const row = z.object({
   id: z.string(),
   name: z.string(),
   cpu_percent: z.number(),
+  cpu_window_ms: z
+    .number()
+    .int()
+    .optional()
+    .describe("The time CPU % is averaged over: one collector tick, or since this container's previous sample."),
   memory: z.string().describe("'256M / 512M'"),
   memory_usage_bytes: z.number(),
   memory_limit_bytes: z.number(),
@@ -62,6 +67,7 @@ function toRow(s: StatsSample) {
     id: s.id.slice(0, 12),
     name: s.name,
     cpu_percent: round2(s.cpuPercent),
+    ...(s.cpuWindowMs !== undefined ? { cpu_window_ms: s.cpuWindowMs } : {}),
     memory: `${formatBytes(s.memoryUsageBytes)} / ${formatBytes(s.memoryLimitBytes)}`,
     memory_usage_bytes: s.memoryUsageBytes,
     memory_limit_bytes: s.memoryLimitBytes,
