@@ -95,7 +95,10 @@ async function benchStats(prefix) {
   const { client } = await connect({ permissions: { whitelist_containers: [`${prefix}-*`] } });
   const mcp = [];
   const cli = [];
+  // The first call has no earlier CPU reading and waits two collector ticks; later ones need one.
+  const coldStart = performance.now();
   await client.callTool({ name: "docker_stats", arguments: {} });
+  const cold = performance.now() - coldStart;
   for (let i = 0; i < STATS_ROUNDS; i++) {
     let t = performance.now();
     const r = await client.callTool({ name: "docker_stats", arguments: {} });
@@ -111,8 +114,8 @@ async function benchStats(prefix) {
   const c = quantile(cli, 0.5);
   console.log(`docker_stats over ${STATS_CONTAINERS} containers (${STATS_ROUNDS} rounds, medians)`);
   console.log(`  docker stats --no-stream  ${ms(c)}`);
-  console.log(`  MCP docker_stats          ${ms(m)}`);
-  console.log(`  ratio ${(m / c).toFixed(2)} (target <= 0.6)`);
+  console.log(`  MCP docker_stats          ${ms(m)}  (first call, no CPU history yet: ${ms(cold)})`);
+  console.log(`  ratio ${(m / c).toFixed(2)} (target <= 0.6); first call ${(cold / c).toFixed(2)}`);
 }
 
 async function benchColdStart() {
