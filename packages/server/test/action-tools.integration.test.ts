@@ -252,6 +252,38 @@ describe("docker_exec", () => {
     );
   });
 
+  it("a client's cancel really ends the command in the container", async () => {
+    const patient = await connect([
+      "--config",
+      writeConfig({ permissions: { exec: true }, exec_safety: { timeout: "5m" } }),
+    ]);
+    try {
+      const cancel = new AbortController();
+      const pending = patient.client.callTool(
+        { name: "docker_exec", arguments: { container: box.name, command: ["sleep", "299"] } },
+        undefined,
+        { signal: cancel.signal },
+      );
+      await waitFor("sleep 299 to start", async () =>
+        (await docker(["exec", box.id, "ps", "-o", "args"])).includes("sleep 299"),
+      );
+      cancel.abort();
+      await expect(pending).rejects.toThrow();
+      await waitFor(
+        "sleep 299 to be killed",
+        async () => !(await docker(["exec", box.id, "ps", "-o", "args"])).includes("sleep 299"),
+        {
+          timeoutMs: 5000,
+        },
+      );
+      // The server is still there for the next call.
+      const next = await call(patient.client, "docker_exec", { container: box.name, command: "true" });
+      expect(next.structuredContent).toMatchObject({ exit_code: 0 });
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("handles binary output and output without newlines", async () => {
     const r = await call(server.client, "docker_exec", {
       container: box.name,
