@@ -70,6 +70,8 @@ export interface KernelOptions<Deps> {
   timeouts?: Partial<Record<TimeoutClass, number>>;
   /** false disables the breaker. */
   breaker?: Omit<CircuitBreakerOptions, "now"> | false;
+  /** Where the tools' calls go (e.g. "unix:///var/run/docker.sock"), named in timeout and breaker messages. */
+  endpoint?: string;
   /** The text answer is cut at this many characters. */
   maxTextChars?: number;
   audit?: (record: AuditRecord) => void;
@@ -207,7 +209,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
 
     if (breaker && !breaker.tryAcquire()) {
-      const message = `The Docker daemon failed repeatedly to answer, so calls are paused for ${Math.ceil(breaker.retryInMs() / 1000)} s (circuit breaker). Check that dockerd is running and reachable, then retry.`;
+      const message = `The Docker daemon${options.endpoint ? ` at ${options.endpoint}` : ""} failed repeatedly to answer, so calls are paused for ${Math.ceil(breaker.retryInMs() / 1000)} s (circuit breaker). Check that dockerd is running and reachable, then retry.`;
       finish("error", levelDecision, message);
       return failure("circuit_open", message);
     }
@@ -266,7 +268,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         // The signal fired: whatever the handler threw, the deadline or the cancel is the real story.
         if (cause === "deadline") breaker?.recordFailure();
         else breaker?.recordNeutral();
-        const message = interruptedMessage(manifest, cause, timeouts[manifest.timeoutClass]);
+        const message = interruptedMessage(
+          manifest,
+          cause,
+          timeouts[manifest.timeoutClass],
+          options.endpoint,
+        );
         finish(cause === "deadline" ? "timeout" : "cancelled", decision, message);
         return failure(cause === "deadline" ? "deadline_exceeded" : "cancelled", redactor.text(message));
       }
@@ -402,13 +409,18 @@ function toPolicyResource(resource: ResolvedResource): NonNullable<DecisionReque
 }
 
 /** What to tell the model when the deadline or the client's cancel ended a call. */
-function interruptedMessage(manifest: ToolManifest, cause: AbortCause, timeoutMs: number): string {
+function interruptedMessage(
+  manifest: ToolManifest,
+  cause: AbortCause,
+  timeoutMs: number,
+  endpoint?: string,
+): string {
   const what =
     cause === "deadline"
       ? `did not finish within its ${Math.round(timeoutMs / 1000)} s deadline (timeout class "${manifest.timeoutClass}")`
       : "was cancelled by the client";
   return manifest.effect === "read"
-    ? `${manifest.name} ${what}. The daemon may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
+    ? `${manifest.name} ${what}. The daemon${endpoint ? ` at ${endpoint}` : ""} may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
     : `${manifest.name} ${what}: the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.`;
 }
 

@@ -69,6 +69,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     },
     timeouts: config.timeouts,
     breaker: config.breaker,
+    endpoint: engine.endpoint,
     ...(audit ? { audit } : {}),
   });
 

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -73,6 +75,30 @@ describe("when the daemon cannot be reached", () => {
       expect(text(r)).toMatch(/dockerd|running|DOCKER_HOST/i);
     } finally {
       await server.close();
+    }
+  });
+
+  it("answers at the deadline when the daemon accepts connections but never replies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmcp-"));
+    const socket = join(dir, "silent.sock");
+    const held: Socket[] = [];
+    const silent = createNetServer((conn) => held.push(conn)).listen(socket);
+    await once(silent, "listening");
+    const server = await connect([
+      "--config",
+      writeConfig({ docker: { socket }, neverhang: { timeouts: { read: "1s" } } }),
+    ]);
+    try {
+      const t0 = Date.now();
+      const r = await call(server.client, "docker_ps", {});
+      expect(Date.now() - t0).toBeLessThan(4000);
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/did not finish within its 1 s deadline/);
+      expect(text(r)).toContain(socket);
+    } finally {
+      await server.close();
+      for (const conn of held) conn.destroy();
+      silent.close();
     }
   });
 
