@@ -8,7 +8,6 @@ import {
   toAuditRecord,
 } from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
-import { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import { type AbortCause, raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage, ToolError } from "./errors.js";
@@ -28,6 +27,7 @@ import type {
 } from "./plugin.js";
 import { Redactor } from "./redact.js";
 import { sanitizeText } from "./sanitize.js";
+import { type ToolSurface, toolSurface } from "./tool-surface.js";
 
 export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
   read: 30_000,
@@ -81,7 +81,8 @@ export interface KernelOptions<Deps> {
 export interface KernelTool {
   plugin: string;
   manifest: ToolManifest;
-  annotations: ToolAnnotations;
+  /** The `tools/list` entry, computed once at load. */
+  surface: ToolSurface;
 }
 
 export interface CallOptions {
@@ -110,7 +111,6 @@ export interface Kernel {
 interface RunningTool<Deps> extends LoadedTool<Deps> {
   // biome-ignore lint/suspicious/noExplicitAny: handler input is validated by the tool's schema
   handler: ToolHandler<any, any>;
-  annotations: ToolAnnotations;
 }
 
 /**
@@ -140,13 +140,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     running.set(name, {
       ...tool,
       handler: tool.createHandler(options.deps),
-      annotations: deriveAnnotations(tool.manifest),
     });
   }
   const tools: KernelTool[] = [...running.values()].map((t) => ({
     plugin: t.plugin,
     manifest: t.manifest,
-    annotations: t.annotations,
+    surface: toolSurface(t.manifest),
   }));
 
   /** One line per call, built on the policy's own audit record (which masks secrets in the request). */

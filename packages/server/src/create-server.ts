@@ -80,7 +80,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const listAll = config.showAllTools || config.policy.bypass;
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => toolSurface(tool.manifest)),
+    tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
