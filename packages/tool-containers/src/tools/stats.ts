@@ -20,7 +20,9 @@ const row = z.object({
     .number()
     .int()
     .optional()
-    .describe("The time CPU % is averaged over: one collector tick, or since this container's previous sample."),
+    .describe(
+      "The time CPU % is averaged over: one collector tick, or since this container's previous sample.",
+    ),
   memory: z.string().describe("'256M / 512M'"),
   memory_usage_bytes: z.number(),
   memory_limit_bytes: z.number(),
