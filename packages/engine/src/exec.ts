@@ -230,7 +230,9 @@ export async function runExec(
     Math.max(0, options.timeoutMs),
   );
   try {
-    let wrapped = !noShell.has(containerId);
+    // `exec "$@"` would read a leading "-" as one of its own options (`exec -a NAME cmd` runs cmd, not
+    // "-a"): such a command runs unwrapped, exactly as Docker would run it (and fails as not found).
+    let wrapped = !noShell.has(containerId) && !options.cmd[0]?.startsWith("-");
     let attempt = await runAttempt(api, containerId, options.cmd, wrapped, options, signal, timer.signal);
     let state = attempt.interrupted ? undefined : await waitExecDone(api, attempt.execId, 1000, signal);
     if (wrapped && state && !attempt.marker?.seen && shellMissing(attempt)) {

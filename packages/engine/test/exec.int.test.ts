@@ -54,6 +54,18 @@ describe("exec on a real daemon", () => {
     expect(timed.note).toBeUndefined();
   });
 
+  it("runs exactly the argv it was given: a leading '-' is not an option of the PID wrapper", async () => {
+    // Through `sh -c '...; exec "$@"'` this would be `exec -a x echo pwned`, which runs echo.
+    const res = await engine.exec(box, opts(["-a", "x", "echo", "pwned"]), deadline());
+    // The runtime's own error ("exec: "-a": executable file not found") is all there is.
+    expect(res.stdout + res.stderr).not.toContain("pwned");
+    expect(res.stdout + res.stderr).toMatch(/"-a".*not found/);
+    expect(res.exitCode).not.toBe(0);
+    const dashes = await engine.exec(box, opts(["--", "echo", "pwned"]), deadline());
+    expect(dashes.stdout + dashes.stderr).not.toContain("pwned");
+    expect(dashes.exitCode).not.toBe(0);
+  });
+
   it("caps each stream, counts the rest and lets the command finish", async () => {
     const res = await engine.exec(
       box,
