@@ -75,6 +75,11 @@ export interface KernelOptions<Deps> {
   /** The text answer is cut at this many characters. */
   maxTextChars?: number;
   audit?: (record: AuditRecord) => void;
+  /**
+   * While a call runs, a progress notification this often (when the client asked for progress), so
+   * clients that reset their request timer on progress do not give up on long operations.
+   */
+  heartbeatMs?: number;
   now?: () => number;
 }
 
@@ -105,6 +110,11 @@ export interface Kernel {
   readonly tools: KernelTool[];
   /** Tools the policy lets the caller use (every level on), for `tools/list`. */
   enabledTools(): KernelTool[];
+  /**
+   * Cancels every call in flight and waits (at most `graceMs`) for their handlers to finish, so a
+   * timed-out exec is killed in its container before the process exits. Later calls are refused.
+   */
+  close(graceMs?: number): Promise<void>;
   call(name: string, args: unknown, options?: CallOptions): Promise<CallResult>;
 }
 
@@ -127,6 +137,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       ? undefined
       : new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000, ...options.breaker, now });
   const policy = options.policy;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const closing = new AbortController();
+  const inflight = new Set<Promise<unknown>>();
 
   const resolvers = new Map<string, ResourceResolver>();
   for (const plugin of options.plugins) {
@@ -181,6 +194,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         `Unknown tool "${name}". Call tools/list to see the tools this server offers.`,
       );
     }
+    if (closing.signal.aborted)
+      return failure("shutting_down", "docker-mcp is shutting down; no new calls are taken.");
     const manifest = tool.manifest;
     const redactor = new Redactor();
     const targets: AuditTarget[] = [];
@@ -213,15 +228,21 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       return failure("circuit_open", message);
     }
 
-    const deadline = startDeadline(timeouts[manifest.timeoutClass], callOptions.signal, now());
+    const cancel = callOptions.signal
+      ? AbortSignal.any([callOptions.signal, closing.signal])
+      : closing.signal;
+    const deadline = startDeadline(timeouts[manifest.timeoutClass], cancel, now());
+    const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
     try {
       const authorization = await authorize(manifest, input, deadline.signal, targets);
       request = authorization.request;
       decision = authorization.decision;
       if (!authorization.proceed) {
+        // The daemon answered every lookup: a denial says nothing bad about its health.
+        breaker?.recordSuccess();
         finish("denied", decision);
-        return denial(decision);
+        return denial(decision, authorization.resolved);
       }
       for (const resource of authorization.allowed) redactor.add(resource.secrets ?? []);
 
@@ -233,7 +254,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         exec: options.exec,
         visible: (items, describe) => {
           const visible = items.filter(
-            (item) => decide(policy, { ...request, resources: [toPolicyResource(describe(item))] }).allowed,
+            (item) => decide(policy, { ...request, resources: toPolicyResources(describe(item)) }).allowed,
           );
           return { visible, hidden: items.length - visible.length };
         },
@@ -247,7 +268,14 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         addSecrets: (values) => redactor.add(values),
       };
 
-      const output = await raceSignal(tool.handler(input, ctx), deadline.signal);
+      const work = tool.handler(input, ctx);
+      // Tracked until it really ends (not just until the deadline answered the caller), for close().
+      inflight.add(work);
+      work.then(
+        () => inflight.delete(work),
+        () => inflight.delete(work),
+      );
+      const output = await raceSignal(work, deadline.signal);
       const checked = manifest.output.safeParse(output);
       if (!checked.success) {
         throw new ToolError(
@@ -284,6 +312,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       return failure(code, message);
     } finally {
       deadline.dispose();
+      heartbeat();
     }
   }
 
@@ -303,6 +332,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     decision: Decision;
     allowed: ResolvedResource[];
     rejected: RejectedTarget[];
+    /** Every resolved target, for denial messages. */
+    resolved: ResolvedResource[];
   }> {
     const refs = manifest.targets?.(input) ?? [];
     const command = manifest.command?.(input);
@@ -329,7 +360,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       const failed = resolved.find(({ r }) => !r.ok)?.r;
       if (failed && !failed.ok) throw failed.error;
       const resources = resolved.flatMap(({ r }) => (r.ok ? [r.resource] : []));
-      const request = { ...base, resources: resources.map(toPolicyResource) };
+      const request = { ...base, resources: resources.flatMap(toPolicyResources) };
       const decision = decide(policy, request);
       return {
         proceed: decision.allowed,
@@ -337,13 +368,15 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         decision,
         allowed: decision.allowed ? resources : [],
         rejected: [],
+        resolved: resources,
       };
     }
 
     const decision = decide(policy, base);
     const allowed: ResolvedResource[] = [];
     const rejected: RejectedTarget[] = [];
-    if (!decision.allowed) return { proceed: false, request: base, decision, allowed, rejected };
+    if (!decision.allowed)
+      return { proceed: false, request: base, decision, allowed, rejected, resolved: [] };
     resolved.forEach(({ ref, r }, i) => {
       const entry = audited[i] as AuditTarget;
       if (!r.ok) {
@@ -358,14 +391,17 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         Object.assign(entry, { allowed: false, code });
         return;
       }
-      const d = decide(policy, { ...base, resources: [toPolicyResource(r.resource)] });
+      const d = decide(policy, { ...base, resources: toPolicyResources(r.resource) });
       const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
       Object.assign(entry, { allowed: d.allowed, code });
       if (d.allowed) allowed.push(r.resource);
-      else rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message: reasonText(d) });
+      else {
+        const message = hideIdentities(reasonText(d), [r.resource]);
+        rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message });
+      }
     });
-    const resources = resolved.flatMap(({ r }) => (r.ok ? [toPolicyResource(r.resource)] : []));
-    return { proceed: true, request: { ...base, resources }, decision, allowed, rejected };
+    const resources = resolved.flatMap(({ r }) => (r.ok ? toPolicyResources(r.resource) : []));
+    return { proceed: true, request: { ...base, resources }, decision, allowed, rejected, resolved: [] };
   }
 
   async function resolveTarget(
@@ -379,7 +415,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         resource: {
           kind: ref.kind,
           ref: ref.ref,
-          names: [ref.ref],
+          names: ref.ref ? [ref.ref] : [],
           ...(ref.image ? { image: ref.image } : {}),
         },
       };
@@ -395,16 +431,51 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     return tools.filter((t) => decide(policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed);
   }
 
-  return { tools, enabledTools, call };
+  async function close(graceMs = 8_000): Promise<void> {
+    closing.abort(new DOMException("docker-mcp is shutting down", "AbortError"));
+    if (inflight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...inflight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  return { tools, enabledTools, call, close };
 }
 
-function toPolicyResource(resource: ResolvedResource): NonNullable<DecisionRequest["resources"]>[number] {
-  return {
+/** The resource and those it belongs to (e.g. a container's compose project): the policy judges them all. */
+function toPolicyResources(resource: ResolvedResource): NonNullable<DecisionRequest["resources"]>[number][] {
+  const main = {
     kind: resource.kind,
     names: resource.names,
     ...(resource.id ? { id: resource.id } : {}),
     ...(resource.image ? { image: resource.image } : {}),
   };
+  return [main, ...(resource.related ?? []).map((r) => ({ kind: r.kind, names: r.names }))];
+}
+
+/** Sends "still running" progress every `everyMs` until the returned stop function is called. */
+function startHeartbeat(
+  name: string,
+  everyMs: number,
+  onProgress: CallOptions["onProgress"],
+  now: () => number,
+): () => void {
+  if (!onProgress || everyMs <= 0) return () => {};
+  const started = now();
+  const timer = setInterval(() => {
+    try {
+      onProgress(`${name} still running after ${Math.round((now() - started) / 1000)} s`);
+    } catch {
+      // Progress is best effort.
+    }
+  }, everyMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 /** What to tell the model when the deadline or the client's cancel ended a call. */
@@ -427,8 +498,26 @@ function reasonText(decision: Decision): string {
   return decision.reasons.map((r) => r.message).join(" ");
 }
 
-function denial(decision: Decision): CallResult {
-  return failure(decision.reasons[0]?.code ?? "denied", `Denied by policy: ${reasonText(decision)}`);
+function denial(decision: Decision, resolved: ResolvedResource[] = []): CallResult {
+  const text = hideIdentities(`Denied by policy: ${reasonText(decision)}`, resolved);
+  return failure(decision.reasons[0]?.code ?? "denied", text);
+}
+
+/**
+ * A denied resource the caller named by ID or ID prefix stays as anonymous as the caller left it: its
+ * names, ID and image are replaced by the reference the caller gave (the audit line keeps them all).
+ */
+export function hideIdentities(text: string, resources: readonly ResolvedResource[]): string {
+  let out = text;
+  for (const resource of resources) {
+    const ref = resource.ref;
+    if (ref === undefined || resource.names.includes(ref.replace(/^\//, ""))) continue;
+    // The policy quotes every name and image it mentions.
+    for (const name of resource.names) out = out.split(`"${name}"`).join(`"${ref}"`);
+    if (resource.id) out = out.split(resource.id.slice(0, 12)).join(ref);
+    if (resource.image) out = out.split(`"${resource.image}"`).join("(not shown)");
+  }
+  return out;
 }
 
 function failure(code: string, text: string): CallResult {

@@ -36,6 +36,8 @@ export interface ResolvedResource {
   id?: string;
   names: string[];
   image?: string;
+  /** Resources this one belongs to (a container's compose project): denied if any of them is. */
+  related?: { kind: string; names: string[] }[];
   /** Secret values belonging to this resource (e.g. from its environment), masked in every answer. */
   secrets?: string[];
   /** Whatever else the resolver knows, for the handler (e.g. the engine's container identity). */

@@ -19,6 +19,7 @@ interface Deps {
 }
 
 const byRef = (deps: Deps) => async (ref: string) => {
+  if (ref === "down") throw new ToolError("UNREACHABLE", "Cannot reach the daemon.");
   const clean = ref.replace(/^\//, "");
   const found = deps.containers.filter(
     (c) => c.names.includes(clean) || c.id === clean || c.id?.startsWith(clean),
@@ -49,7 +50,11 @@ const stopTool = defineTool({
   effect: "destructive",
   idempotent: true,
   input: z.strictObject({ containers: z.array(z.string()) }),
-  output: z.object({ stopped: z.array(z.string()), rejected: z.array(z.string()) }),
+  output: z.object({
+    stopped: z.array(z.string()),
+    rejected: z.array(z.string()),
+    notes: z.array(z.string()),
+  }),
   targets: (a) => a.containers.map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
   render: (o) => `stopped ${o.stopped.join(",")}`,
@@ -98,12 +103,16 @@ const plugin: Plugin<Deps> = {
     tools: [echoTool, stopTool, listTool, slowTool, badTool],
   },
   handlers: {
-    t_echo: () => async (input, ctx) => ({ id: ctx.targets[0]?.id ?? "?", said: input.say ?? "" }),
+    t_echo: (deps) => async (input, ctx) => {
+      deps.acted.push(ctx.targets[0]?.id ?? "?");
+      return { id: ctx.targets[0]?.id ?? "?", said: input.say ?? "" };
+    },
     t_stop: (deps) => async (_input, ctx) => {
       for (const t of ctx.targets) deps.acted.push(t.id as string);
       return {
         stopped: ctx.targets.map((t) => t.names[0] as string),
         rejected: ctx.rejected.map((r) => `${r.ref}:${r.status}`),
+        notes: ctx.rejected.map((r) => r.message),
       };
     },
     t_list: (deps) => async (_input, ctx) => {
@@ -124,7 +133,12 @@ const containers: ResolvedResource[] = [
 
 function kernel(
   document: unknown,
-  extra: { timeouts?: { lifecycle: number }; audit?: (r: AuditRecord) => void; bypass?: boolean } = {},
+  extra: {
+    timeouts?: { lifecycle: number };
+    audit?: (r: AuditRecord) => void;
+    bypass?: boolean;
+    breaker?: { failureThreshold: number; cooldownMs: number };
+  } = {},
 ) {
   const deps: Deps = { containers, acted: [] };
   const policy = loadPolicy(document, extra.bypass ? { bypass: true } : {});
@@ -136,6 +150,7 @@ function kernel(
     exec: { maxOutputBytes: 100, timeoutMs: 1000 },
     ...(extra.timeouts ? { timeouts: extra.timeouts } : {}),
     ...(extra.audit ? { audit: extra.audit } : {}),
+    ...(extra.breaker ? { breaker: extra.breaker } : {}),
   });
   return { k, deps };
 }
@@ -163,17 +178,26 @@ describe("kernel pipeline", () => {
   it.each(["vault", "/vault", "bbbb", "bbbb2222"])(
     "denies a blacklisted container named as %s",
     async (ref) => {
-      const { k } = kernel(policyDoc);
+      const { k, deps } = kernel(policyDoc);
       const r = await k.call("t_echo", { container: ref });
-      expect(r.isError).toBe(true);
-      expect(r.text).toMatch(/vault/);
+      expect(r).toMatchObject({ isError: true, code: "blacklisted" });
+      expect(deps.acted).toEqual([]);
+      expect(r.text).toMatch(/blacklist_containers/);
     },
   );
 
-  it("acts on the resolved full ID", async () => {
-    const { k } = kernel(policyDoc);
-    const r = await k.call("t_echo", { container: "/web", say: "hi" });
-    expect(r).toMatchObject({ isError: false, structured: { id: "aaaa1111", said: "hi" } });
+  it("does not reveal the name of a denied container the caller named by ID prefix", async () => {
+    const { k } = kernel({ permissions: { blacklist_containers: ["vau*"] } });
+    const byPrefix = await k.call("t_echo", { container: "bbbb" });
+    expect(byPrefix.text).toContain('"bbbb"');
+    expect(byPrefix.text).not.toContain("vault");
+    const byName = await k.call("t_echo", { container: "vault" });
+    expect(byName.text).toContain('"vault"');
+    const { k: k2 } = kernel({ permissions: { lifecycle: true, blacklist_containers: ["vau*"] } });
+    const each = await k2.call("t_stop", { containers: ["bbbb2222"] });
+    expect(each.structured?.rejected).toEqual(["bbbb2222:denied"]);
+    expect(each.structured?.notes).toEqual([expect.stringContaining('"bbbb2222"')]);
+    expect(JSON.stringify(each)).not.toContain("vault");
   });
 
   it("decides each target on its own: the blacklisted one is never touched", async () => {
@@ -261,6 +285,64 @@ describe("kernel pipeline", () => {
     const r = await k.call("t_echo", { container: "vault" });
     expect(r.isError).toBe(false);
     expect(records[0]?.bypassed).toBe(true);
+  });
+
+  it("a denied trial call closes a half-open circuit instead of wedging it", async () => {
+    const { k } = kernel(policyDoc, { breaker: { failureThreshold: 1, cooldownMs: 30 } });
+    expect((await k.call("t_echo", { container: "down" })).code).toBe("UNREACHABLE");
+    expect((await k.call("t_echo", { container: "web" })).code).toBe("circuit_open");
+    await new Promise((r) => setTimeout(r, 40));
+    expect((await k.call("t_echo", { container: "vault" })).code).toBe("blacklisted");
+    expect((await k.call("t_echo", { container: "web" })).isError).toBe(false);
+  });
+
+  it("close() cancels calls in flight, waits for their handlers, then refuses new calls", async () => {
+    let finished = false;
+    const slowPlugin: Plugin<Deps> = {
+      manifest: { name: "slow", apiVersion: KERNEL_API_VERSION, tools: [{ ...slowTool, name: "t_cleanup" }] },
+      handlers: {
+        // Like an exec that must kill its process after a cancel: it ends a little after the abort.
+        t_cleanup: () => (_input, ctx) =>
+          new Promise((_resolve, reject) => {
+            ctx.signal.addEventListener("abort", () =>
+              setTimeout(() => {
+                finished = true;
+                reject(new Error("killed"));
+              }, 50),
+            );
+          }),
+      },
+    };
+    const k = createKernel({
+      plugins: [slowPlugin],
+      deps: { containers, acted: [] },
+      policy: loadPolicy({ permissions: { lifecycle: true } }),
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1, timeoutMs: 1 },
+    });
+    const pending = k.call("t_cleanup", {});
+    await new Promise((r) => setTimeout(r, 10));
+    await k.close(2000);
+    expect(finished).toBe(true);
+    expect((await pending).code).toBe("cancelled");
+    expect((await k.call("t_cleanup", {})).code).toBe("shutting_down");
+  });
+
+  it("sends heartbeat progress while a call runs", async () => {
+    const deps: Deps = { containers, acted: [] };
+    const k = createKernel({
+      plugins: [plugin],
+      deps,
+      policy: loadPolicy({ permissions: { lifecycle: true } }),
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1, timeoutMs: 1 },
+      timeouts: { lifecycle: 130 },
+      heartbeatMs: 40,
+    });
+    const beats: string[] = [];
+    await k.call("t_slow", {}, { onProgress: (message) => beats.push(message) });
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatch(/t_slow still running/);
   });
 
   it("answers an unknown tool with the way out", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSecretKey, MASK, Redactor, secretValuesFromEnv } from "../src/index.js";
+import { isSecretKey, MASK, Redactor, sanitizeText, secretValuesFromEnv } from "../src/index.js";
 
 describe("isSecretKey", () => {
   it.each([
@@ -70,6 +70,12 @@ describe("Redactor", () => {
     for (const s of samples) expect(r.text(`value: ${s} end`)).not.toContain(s.slice(4, 20));
     expect(r.text("Authorization: Bearer abcdefghijklmnop")).toBe(`Authorization: Bearer ${MASK}`);
     expect(r.text("postgres://user:pa55@db:5432/app")).toBe(`postgres://user:${MASK}@db:5432/app`);
+  });
+
+  it("masks secret-keyed entries of /proc/*/environ once NULs become line breaks", () => {
+    const r = new Redactor();
+    const environ = sanitizeText("HOME=/\u0000RUNTIME_TOKEN=abcdef123456\u0000PATH=/bin\u0000");
+    expect(r.text(environ)).toBe(`HOME=/\nRUNTIME_TOKEN=${MASK}\nPATH=/bin\n`);
   });
 
   it("does not mask short or ordinary values", () => {

@@ -27,7 +27,8 @@ describe("sanitizeText, table", () => {
     ["\ufeffbom", "bom"],
     ["keep\ttab", "keep\ttab"],
     ["keep\nnewline", "keep\nnewline"],
-    ["bell\u0007 and nul\u0000 and cr\r", "bell and nul and cr"],
+    ["bell\u0007 and cr\r", "bell and cr"],
+    ["HOME=/\u0000RUNTIME_TOKEN=abc", "HOME=/\nRUNTIME_TOKEN=abc"],
     ["naïve café 日本語 🎉", "naïve café 日本語 🎉"],
   ])("%j", (input, expected) => {
     expect(sanitizeText(input)).toBe(expected);
