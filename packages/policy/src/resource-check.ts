@@ -54,7 +54,7 @@ export function checkResource(
     if (kind.blacklist.size > 0 || kind.whitelist.size > 0) {
       reasons.push({
         code: "unnamed",
-        message: `${capitalise(who)} was given without any name, so it cannot be checked against permissions.${kind.blacklist.size > 0 ? "blacklist" : "whitelist"}_${plural}; the caller must resolve it to its names first.`,
+        message: `${capitalise(who)} has no name, so it cannot be checked against permissions.${kind.blacklist.size > 0 ? "blacklist" : "whitelist"}_${plural}. Give it a name (a tool must pass every name it resolved).`,
       });
     }
   } else {
