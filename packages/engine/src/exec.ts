@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { abortError } from "./abort.js";
+import { abortError, delay } from "./abort.js";
 import type { ApiClient } from "./api-client.js";
 import { daemonMessage, statusOf } from "./daemon-errors.js";
 import { Demuxer } from "./demux.js";
 import { EngineError } from "./errors.js";
-import { type KillOutcome, killExec, waitExecDone } from "./exec-kill.js";
+import { type ExecState, inspectExec, type KillOutcome, killExec } from "./exec-kill.js";
 import type { ExecOptions, ExecResult } from "./types.js";
 
 /** Time allowed for killing a timed-out or cancelled command and confirming it is gone. */
@@ -149,8 +149,24 @@ interface Attempt {
   stdout: CappedBuffer;
   stderr: CappedBuffer;
   marker: MarkerReader | undefined;
-  /** Set when the timeout or the caller stopped the read. */
+  /** Set when the timeout or the caller stopped the command before it ended. */
   interrupted: "timeout" | "abort" | undefined;
+  /** The exec's final state, once it ended by itself. */
+  state: ExecState | undefined;
+}
+
+/**
+ * Polls `GET /exec/{id}/json` until the process has exited; only the signal ends the wait. The output
+ * usually ends with the process, but a command can close stdout and stderr and keep running.
+ */
+async function waitExit(api: ApiClient, execId: string, signal: AbortSignal): Promise<ExecState> {
+  let pause = 25;
+  for (;;) {
+    const state = await inspectExec(api, execId, signal);
+    if (!state.running) return state;
+    await delay(pause, signal);
+    pause = Math.min(pause * 2, 500);
+  }
 }
 
 /** Starts the exec and drains its multiplexed output until it ends, the timeout fires or the caller aborts. */
@@ -170,7 +186,7 @@ async function runAttempt(
   const stdout = new CappedBuffer(Math.max(0, options.maxOutputBytes));
   const stderr = new CappedBuffer(Math.max(0, options.maxOutputBytes));
   const marker = wrapped ? new MarkerReader(markerText, (d) => stdout.push(d)) : undefined;
-  const attempt: Attempt = { execId, stdout, stderr, marker, interrupted: undefined };
+  const attempt: Attempt = { execId, stdout, stderr, marker, interrupted: undefined, state: undefined };
 
   // The stream stops on the caller's abort or on our timeout; the process itself is killed later.
   const readSignal = AbortSignal.any([signal, deadline]);
@@ -198,6 +214,9 @@ async function runAttempt(
       res.destroy();
     }
     marker?.end();
+    // The output ended, the process may not have (it closed stdout and stderr): it still runs under
+    // the timeout, which kills it like any other command that ran too long.
+    attempt.state = await waitExit(api, execId, readSignal);
   } catch (error) {
     if (signal.aborted) attempt.interrupted = "abort";
     else if (deadline.aborted) attempt.interrupted = "timeout";
@@ -234,14 +253,12 @@ export async function runExec(
     // "-a"): such a command runs unwrapped, exactly as Docker would run it (and fails as not found).
     let wrapped = !noShell.has(containerId) && !options.cmd[0]?.startsWith("-");
     let attempt = await runAttempt(api, containerId, options.cmd, wrapped, options, signal, timer.signal);
-    let state = attempt.interrupted ? undefined : await waitExecDone(api, attempt.execId, 1000, signal);
-    if (wrapped && state && !attempt.marker?.seen && shellMissing(attempt)) {
+    if (wrapped && attempt.state && !attempt.marker?.seen && shellMissing(attempt)) {
       // The wrapper never ran: the image has no `sh`. Run the command as given.
       wrapped = false;
       if (noShell.size > 1000) noShell.clear();
       noShell.add(containerId);
       attempt = await runAttempt(api, containerId, options.cmd, false, options, signal, timer.signal);
-      state = attempt.interrupted ? undefined : await waitExecDone(api, attempt.execId, 1000, signal);
     }
 
     const base = {
@@ -251,7 +268,7 @@ export async function runExec(
       stderrDroppedBytes: attempt.stderr.dropped,
     };
     if (!attempt.interrupted) {
-      return { ...base, exitCode: state?.exitCode ?? null, timedOut: false };
+      return { ...base, exitCode: attempt.state?.exitCode ?? null, timedOut: false };
     }
 
     // Timed out or cancelled: kill the process, not just the stream, under a budget of our own.

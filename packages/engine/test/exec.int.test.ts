@@ -109,6 +109,21 @@ describe("exec on a real daemon", () => {
     expect(await processes(box)).not.toMatch(/sleep 300/);
   }, 20_000);
 
+  it("a command that closes its output and keeps running is still timed out and killed", async () => {
+    // dockerd 20.10 keeps the stream open until the process exits; daemons that end it at EOF are
+    // covered by test/exec-deadline.test.ts.
+    const started = performance.now();
+    const res = await engine.exec(
+      box,
+      opts(["sh", "-c", "exec >&- 2>&-; sleep 306"], { timeoutMs: 2000 }),
+      deadline(),
+    );
+    expect(res).toMatchObject({ timedOut: true, killed: true, exitCode: 137 });
+    expect(res.note).toBeUndefined();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(await processes(box)).not.toMatch(/sleep 306/);
+  }, 20_000);
+
   it("a timeout kills the children of the command too", async () => {
     const res = await engine.exec(
       box,
