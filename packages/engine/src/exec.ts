@@ -8,8 +8,19 @@ import { EngineError } from "./errors.js";
 import { type ExecState, inspectExec, type KillOutcome, killExec } from "./exec-kill.js";
 import type { ExecOptions, ExecResult } from "./types.js";
 
-/** Time allowed for killing a timed-out or cancelled command and confirming it is gone. */
-const KILL_BUDGET_MS = 5000;
+/**
+ * The most time the engine spends killing a timed-out or cancelled command and confirming it is gone,
+ * on top of the command's own `timeoutMs` (counted from the command's start). A caller's deadline for
+ * `exec` should leave this much room after `timeoutMs`, so that the kill fits inside it. Exported from
+ * the package: the tool and the server use this number rather than copies of their own.
+ */
+export const EXEC_KILL_BUDGET_MS = 5000;
+/**
+ * Once the caller's signal has fired (cancel, or its deadline was shorter than timeoutMs +
+ * EXEC_KILL_BUDGET_MS), the kill still gets this long, at most, to end the process before the call
+ * rejects: quick for the caller, and still a real attempt rather than a process left running.
+ */
+export const KILL_GRACE_AFTER_ABORT_MS = 1500;
 /** Containers known to have no `sh`: their commands run unwrapped (remembered, bounded). */
 const noShell = new Set<string>();
 
@@ -169,7 +180,10 @@ async function waitExit(api: ApiClient, execId: string, signal: AbortSignal): Pr
   }
 }
 
-/** Starts the exec and drains its multiplexed output until it ends, the timeout fires or the caller aborts. */
+/**
+ * Creates and starts the exec, drains its multiplexed output and waits for it to exit, until the
+ * command's timeout (counted from its start, after the create request) or the caller's signal.
+ */
 async function runAttempt(
   api: ApiClient,
   containerId: string,
@@ -177,7 +191,6 @@ async function runAttempt(
   wrapped: boolean,
   options: ExecOptions,
   signal: AbortSignal,
-  deadline: AbortSignal,
 ): Promise<Attempt> {
   const nonce = randomBytes(8).toString("hex");
   const markerText = `__docker_mcp_exec_${nonce}_pid=`;
@@ -189,6 +202,12 @@ async function runAttempt(
   const attempt: Attempt = { execId, stdout, stderr, marker, interrupted: undefined, state: undefined };
 
   // The stream stops on the caller's abort or on our timeout; the process itself is killed later.
+  const timer = new AbortController();
+  const deadline = timer.signal;
+  const timeout = setTimeout(
+    () => timer.abort(new DOMException("exec timeout", "TimeoutError")),
+    Math.max(0, options.timeoutMs),
+  );
   const readSignal = AbortSignal.any([signal, deadline]);
   setMaxListeners(20, readSignal);
   try {
@@ -221,6 +240,8 @@ async function runAttempt(
     if (signal.aborted) attempt.interrupted = "abort";
     else if (deadline.aborted) attempt.interrupted = "timeout";
     else throw error;
+  } finally {
+    clearTimeout(timeout);
   }
   return attempt;
 }
@@ -243,67 +264,82 @@ export async function runExec(
       endpoint: api.endpoint,
     });
   }
-  const timer = new AbortController();
-  const timeout = setTimeout(
-    () => timer.abort(new DOMException("exec timeout", "TimeoutError")),
-    Math.max(0, options.timeoutMs),
-  );
+  // `exec "$@"` would read a leading "-" as one of its own options (`exec -a NAME cmd` runs cmd, not
+  // "-a"): such a command runs unwrapped, exactly as Docker would run it (and fails as not found).
+  const wrapped = !noShell.has(containerId) && !options.cmd[0]?.startsWith("-");
+  let attempt = await runAttempt(api, containerId, options.cmd, wrapped, options, signal);
+  if (wrapped && attempt.state && !attempt.marker?.seen && shellMissing(attempt)) {
+    // The wrapper never ran: the image has no `sh`. Run the command as given.
+    if (noShell.size > 1000) noShell.clear();
+    noShell.add(containerId);
+    attempt = await runAttempt(api, containerId, options.cmd, false, options, signal);
+  }
+
+  const base = {
+    stdout: attempt.stdout.text(),
+    stderr: attempt.stderr.text(),
+    stdoutDroppedBytes: attempt.stdout.dropped,
+    stderrDroppedBytes: attempt.stderr.dropped,
+  };
+  if (!attempt.interrupted) {
+    return { ...base, exitCode: attempt.state?.exitCode ?? null, timedOut: false };
+  }
+
+  // Timed out or cancelled: kill the process, not just the stream, under a budget of our own.
+  const budget = killBudget(signal);
+  let outcome: KillOutcome;
   try {
-    // `exec "$@"` would read a leading "-" as one of its own options (`exec -a NAME cmd` runs cmd, not
-    // "-a"): such a command runs unwrapped, exactly as Docker would run it (and fails as not found).
-    let wrapped = !noShell.has(containerId) && !options.cmd[0]?.startsWith("-");
-    let attempt = await runAttempt(api, containerId, options.cmd, wrapped, options, signal, timer.signal);
-    if (wrapped && attempt.state && !attempt.marker?.seen && shellMissing(attempt)) {
-      // The wrapper never ran: the image has no `sh`. Run the command as given.
-      wrapped = false;
-      if (noShell.size > 1000) noShell.clear();
-      noShell.add(containerId);
-      attempt = await runAttempt(api, containerId, options.cmd, false, options, signal, timer.signal);
-    }
-
-    const base = {
-      stdout: attempt.stdout.text(),
-      stderr: attempt.stderr.text(),
-      stdoutDroppedBytes: attempt.stdout.dropped,
-      stderrDroppedBytes: attempt.stderr.dropped,
-    };
-    if (!attempt.interrupted) {
-      return { ...base, exitCode: attempt.state?.exitCode ?? null, timedOut: false };
-    }
-
-    // Timed out or cancelled: kill the process, not just the stream, under a budget of our own.
-    let outcome: KillOutcome;
-    try {
-      outcome = await killExec(
-        api,
-        containerId,
-        attempt.execId,
-        attempt.marker?.pid,
-        AbortSignal.timeout(KILL_BUDGET_MS),
-      );
-    } catch (error) {
-      outcome = {
-        killed: false,
-        exitCode: null,
-        note: `Could not confirm the command was killed: ${(error as Error).message}`,
-      };
-    }
-    if (attempt.interrupted === "abort") {
-      const base = abortError(signal, `Exec in container ${containerId.slice(0, 12)}`, api.endpoint);
-      throw new EngineError(
-        base.code,
-        `${base.message} ${outcome.killed ? "The command was killed." : (outcome.note ?? "The command may still be running.")}`,
-        { cause: signal.reason, endpoint: api.endpoint },
-      );
-    }
-    return {
-      ...base,
-      exitCode: outcome.exitCode,
-      timedOut: true,
-      killed: outcome.killed,
-      ...(outcome.note ? { note: outcome.note } : {}),
+    outcome = await killExec(api, containerId, attempt.execId, attempt.marker?.pid, budget.signal);
+  } catch (error) {
+    outcome = {
+      killed: false,
+      exitCode: null,
+      note:
+        `Could not confirm the command was killed: ${(error as Error).message} ` +
+        "It may still be running: check with 'ps' in the container and stop it or restart the container.",
     };
   } finally {
-    clearTimeout(timeout);
+    budget.dispose();
   }
+  // Cancelled, or the caller's deadline ran out while we were killing: the call rejects either way.
+  if (signal.aborted) {
+    const base = abortError(signal, `Exec in container ${containerId.slice(0, 12)}`, api.endpoint);
+    throw new EngineError(
+      base.code,
+      `${base.message} ${outcome.killed ? "The command was killed." : (outcome.note ?? "The command may still be running.")}`,
+      { cause: signal.reason, endpoint: api.endpoint },
+    );
+  }
+  return {
+    ...base,
+    exitCode: outcome.exitCode,
+    timedOut: true,
+    killed: outcome.killed,
+    ...(outcome.note ? { note: outcome.note } : {}),
+  };
+}
+
+/**
+ * The signal a kill runs under: EXEC_KILL_BUDGET_MS from now, cut to KILL_GRACE_AFTER_ABORT_MS after
+ * the caller's signal fires (or from now, if it already has). Never tied to the caller's signal
+ * directly: a kill that stopped the moment the caller gave up would leave the process running.
+ */
+function killBudget(caller: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const expire = () => controller.abort(new DOMException("kill budget spent", "TimeoutError"));
+  const budget = setTimeout(expire, EXEC_KILL_BUDGET_MS);
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    grace = setTimeout(expire, KILL_GRACE_AFTER_ABORT_MS);
+  };
+  if (caller.aborted) onAbort();
+  else caller.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(budget);
+      clearTimeout(grace);
+      caller.removeEventListener("abort", onAbort);
+    },
+  };
 }

@@ -9,6 +9,7 @@ export type { CreateEngineOptions } from "./engine.js";
 export { createEngine } from "./engine.js";
 export type { EngineErrorOptions } from "./errors.js";
 export { EngineError, isEngineError } from "./errors.js";
+export { EXEC_KILL_BUDGET_MS } from "./exec.js";
 export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
 export { parseTime } from "./parse-time.js";

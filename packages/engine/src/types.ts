@@ -109,7 +109,11 @@ export interface ExecOptions {
   env?: string[];
   /** Bytes kept per stream; reading beyond is discarded (counted, not stored). */
   maxOutputBytes: number;
-  /** Total time the command may run before it is killed. */
+  /**
+   * Time the command may run, counted from its start (after the exec is created), before it is killed.
+   * Killing it then takes up to EXEC_KILL_BUDGET_MS more: give `exec` a signal whose deadline leaves
+   * that room after timeoutMs.
+   */
   timeoutMs: number;
 }
 
@@ -190,6 +194,11 @@ export interface DockerEngine {
   pauseContainer(id: string, signal: AbortSignal): Promise<void>;
   unpauseContainer(id: string, signal: AbortSignal): Promise<void>;
 
+  /**
+   * Runs a command; on `timeoutMs` it is killed and the result says `timedOut`. When `signal` fires
+   * (cancel or deadline) the command is killed too, within a short grace, and the call rejects with
+   * ABORTED/TIMEOUT saying whether it was killed.
+   */
   exec(id: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult>;
 
   createContainer(
