@@ -89,7 +89,7 @@ function notFoundOrAmbiguous(error: unknown, ref: string, endpoint: string): Eng
   const status = statusOf(error);
   const message = daemonMessage(error);
   if (/multiple IDs found/i.test(message)) {
-    // Signalled to resolveContainer, which lists the candidates.
+    // Signalled to resolveContainer, which counts the candidates.
     return new EngineError("AMBIGUOUS", `'${ref}' matches more than one container ID.`, {
       cause: error,
       statusCode: status,
@@ -153,14 +153,12 @@ async function ambiguous(
 ): Promise<EngineError> {
   const all = await listContainers(api, { all: true }, signal);
   const prefix = ref.toLowerCase();
-  const matches = all.filter((c) => c.id.startsWith(prefix));
-  const candidates = matches.map((c) => `${c.names[0] ?? "(unnamed)"} (${c.id.slice(0, 12)})`);
-  const shown = candidates.slice(0, 10).join(", ");
-  const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : "";
+  const candidates = all.filter((c) => c.id.startsWith(prefix)).map((c) => ({ id: c.id, names: c.names }));
+  // Only a count: a candidate may be a container the caller is not allowed to see.
+  const count = candidates.length >= 2 ? `${candidates.length} containers` : "more than one container";
   return new EngineError(
     "AMBIGUOUS",
-    `'${ref}' is an ID prefix of ${matches.length || "several"} containers: ${shown || "(could not list them)"}${more}. ` +
-      "Use a longer ID prefix or the container name.",
+    `'${ref}' is an ID prefix of ${count}; give more characters of the ID or the container's name.`,
     { cause, statusCode: cause.statusCode, endpoint: api.endpoint, candidates },
   );
 }

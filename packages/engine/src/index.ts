@@ -7,7 +7,7 @@ export type { StreamType } from "./demux.js";
 export { Demuxer } from "./demux.js";
 export type { CreateEngineOptions } from "./engine.js";
 export { createEngine } from "./engine.js";
-export type { EngineErrorOptions } from "./errors.js";
+export type { AmbiguousCandidate, EngineErrorOptions } from "./errors.js";
 export { EngineError, isEngineError } from "./errors.js";
 export { EXEC_KILL_BUDGET_MS } from "./exec.js";
 export { cutUtf8 } from "./kept-lines.js";

@@ -60,7 +60,7 @@ describe("resolveContainer / listContainers / inspectContainer on a real daemon"
     });
   });
 
-  it("an ambiguous ID prefix is AMBIGUOUS with the candidates", async () => {
+  it("an ambiguous ID prefix is AMBIGUOUS: candidates as data, only their count in the message", async () => {
     // 17 IDs over 16 hex digits: two share a first character.
     const created = await Promise.all(
       Array.from({ length: 17 }, (_, i) => runFixture({ name: `res-amb${i}`, runId, start: false })),
@@ -73,11 +73,19 @@ describe("resolveContainer / listContainers / inspectContainer on a real daemon"
     const engineError = error as EngineError;
     expect(engineError.code).toBe("AMBIGUOUS");
     for (const c of sharing) {
-      expect(engineError.candidates).toContain(`${c.name} (${c.id.slice(0, 12)})`);
+      expect(engineError.candidates).toContainEqual({ id: c.id, names: [c.name] });
     }
-    expect(engineError.message).toMatch(
-      new RegExp(`'${prefix}' is an ID prefix of \\d+ containers: .*longer ID prefix`),
+    const count = engineError.candidates?.length ?? 0;
+    expect(count).toBeGreaterThanOrEqual(sharing.length);
+    expect(engineError.candidates?.every((c) => c.id.startsWith(prefix))).toBe(true);
+    expect(engineError.message).toBe(
+      `'${prefix}' is an ID prefix of ${count} containers; give more characters of the ID or the container's name.`,
     );
+    // No other container's name or ID reaches the message.
+    for (const c of created) {
+      expect(engineError.message).not.toContain(c.name);
+      expect(engineError.message).not.toContain(c.id.slice(0, 4));
+    }
   }, 60_000);
 
   it("lists containers with names without '/' and label filters", async () => {
