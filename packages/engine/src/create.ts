@@ -58,8 +58,22 @@ export async function createContainer(
           options,
         );
       }
-      if (status === 409)
-        return new EngineError("CONFLICT", `Could not create the container: ${message}`, options);
+      if (status === 409) {
+        // The daemon names the container holding the name by its full ID: one the caller may not be
+        // allowed to see, so the message leaves it out.
+        if (spec.name && /already in use/i.test(message)) {
+          return new EngineError(
+            "CONFLICT",
+            `The name '${spec.name}' is already in use by another container; choose another name or remove that container first.`,
+            options,
+          );
+        }
+        return new EngineError(
+          "CONFLICT",
+          `Could not create the container: ${message.replace(/\b[0-9a-f]{12,64}\b/g, "(ID hidden)")}`,
+          options,
+        );
+      }
       if (status === 400)
         return new EngineError("INVALID", `Docker refused the container spec: ${message}`, options);
       return undefined;
