@@ -72,6 +72,18 @@ export function mapDaemonError(error: unknown, endpoint: string, what: string): 
   if (error instanceof EngineError) return error;
   const unreachable = connectionError(error, endpoint, what);
   if (unreachable) return unreachable;
+  if (error instanceof SyntaxError) {
+    // The daemon answered, with something that is not JSON: a daemon problem, not a lost connection
+    // (UNREACHABLE would count against the daemon's reachability).
+    return new EngineError(
+      "DAEMON",
+      `Docker sent a malformed answer when asked to ${what}: ${error.message}`,
+      {
+        cause: error,
+        endpoint,
+      },
+    );
+  }
   const status = statusOf(error);
   const message = daemonMessage(error);
   if (status === 404) {

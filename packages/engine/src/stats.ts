@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { ApiClient } from "./api-client.js";
 import { stripSlash } from "./containers.js";
 import { type CpuHistory, readAtMs } from "./cpu-history.js";
+import { connectionError } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
 import type { StatsSample } from "./types.js";
 
@@ -109,7 +110,9 @@ async function readFrames(res: IncomingMessage, want: (frames: RawStats[]) => bo
         if (want(frames)) return frames;
         newline = buffer.indexOf("\n");
       }
-      if (buffer.length > 1024 * 1024) throw new Error("stats frame larger than 1 MiB");
+      if (buffer.length > 1024 * 1024) {
+        throw new EngineError("DAEMON", "Docker sent a stats frame larger than 1 MiB: not a stats stream.");
+      }
     }
     if (buffer.trim()) frames.push(JSON.parse(buffer) as RawStats);
     return frames;
@@ -171,10 +174,27 @@ async function sampleOne(
   }
 }
 
+/** A container whose stats could not be read: zeros, `running: false` and what went wrong. */
+function failedSample(id: string, error: EngineError): StatsSample {
+  return { ...computeSample(id, {}, undefined), running: false, error: error.message };
+}
+
+/**
+ * Whether a failure is the call's rather than one container's: the caller's cancel or deadline, or a
+ * daemon that cannot be reached at all (which every container would hit alike).
+ */
+function failsTheCall(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted || !(error instanceof EngineError)) return true;
+  if (error.code === "TIMEOUT" || error.code === "ABORTED") return true;
+  return error.code === "UNREACHABLE" && connectionError(error.cause, "", "") !== undefined;
+}
+
 /**
  * Samples all containers concurrently, so the call costs about one collector tick plus one, not one
  * per container. Containers that vanished meanwhile (404) are left out; stopped containers come back
- * with zeros and `running: false`.
+ * with zeros and `running: false`; a container whose stats fail otherwise (409/500 while it is being
+ * removed, a malformed frame) comes back with `running: false` and `error`. Only a cancel, a deadline
+ * or an unreachable daemon fails the whole call.
  */
 export async function sampleStats(
   api: ApiClient,
@@ -194,8 +214,10 @@ export async function sampleStats(
     const results = await Promise.all(
       unique.map((id) =>
         sampleOne(api, id, strategy, combined, history).catch((error: unknown) => {
-          if (error instanceof EngineError && error.code === "NOT_FOUND") return undefined;
-          throw error;
+          if (failsTheCall(error, signal)) throw error;
+          history?.forget(id);
+          if ((error as EngineError).code === "NOT_FOUND") return undefined;
+          return failedSample(id, error as EngineError);
         }),
       ),
     );

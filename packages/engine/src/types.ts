@@ -95,8 +95,14 @@ export interface StatsSample {
   blockReadBytes: number;
   blockWriteBytes: number;
   pids: number;
-  /** false for a container that is not running: every figure is then 0. */
+  /** false for a container that is not running (or whose stats failed): every figure is then 0. */
   running?: boolean;
+  /**
+   * Set when this container's stats could not be read (e.g. the daemon answered 409/500 because it is
+   * being removed, or sent a malformed frame): what went wrong. The other containers' samples are
+   * unaffected; only a cancel, a deadline or an unreachable daemon fails the whole call.
+   */
+  error?: string;
   /** The time CPU % is averaged over (one collector tick, or since this container's previous sample). */
   cpuWindowMs?: number;
 }

@@ -1,4 +1,4 @@
-import { newRunId, removeFixtures, runFixture } from "@arktechnwa/docker-mcp-testkit";
+import { docker, newRunId, removeFixtures, runFixture } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type StatsStrategy } from "../src/index.js";
 import { deadline, requireDocker } from "./docker-setup.js";
@@ -87,6 +87,35 @@ describe("stats on a real daemon", () => {
   it("leaves out a container that vanished", async () => {
     const samples = await engine.stats([busy, "f".repeat(64)], deadline());
     expect(samples.map((s) => s.id)).toEqual([busy]);
+  }, 30_000);
+
+  it("a mix of running, stopped, vanished and being-removed containers never fails the call", async () => {
+    const doomed = await Promise.all(
+      [0, 1, 2].map(async (i) => (await runFixture({ name: `stats-doomed${i}`, runId })).id),
+    );
+    const e = createEngine({ cpuHistoryMaxAgeMs: 0 });
+    try {
+      const call = e.stats([busy, stopped, "f".repeat(64), ...doomed], deadline());
+      // Removed while their streams are being opened or read.
+      await new Promise((r) => setTimeout(r, 150));
+      await docker(["rm", "--force", ...doomed]);
+      const samples = await call;
+      const byId = new Map(samples.map((s) => [s.id, s]));
+      expect(byId.get(busy)).toMatchObject({ running: true });
+      expect(byId.get(busy)?.error).toBeUndefined();
+      expect(byId.get(stopped)).toMatchObject({ running: false });
+      expect(byId.has("f".repeat(64))).toBe(false);
+      // A removed container is left out, idle, or reported with its error: never a failed call.
+      for (const id of doomed) {
+        const sample = byId.get(id);
+        if (sample && sample.running === false) expect(sample.cpuPercent).toBe(0);
+      }
+      console.log(
+        `[stats] removed mid-call: ${doomed.map((id) => JSON.stringify(byId.get(id) ? { running: byId.get(id)?.running, error: byId.get(id)?.error } : "left out")).join(", ")}`,
+      );
+    } finally {
+      await e.close();
+    }
   }, 30_000);
 
   it("measures the three sampling strategies (printed for the record)", async () => {
