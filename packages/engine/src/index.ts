@@ -12,6 +12,7 @@ export { EngineError, isEngineError } from "./errors.js";
 export { EXEC_KILL_BUDGET_MS } from "./exec.js";
 export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
+export { GREP_MAX_LINE_CHARS } from "./logs.js";
 export { parseTime } from "./parse-time.js";
 export type { PortMapping } from "./port-spec.js";
 export { parsePortSpec, portBindings } from "./port-spec.js";
@@ -27,6 +28,7 @@ export type {
   EngineErrorCode,
   ExecOptions,
   ExecResult,
+  LineMatcher,
   ListContainersOptions,
   LogLine,
   LogsOptions,

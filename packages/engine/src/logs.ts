@@ -4,6 +4,16 @@ import { KeptLines } from "./kept-lines.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { LogLine, LogsOptions, LogsResult } from "./types.js";
 
+/** The most of a line a grep matcher is given (UTF-16 code units): its first 64 KiB. */
+export const GREP_MAX_LINE_CHARS = 64 * 1024;
+
+/** The part of a line a matcher is given: at most GREP_MAX_LINE_CHARS, never half a surrogate pair. */
+export function matchText(line: string): string {
+  if (line.length <= GREP_MAX_LINE_CHARS) return line;
+  const last = line.charCodeAt(GREP_MAX_LINE_CHARS - 1);
+  return line.slice(0, last >= 0xd800 && last <= 0xdbff ? GREP_MAX_LINE_CHARS - 1 : GREP_MAX_LINE_CHARS);
+}
+
 /** Unix seconds (possibly fractional) as Docker's since/until query value. */
 function wireTime(seconds: number): string {
   return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(9);
@@ -11,7 +21,8 @@ function wireTime(seconds: number): string {
 
 /**
  * Reads a container's log as a stream, never buffering it whole. Demultiplexes stdout/stderr (raw when
- * the container has a TTY), decodes, sanitises and greps line by line, and keeps at most
+ * the container has a TTY), decodes, applies the caller's `normalizeLine`, greps line by line (a
+ * matcher sees at most the first GREP_MAX_LINE_CHARS of a line), and keeps at most
  * `options.maxBytes` of text. With `tail` the newest lines are kept (the daemon bounds the read);
  * without it reading stops at the budget and `truncated` says so.
  */
@@ -43,16 +54,16 @@ export async function readLogs(
 
   const kept = new KeptLines(Math.max(0, options.maxBytes), options.tail === undefined ? "head" : "tail");
   const grep = options.grep;
-  const regex = options.grepRegex;
+  const matcher = options.grepRegex;
   let full = false;
 
   const normalize = options.normalizeLine;
   const onLine = (stream: LogLine["stream"]) => (raw: string) => {
     if (full) return;
     const text = normalize ? normalize(raw) : raw;
-    if (regex) {
-      regex.lastIndex = 0;
-      if (!regex.test(text)) return;
+    if (matcher) {
+      // Bounded input: even a slow matcher cannot spend long on one 256 KiB line.
+      if (!matcher.test(matchText(text))) return;
     } else if (grep !== undefined && grep !== "" && !text.includes(grep)) {
       return;
     }

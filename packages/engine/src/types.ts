@@ -48,6 +48,15 @@ export interface ListContainersOptions {
   filters?: Record<string, string[]>;
 }
 
+/**
+ * Decides whether a log line is kept. A RegExp fits, but the engine never resets `lastIndex`, so it
+ * must be stateless (no g or y flag); docker-mcp passes a linear-time (RE2) matcher, because a
+ * backtracking RegExp built from user input can block the process for seconds on one line.
+ */
+export interface LineMatcher {
+  test(line: string): boolean;
+}
+
 export interface LogsOptions {
   /** Lines from the end; the daemon seeks. Undefined = all. */
   tail?: number;
@@ -55,9 +64,10 @@ export interface LogsOptions {
   since?: number;
   until?: number;
   timestamps?: boolean;
-  /** Keep only lines containing this (plain substring unless grepRegex is set). */
+  /** Keep only lines containing this (plain substring, tested on the whole line) unless grepRegex is set. */
   grep?: string;
-  grepRegex?: RegExp;
+  /** Keep only lines it accepts; it is given at most the first GREP_MAX_LINE_CHARS of each line. */
+  grepRegex?: LineMatcher;
   /** Byte budget of text kept; reading stops once exceeded. */
   maxBytes: number;
   /**

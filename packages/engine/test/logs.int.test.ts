@@ -1,6 +1,6 @@
 import { docker, newRunId, removeFixtures, runFixture, waitFor } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, parseTime } from "../src/index.js";
+import { createEngine, GREP_MAX_LINE_CHARS, parseTime } from "../src/index.js";
 import { deadline, requireDocker } from "./docker-setup.js";
 
 const runId = newRunId();
@@ -68,12 +68,7 @@ describe("readLogs on a real daemon", () => {
   it("greps while streaming (substring and regex)", async () => {
     const sub = await engine.readLogs(mixed, false, { maxBytes: 100_000, grep: "err" }, deadline());
     expect(sub.lines.map((l) => l.text)).toEqual(["err1", "err2", "err3", "err4", "err5"]);
-    const re = await engine.readLogs(
-      mixed,
-      false,
-      { maxBytes: 100_000, grepRegex: /^out[24]$/g },
-      deadline(),
-    );
+    const re = await engine.readLogs(mixed, false, { maxBytes: 100_000, grepRegex: /^out[24]$/ }, deadline());
     expect(re.lines.map((l) => l.text)).toEqual(["out2", "out4"]);
     // grep runs on normalised lines, so escapes and invisible characters cannot hide a line from it.
     expect(
@@ -88,6 +83,27 @@ describe("readLogs on a real daemon", () => {
       deadline(),
     );
     expect(evil.lines.map((l) => l.text)).toEqual(["red evil zw"]);
+  });
+
+  it("grepRegex takes any { test } matcher, gives it at most 64 KiB of a line and never touches lastIndex", async () => {
+    const { id } = await runFixture({
+      name: "logs-long",
+      runId,
+      script: "head -c 200000 /dev/zero | tr '\\0' x; echo; echo short; echo xshort",
+    });
+    await waitExited(id);
+    const seen: number[] = [];
+    // Frozen: assigning lastIndex (or anything) to it would throw.
+    const matcher = Object.freeze({
+      test(line: string): boolean {
+        seen.push(line.length);
+        return line.startsWith("x");
+      },
+    });
+    const res = await engine.readLogs(id, false, { maxBytes: 300_000, grepRegex: matcher }, deadline());
+    expect(seen).toEqual([GREP_MAX_LINE_CHARS, 5, 6]);
+    // The matcher decides on the first 64 KiB; the kept line is whole.
+    expect(res.lines.map((l) => l.text.length)).toEqual([200_000, 6]);
   });
 
   it("timestamps, since and until", async () => {
