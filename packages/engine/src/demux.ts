@@ -7,7 +7,7 @@ export type FrameHandler = (stream: StreamType, payload: Buffer) => void;
  * Incremental demultiplexer for Docker's stdout/stderr framing: each frame is an 8-byte header
  * [stream, 0, 0, 0, size (uint32 big-endian)] followed by `size` bytes. Payload bytes are handed over
  * as they arrive (subarrays, no copies), so a huge frame is never buffered and a frame split across
- * any chunk boundary is fine. Counts bytes so callers can enforce budgets.
+ * any chunk boundary is fine. Counts the payload bytes it hands over (`payloadBytes`).
  */
 export class Demuxer {
   private readonly header = Buffer.alloc(8);
@@ -16,24 +16,12 @@ export class Demuxer {
   private current: StreamType = 1;
   /** Set when a header had an impossible stream type: the rest is passed through as stdout. */
   private raw = false;
-  /** Total bytes pushed, headers included. */
-  bytesIn = 0;
   /** Payload bytes handed to the handler. */
   payloadBytes = 0;
 
   constructor(private readonly onFrame: FrameHandler) {}
 
-  get corrupted(): boolean {
-    return this.raw;
-  }
-
-  /** True when the input so far ended exactly on a frame boundary. */
-  get atBoundary(): boolean {
-    return this.headerFill === 0 && this.remaining === 0;
-  }
-
   push(chunk: Buffer): void {
-    this.bytesIn += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
       if (this.raw) {

@@ -45,7 +45,7 @@ class CappedBuffer {
     this.dropped += data.length - Math.max(room, 0);
   }
 
-  /** UTF-8 text (invalid bytes replaced; a character cut by the cap is dropped). The kernel sanitises it. */
+  /** UTF-8 text (invalid bytes replaced; a character cut by the cap is dropped), otherwise as written. */
   text(): string {
     let bytes = Buffer.concat(this.chunks);
     if (this.dropped > 0) bytes = bytes.subarray(0, utf8Boundary(bytes));
@@ -251,7 +251,8 @@ async function runAttempt(
  * and counted), and a timeout that really ends the process: the command runs through
  * `sh -c 'echo <marker>$$; exec "$@"'` so its PID is known, and on timeout or cancel a helper exec kills
  * that process tree (falling back to the host PID when the daemon is local and the image has no shell).
- * Output is decoded as UTF-8 with replacement and sanitised (ANSI and invisible controls removed).
+ * Output is decoded as UTF-8 with replacement and otherwise returned as written: sanitising it (ANSI,
+ * invisible characters) is the caller's job (docker-mcp's kernel does it).
  */
 export async function runExec(
   api: ApiClient,

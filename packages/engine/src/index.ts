@@ -36,4 +36,4 @@ export type {
   StatsSample,
 } from "./types.js";
 export type { VolumeMount } from "./volume-spec.js";
-export { bindHostPaths, normaliseHostPath, parseVolumeSpec, volumeBinds } from "./volume-spec.js";
+export { normaliseHostPath, parseVolumeSpec, volumeBinds } from "./volume-spec.js";

@@ -73,14 +73,6 @@ export function parseVolumeSpec(spec: string): VolumeMount {
   return { type: "volume", source, target, readOnly, options };
 }
 
-/**
- * Host paths of the bind mounts among `specs` (normalised), for policy checks such as "no bind of the
- * Docker socket, / or /etc". Named and anonymous volumes are not host paths and are left out.
- */
-export function bindHostPaths(specs: string[]): string[] {
-  return specs.map(parseVolumeSpec).flatMap((m) => (m.type === "bind" && m.source ? [m.source] : []));
-}
-
 /** HostConfig.Binds (binds and named volumes) and Config.Volumes (anonymous volumes) for the specs. */
 export function volumeBinds(specs: string[]): {
   binds: string[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bindHostPaths, createBody, EngineError, parsePortSpec, parseVolumeSpec } from "../src/index.js";
+import { createBody, EngineError, parsePortSpec, parseVolumeSpec } from "../src/index.js";
 
 describe("parsePortSpec", () => {
   it.each([
@@ -41,11 +41,16 @@ describe("parsePortSpec", () => {
   );
 });
 
-describe("parseVolumeSpec and bindHostPaths", () => {
+describe("parseVolumeSpec", () => {
   it.each([
     ["/host:/ctr", { type: "bind", source: "/host", target: "/ctr", readOnly: false, options: [] }],
     ["/host/:/ctr:ro", { type: "bind", source: "/host", target: "/ctr", readOnly: true, options: ["ro"] }],
     ["/etc/../:/x:rw,z", { type: "bind", source: "/", target: "/x", readOnly: false, options: ["rw", "z"] }],
+    [
+      "/etc/./:/host-etc:ro",
+      { type: "bind", source: "/etc", target: "/host-etc", readOnly: true, options: ["ro"] },
+    ],
+    ["//srv//x/:/x", { type: "bind", source: "/srv/x", target: "/x", readOnly: false, options: [] }],
     ["data:/data", { type: "volume", source: "data", target: "/data", readOnly: false, options: [] }],
     [
       "my_vol.1:/data:ro,nocopy",
@@ -69,18 +74,6 @@ describe("parseVolumeSpec and bindHostPaths", () => {
     "bad name:/x",
   ])("rejects %j as INVALID", (spec) => {
     expect(() => parseVolumeSpec(spec)).toThrow(/Invalid volume/);
-  });
-
-  it("returns the normalised host paths of binds only", () => {
-    expect(
-      bindHostPaths([
-        "/var/run/docker.sock:/var/run/docker.sock",
-        "data:/data",
-        "/tmp",
-        "/etc/./:/host-etc:ro",
-        "//srv//x/:/x",
-      ]),
-    ).toEqual(["/var/run/docker.sock", "/etc", "/srv/x"]);
   });
 });
 
