@@ -14,7 +14,7 @@ export const itemResult = z.object({
   container: z.string().describe("The reference as given."),
   id: z.string().optional().describe("Short ID, when the container was found."),
   name: z.string().optional(),
-  status: z.enum(["done", "unchanged", "denied", "not_found", "failed"]),
+  status: z.enum(["done", "unchanged", "denied", "not_found", "failed", "unknown", "skipped"]),
   message: z.string(),
 });
 
@@ -26,6 +26,8 @@ export const ICON: Record<ItemResult["status"], string> = {
   denied: "⛔",
   not_found: "❔",
   failed: "❌",
+  unknown: "❓",
+  skipped: "⏭️",
 };
 
 export function renderItems(summary: string, items: ItemResult[]): string {
@@ -42,6 +44,8 @@ export function summarizeItems(verb: string, items: ItemResult[]): string {
     ["denied", "denied by policy"],
     ["not_found", "not found"],
     ["failed", "failed"],
+    ["unknown", "with unknown outcome"],
+    ["skipped", "not attempted (out of time)"],
   ] as const) {
     if (count(status) > 0) parts.push(`${count(status)} ${label}`);
   }

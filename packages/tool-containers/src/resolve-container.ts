@@ -11,12 +11,35 @@ export function containerResolver(deps: ContainersDeps): ResourceResolver {
   return async (ref, signal) => identityToResource(await deps.engine.resolveContainer(ref, signal));
 }
 
+/** Compose labels every container it runs with its project: project lists apply to those containers. */
+export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
+
+function related(labels: Record<string, string>): ResolvedResource["related"] {
+  const project = labels[COMPOSE_PROJECT_LABEL];
+  return project ? [{ kind: "compose_project", names: [project] }] : undefined;
+}
+
+/**
+ * A container's own names: legacy links add aliases like "web/db" to the linked container, which
+ * are not its names and must not widen what a whitelist admits.
+ */
+export function ownNames(names: string[]): string[] {
+  return names.filter((name) => !name.includes("/"));
+}
+
+/** What to call a container in answers: its own name, else its short ID. */
+export function displayName(container: { names: string[]; id: string }): string {
+  return ownNames(container.names)[0] ?? container.id.slice(0, 12);
+}
+
 export function identityToResource(identity: ContainerIdentity): ResolvedResource {
+  const rel = related(identity.labels);
   return {
     kind: "container",
     id: identity.id,
-    names: identity.names,
+    names: ownNames(identity.names),
     image: identity.image,
+    ...(rel ? { related: rel } : {}),
     secrets: secretValuesFromEnv(identity.env),
     data: identity,
   };
@@ -24,7 +47,14 @@ export function identityToResource(identity: ContainerIdentity): ResolvedResourc
 
 /** The identity a listing row gives the policy (for filtering what the caller may see). */
 export function summaryToResource(summary: ContainerSummary): ResolvedResource {
-  return { kind: "container", id: summary.id, names: summary.names, image: summary.image };
+  const rel = related(summary.labels);
+  return {
+    kind: "container",
+    id: summary.id,
+    names: ownNames(summary.names),
+    image: summary.image,
+    ...(rel ? { related: rel } : {}),
+  };
 }
 
 /** Handlers get the engine's identity back from a resolved target. */

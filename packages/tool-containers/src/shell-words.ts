@@ -44,6 +44,11 @@ export function splitShellWords(line: string): string[] {
       i++;
     } else if ("|&;<>()`$".includes(ch)) {
       throw shellOnly(ch);
+    } else if ("*?[".includes(ch)) {
+      // A shell would expand the glob; passed on literally it would name a file that does not exist.
+      throw shellOnly(ch);
+    } else if (!inWord && (ch === "#" || ch === "~")) {
+      throw shellOnly(ch);
     } else {
       word += ch;
       inWord = true;
@@ -51,6 +56,8 @@ export function splitShellWords(line: string): string[] {
     }
   }
   if (inWord) words.push(word);
+  // `FOO=1 cmd` sets a variable for cmd in a shell; without one, "FOO=1" would be run as a program.
+  if (words[0] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) throw shellOnly("=");
   return words;
 }
 

@@ -1,4 +1,4 @@
-import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, type TargetRef, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
@@ -81,6 +81,18 @@ const output = z.object({
   warnings: z.array(z.string()),
 });
 
+/**
+ * `container:<ref>` joins another container's network namespace, reaching its services on
+ * 127.0.0.1: that container is resolved and must be allowed like any target. Any other value is a
+ * network for the network lists (`host` is also judged by create_safety).
+ */
+export function networkTargets(network: string | undefined): TargetRef[] {
+  if (!network) return [];
+  if (network.startsWith("container:"))
+    return [{ kind: "container", ref: network.slice("container:".length) }];
+  return [{ kind: "network", ref: network, resolve: false }];
+}
+
 /** The named volumes of `-v` specs ("data:/var/lib/x"); host paths and anonymous volumes are not named. */
 export function namedVolumes(volumes: string[] | undefined): string[] {
   return (volumes ?? [])
@@ -105,9 +117,12 @@ export const createTool = defineTool({
   output,
   targets: (args) => [
     { kind: "image", ref: args.image },
-    ...(args.name ? [{ kind: "container", ref: args.name, resolve: false, image: args.image }] : []),
+    // Unnamed, the new container has no name the container lists could judge: the policy then refuses
+    // it whenever those lists are set, and says to give it a name.
+    { kind: "container", ref: args.name ?? "", resolve: false, image: args.image },
     // Named volumes answer to the volume lists; host paths are binds, checked by create_safety.
     ...namedVolumes(args.volumes).map((ref) => ({ kind: "volume", ref, resolve: false })),
+    ...networkTargets(args.network),
   ],
   create: (args) => ({
     ...(args.privileged !== undefined ? { privileged: args.privileged } : {}),

@@ -1,11 +1,9 @@
 import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
+import { commandInput, execEnvInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
-import { identityOf } from "../resolve-container.js";
-
-/** Time kept back from the call's deadline so a timed-out command can still be killed and confirmed gone. */
-const KILL_MARGIN_MS = 5_000;
+import { displayName, identityOf } from "../resolve-container.js";
 
 const input = z.strictObject({
   container: z.string().min(1).describe("Container name, ID prefix or full ID."),
@@ -14,7 +12,7 @@ const input = z.strictObject({
   ),
   workdir: z.string().min(1).optional(),
   user: z.string().min(1).optional().describe("user, user:group, uid or uid:gid"),
-  env: envInput.optional(),
+  env: execEnvInput.optional(),
   timeout: z
     .number()
     .positive()
@@ -69,7 +67,7 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
     if (identity.state !== "running") {
       throw new ToolError(
         "not_running",
-        `${identity.names[0]} is ${identity.state}; exec needs a running container. Start it first (docker_start) if that is what you want.`,
+        `${displayName(identity)} is ${identity.state}; exec needs a running container. Start it first (docker_start) if that is what you want.`,
       );
     }
     const cmd = toArgv(args.command);
@@ -79,7 +77,7 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       ctx.exec.timeoutMs,
       args.timeout !== undefined ? args.timeout * 1000 : Number.POSITIVE_INFINITY,
     );
-    const timeoutMs = Math.max(100, Math.min(wanted, ctx.deadline - Date.now() - KILL_MARGIN_MS));
+    const timeoutMs = Math.max(100, Math.min(wanted, ctx.deadline - Date.now() - EXEC_KILL_BUDGET_MS));
     const result = await deps.engine.exec(
       identity.id,
       {
@@ -100,7 +98,7 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       note = [killed, note].filter(Boolean).join(" ");
     }
     return {
-      container: { id: identity.id, name: identity.names[0] ?? identity.id.slice(0, 12) },
+      container: { id: identity.id, name: displayName(identity) },
       command: cmd,
       exit_code: result.exitCode,
       stdout: result.stdout,

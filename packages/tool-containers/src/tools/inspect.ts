@@ -1,7 +1,7 @@
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { identityOf } from "../resolve-container.js";
+import { displayName, identityOf } from "../resolve-container.js";
 
 const SECTIONS = ["config", "state", "network", "mounts", "all"] as const;
 
@@ -79,7 +79,7 @@ export function inspectHandler(deps: ContainersDeps): ToolHandler<typeof input, 
     const doc = await deps.engine.inspectContainer(identity.id, ctx.signal);
     const which = args.section ?? "all";
     return {
-      container: { id: identity.id, name: identity.names[0] ?? identity.id.slice(0, 12) },
+      container: { id: identity.id, name: displayName(identity) },
       section: which,
       data: section(doc, which),
     };

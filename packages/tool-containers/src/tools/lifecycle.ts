@@ -1,24 +1,9 @@
-import {
-  defineTool,
-  errorCode,
-  errorMessage,
-  type RejectedTarget,
-  type ResolvedResource,
-  type ToolContext,
-  type ToolHandler,
-} from "@arktechnwa/docker-mcp-core";
-import type { ContainerIdentity, DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import { defineTool, errorCode, errorMessage, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import {
-  containerRefs,
-  type ItemResult,
-  itemResult,
-  refList,
-  renderItems,
-  summarizeItems,
-} from "../container-list-input.js";
+import { actOnEach } from "../act-on-each.js";
+import { containerRefs, itemResult, refList, renderItems, summarizeItems } from "../container-list-input.js";
 import type { ContainersDeps } from "../deps.js";
-import { identityOf } from "../resolve-container.js";
 
 const stopSeconds = z
   .number()
@@ -112,66 +97,6 @@ const ACTIONS: Action[] = [
   },
 ];
 
-function shortName(identity: ContainerIdentity): { id: string; name: string } {
-  return { id: identity.id.slice(0, 12), name: identity.names[0] ?? identity.id.slice(0, 12) };
-}
-
-/** The per-container results of targets the kernel did not let through (denied or not resolvable). */
-export function rejectedResults(rejected: RejectedTarget[]): ItemResult[] {
-  return rejected.map((r) => ({
-    container: r.ref,
-    status:
-      r.status === "denied"
-        ? "denied"
-        : r.code === "NOT_FOUND" || r.code === "AMBIGUOUS"
-          ? "not_found"
-          : "failed",
-    message: r.message,
-  }));
-}
-
-/** What an action says about one container; actOnEach adds who it was. */
-export type ItemOutcome = Pick<ItemResult, "status" | "message">;
-
-/**
- * Runs an action on every allowed target, one after the other (a daemon under load is not helped by
- * a burst), and answers in the caller's order with the rejected targets in their places.
- */
-export async function actOnEach(
-  refs: string[],
-  ctx: ToolContext,
-  act: (identity: ContainerIdentity, target: ResolvedResource) => Promise<ItemOutcome>,
-): Promise<ItemResult[]> {
-  const rejected = new Map(rejectedResults(ctx.rejected).map((r) => [r.container, r]));
-  const allowed = new Map(ctx.targets.map((t) => [t.ref, t]));
-  const done = new Map<string, string>();
-  const results: ItemResult[] = [];
-  for (const ref of refs) {
-    const target = allowed.get(ref);
-    if (!target) {
-      const r = rejected.get(ref);
-      if (r) results.push(r);
-      continue;
-    }
-    const identity = identityOf(target);
-    const who = { container: ref, ...shortName(identity) };
-    const twin = done.get(identity.id);
-    if (twin !== undefined) {
-      results.push({ ...who, status: "unchanged", message: `same container as "${twin}" (handled once)` });
-      continue;
-    }
-    done.set(identity.id, ref);
-    try {
-      results.push({ ...who, ...(await act(identity, target)) });
-    } catch (error) {
-      // Past the deadline the kernel reports the whole call as outcome unknown.
-      if (ctx.signal.aborted) throw error;
-      results.push({ ...who, status: "failed", message: errorMessage(error) });
-    }
-  }
-  return results;
-}
-
 function lifecycleTool(action: Action) {
   const input = z.strictObject({
     containers: containerRefs,
@@ -195,11 +120,11 @@ function lifecycleTool(action: Action) {
     (deps: ContainersDeps): ToolHandler<typeof input, typeof output> =>
     async (args, ctx) => {
       const timeout = (args as { timeout?: number }).timeout;
-      const results = await actOnEach(refList(args.containers), ctx, async (identity) => {
+      const results = await actOnEach(refList(args.containers), ctx, async (identity, signal) => {
         const unchanged = action.unchangedWhen(identity.state);
         if (unchanged) return { status: "unchanged", message: unchanged };
         try {
-          await action.run(deps.engine, identity.id, timeout, ctx.signal);
+          await action.run(deps.engine, identity.id, timeout, signal);
         } catch (error) {
           if (errorCode(error) === "CONFLICT") return { status: "unchanged", message: errorMessage(error) };
           throw error;

@@ -1,8 +1,9 @@
 import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { parseTime } from "@arktechnwa/docker-mcp-engine";
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { identityOf } from "../resolve-container.js";
+import { displayName, identityOf } from "../resolve-container.js";
 
 /** Text kept per call: enough for a diagnosis, small enough for a model's context. */
 const MAX_LOG_BYTES = 256 * 1024;
@@ -27,7 +28,7 @@ const input = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe("Keep lines containing this text; /regex/flags for a regular expression."),
+    .describe("Keep lines containing this text; /regex/ or /regex/i for a regular expression (RE2 syntax)."),
   timestamps: z.boolean().optional().describe("Prefix each line with its RFC 3339 timestamp."),
   follow: z.boolean().optional().describe("Not supported yet: use since (e.g. '-5m') to read recent lines."),
 });
@@ -60,15 +61,28 @@ export const logsTool = defineTool({
   },
 });
 
-function parseGrep(grep: string): { grep?: string; grepRegex?: RegExp } {
-  const m = /^\/(.+)\/([a-z]*)$/.exec(grep);
+const REGEX_FLAGS: Record<string, number> = {
+  i: RE2JS.CASE_INSENSITIVE,
+  m: RE2JS.MULTILINE,
+  s: RE2JS.DOTALL,
+};
+
+/**
+ * Plain text, or `/regex/flags` (flags i, m, s). Regular expressions run on RE2 (linear time): a
+ * pattern like `(a+)+$` cannot stall the server the way a backtracking engine would.
+ */
+export function parseGrep(grep: string): { grep?: string; grepRegex?: { test(line: string): boolean } } {
+  const m = /^\/(.+)\/([ims]*)$/.exec(grep);
   if (!m) return { grep };
+  let flags = 0;
+  for (const flag of m[2] ?? "") flags |= REGEX_FLAGS[flag] ?? 0;
   try {
-    return { grepRegex: new RegExp(m[1] as string, (m[2] ?? "").replace(/[gy]/g, "")) };
+    const pattern = RE2JS.compile(m[1] as string, flags);
+    return { grepRegex: { test: (line) => pattern.matcher(line).find() } };
   } catch (error) {
     throw new ToolError(
       "invalid_input",
-      `grep ${grep} is not a valid regular expression (${(error as Error).message}).`,
+      `grep ${grep} is not a regular expression I can run (${(error as Error).message}). RE2 syntax: no backreferences or lookarounds; for plain text, drop the slashes.`,
     );
   }
 }
@@ -110,7 +124,7 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       ctx.signal,
     );
     return {
-      container: { id: identity.id, name: identity.names[0] ?? identity.id.slice(0, 12) },
+      container: { id: identity.id, name: displayName(identity) },
       lines: result.lines,
       line_count: result.lines.length,
       truncated: result.truncated,

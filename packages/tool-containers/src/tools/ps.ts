@@ -8,7 +8,7 @@ import {
   uptimeFromStatus,
 } from "../container-status.js";
 import type { ContainersDeps } from "../deps.js";
-import { summaryToResource } from "../resolve-container.js";
+import { displayName, ownNames, summaryToResource } from "../resolve-container.js";
 
 const STATES = ["created", "running", "paused", "restarting", "removing", "exited", "dead"] as const;
 
@@ -45,7 +45,11 @@ const container = z.object({
 const output = z.object({
   containers: z.array(container),
   summary: z.string(),
-  hidden: z.number().int().describe("Containers left out because the policy hides them."),
+  hidden: z
+    .number()
+    .int()
+    .optional()
+    .describe("Containers left out because the policy hides them (only counted when no filter is given)."),
   truncated: z.boolean(),
 });
 
@@ -76,10 +80,11 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     if (args.filter?.label) filters.label = [args.filter.label];
     const all = args.all === true || args.filter?.status !== undefined;
     const listed = await deps.engine.listContainers({ all, filters }, ctx.signal);
-    const named = args.filter?.name
-      ? listed.filter((c) => c.names.some(nameMatcher(args.filter!.name!)))
-      : listed;
-    const { visible, hidden } = ctx.visible(named, summaryToResource);
+    const { visible: seen, hidden } = ctx.visible(listed, summaryToResource);
+    const name = args.filter?.name;
+    const visible = name ? seen.filter((c) => ownNames(c.names).some(nameMatcher(name))) : seen;
+    // A hidden count under a filter would tell which names or labels hidden containers have.
+    const filtered = args.filter !== undefined && Object.values(args.filter).some((v) => v !== undefined);
     const limit = args.limit ?? 100;
     const shown = visible.slice(0, limit);
 
@@ -89,7 +94,7 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
       const exitCode = exitCodeFromStatus(c.status);
       return {
         id: c.id.slice(0, 12),
-        name: c.names[0] ?? c.id.slice(0, 12),
+        name: displayName(c),
         image: c.image,
         state: c.state,
         status: c.status,
@@ -103,8 +108,8 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     });
     return {
       containers,
-      summary: summarize(visible, hidden, shown.length, all),
-      hidden,
+      summary: summarize(visible, filtered ? 0 : hidden, shown.length, all),
+      ...(filtered ? {} : { hidden }),
       truncated: shown.length < visible.length,
     };
   };

@@ -1,8 +1,8 @@
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
+import { actOnEach } from "../act-on-each.js";
 import { containerRefs, itemResult, refList, renderItems, summarizeItems } from "../container-list-input.js";
 import type { ContainersDeps } from "../deps.js";
-import { actOnEach } from "./lifecycle.js";
 
 const input = z.strictObject({
   containers: containerRefs,
@@ -30,7 +30,7 @@ export const removeTool = defineTool({
 
 export function removeHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    const results = await actOnEach(refList(args.containers), ctx, async (identity) => {
+    const results = await actOnEach(refList(args.containers), ctx, async (identity, signal) => {
       if (
         (identity.state === "running" || identity.state === "paused" || identity.state === "restarting") &&
         !args.force
@@ -43,7 +43,7 @@ export function removeHandler(deps: ContainersDeps): ToolHandler<typeof input, t
       await deps.engine.removeContainer(
         identity.id,
         { ...(args.force ? { force: true } : {}), ...(args.volumes ? { volumes: true } : {}) },
-        ctx.signal,
+        signal,
       );
       return { status: "done", message: "removed" };
     });

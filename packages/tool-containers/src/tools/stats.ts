@@ -2,7 +2,7 @@ import { defineTool, formatBytes, type ToolHandler } from "@arktechnwa/docker-mc
 import type { StatsSample } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { identityOf, summaryToResource } from "../resolve-container.js";
+import { displayName, identityOf, summaryToResource } from "../resolve-container.js";
 
 const input = z.strictObject({
   container: z
@@ -32,6 +32,7 @@ const row = z.object({
   block_read: z.string(),
   block_write: z.string(),
   pids: z.number().int(),
+  error: z.string().optional().describe("Why this container could not be sampled (the others still were)."),
 });
 
 const output = z.object({
@@ -55,9 +56,10 @@ export const statsTool = defineTool({
   render: (out) =>
     [
       out.summary,
-      ...out.containers.map(
-        (c) =>
-          `${c.name} (${c.id}): CPU ${c.cpu_percent}%  MEM ${c.memory} (${c.memory_percent}%)  NET ${c.network_rx} / ${c.network_tx}  BLOCK ${c.block_read} / ${c.block_write}  PIDS ${c.pids}`,
+      ...out.containers.map((c) =>
+        c.error
+          ? `${c.name} (${c.id}): not sampled: ${c.error}`
+          : `${c.name} (${c.id}): CPU ${c.cpu_percent}%  MEM ${c.memory} (${c.memory_percent}%)  NET ${c.network_rx} / ${c.network_tx}  BLOCK ${c.block_read} / ${c.block_write}  PIDS ${c.pids}`,
       ),
     ].join("\n"),
 });
@@ -79,6 +81,7 @@ function toRow(s: StatsSample) {
     block_read: formatBytes(s.blockReadBytes),
     block_write: formatBytes(s.blockWriteBytes),
     pids: s.pids,
+    ...(s.error ? { error: s.error } : {}),
   };
 }
 
@@ -88,10 +91,10 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
     let hidden = 0;
     if (args.container) {
       const identity = identityOf(ctx.targets[0]);
-      if (identity.state !== "running") {
+      if (identity.state !== "running" && identity.state !== "paused") {
         return {
           containers: [],
-          summary: `${identity.names[0]} is ${identity.state}: only running containers have stats.`,
+          summary: `${displayName(identity)} is ${identity.state}: only running (or paused) containers have stats.`,
           hidden,
         };
       }
