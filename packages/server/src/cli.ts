@@ -19,7 +19,8 @@ Options:
   -v, --version           Print the version.
 
 Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
-exec_safety, create_safety, neverhang (timeouts per class, circuit_breaker), fallback (AI synthesis),
+exec_safety, create_safety, neverhang (timeouts per class, circuit_breaker), fallback (reserved for
+the coming AI synthesis),
 audit (file), tools (show_all). See the README for every key.
 
 The server speaks MCP on stdin/stdout; logs and audit lines go to stderr.`;
@@ -83,7 +84,10 @@ export async function main(
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
   );
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
     await app.close().catch(() => {});
     process.exit(0);
   };

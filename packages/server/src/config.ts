@@ -1,17 +1,22 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { TimeoutClass } from "@arktechnwa/docker-mcp-core";
 import { DEFAULT_TIMEOUTS } from "@arktechnwa/docker-mcp-core";
-import { closest, loadPolicy, type Policy, PolicyError, parseDuration } from "@arktechnwa/mcp-policy";
+import { EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
+import {
+  closest,
+  DEFAULT_BLOCKED_BIND_MOUNTS,
+  loadPolicy,
+  type Policy,
+  PolicyError,
+  parseDuration,
+} from "@arktechnwa/mcp-policy";
 import { cosmiconfig } from "cosmiconfig";
 import { z } from "zod";
 import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./server-config.js";
 
 export const MODULE_NAME = "docker-mcp";
-
-/** Time the exec deadline keeps beyond exec_safety.timeout for killing the command and confirming it. */
-const EXEC_KILL_ROOM_MS = 5_000;
 
 export interface ConfigIssue {
   path: string;
@@ -94,6 +99,7 @@ export function resolveConfig(
   document: unknown,
   source: string | undefined,
   bypass: boolean,
+  env: NodeJS.ProcessEnv = process.env,
 ): ResolvedConfig {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(source, [{ path: "", message: "the configuration must be a JSON object" }]);
@@ -107,9 +113,15 @@ export function resolveConfig(
     else policyPart[key] = value;
   }
 
+  const parsed = z.strictObject(serverSections).safeParse(serverPart);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push(...zodIssueToConfigIssues(issue));
+  }
+  const docker = parsed.success ? relativeTo(source, parsed.data.docker ?? {}) : {};
+
   let policy: Policy | undefined;
   try {
-    policy = loadPolicy(policyPart, { bypass });
+    policy = loadPolicy(withOwnSocketBlocked(policyPart, socketPathOf(docker, env)), { bypass });
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     for (const issue of error.issues) {
@@ -123,11 +135,6 @@ export function resolveConfig(
       );
     }
   }
-
-  const parsed = z.strictObject(serverSections).safeParse(serverPart);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) issues.push(...zodIssueToConfigIssues(issue));
-  }
   if (issues.length > 0 || !policy || !parsed.success) throw new ConfigError(source, issues);
 
   const sections = parsed.data;
@@ -139,12 +146,12 @@ export function resolveConfig(
   return {
     source,
     policy,
-    docker: sections.docker ?? {},
+    docker,
     timeouts: {
       read: ms(t.read, DEFAULT_TIMEOUTS.read),
       lifecycle: ms(t.lifecycle, DEFAULT_TIMEOUTS.lifecycle),
       // The exec call must outlive the command's own timeout long enough to kill it and confirm it is gone.
-      exec: Math.max(ms(t.exec, DEFAULT_TIMEOUTS.exec), policy.execSafety.timeoutMs + EXEC_KILL_ROOM_MS),
+      exec: Math.max(ms(t.exec, DEFAULT_TIMEOUTS.exec), policy.execSafety.timeoutMs + EXEC_KILL_BUDGET_MS),
       compose: ms(t.compose, DEFAULT_TIMEOUTS.compose),
     },
     breaker:
@@ -161,9 +168,63 @@ export function resolveConfig(
     },
     audit: {
       enabled: sections.audit?.enabled ?? true,
-      ...(sections.audit?.file ? { file: sections.audit.file } : {}),
+      ...(sections.audit?.file ? { file: fromConfigDir(source, sections.audit.file) } : {}),
     },
     showAllTools: sections.tools?.show_all ?? false,
+  };
+}
+
+/** Paths in a config file are relative to that file, not to wherever the MCP client started us. */
+function fromConfigDir(source: string | undefined, path: string): string {
+  return source ? resolve(dirname(source), path) : path;
+}
+
+function relativeTo(source: string | undefined, docker: NonNullable<ServerSections["docker"]>) {
+  const tls = docker.tls;
+  return {
+    ...docker,
+    ...(docker.socket ? { socket: fromConfigDir(source, docker.socket) } : {}),
+    ...(tls
+      ? {
+          tls: {
+            ...tls,
+            ...(tls.ca ? { ca: fromConfigDir(source, tls.ca) } : {}),
+            ...(tls.cert ? { cert: fromConfigDir(source, tls.cert) } : {}),
+            ...(tls.key ? { key: fromConfigDir(source, tls.key) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The unix socket the engine will use (docker.socket, a unix:// host, DOCKER_HOST, or the default). */
+function socketPathOf(
+  docker: NonNullable<ServerSections["docker"]>,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (docker.socket) return docker.socket;
+  const host = docker.host ?? env.DOCKER_HOST;
+  if (host) return host.startsWith("unix://") ? host.slice("unix://".length) : undefined;
+  return undefined;
+}
+
+/**
+ * A bind of the daemon's socket hands the host to the new container. The defaults block the usual
+ * socket paths; a socket elsewhere (rootless Docker, a custom path) is added to them, unless the
+ * user wrote create_safety.blocked_bind_mounts themselves.
+ */
+function withOwnSocketBlocked(
+  policyPart: Record<string, unknown>,
+  socket: string | undefined,
+): Record<string, unknown> {
+  if (!socket || DEFAULT_BLOCKED_BIND_MOUNTS.includes(socket)) return policyPart;
+  const safety = policyPart.create_safety;
+  if (safety !== undefined && (typeof safety !== "object" || safety === null || Array.isArray(safety)))
+    return policyPart;
+  if (safety && "blocked_bind_mounts" in safety) return policyPart;
+  return {
+    ...policyPart,
+    create_safety: { ...(safety ?? {}), blocked_bind_mounts: [...DEFAULT_BLOCKED_BIND_MOUNTS, socket] },
   };
 }
 

@@ -117,6 +117,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     engine,
     connect: (transport) => server.connect(transport),
     async close() {
+      // In-flight calls first: a cancelled exec kills its process before the connection goes away.
+      await kernel.close();
       await server.close();
       await engine.close();
     },

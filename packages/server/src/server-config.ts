@@ -14,7 +14,10 @@ export const serverSections = {
       socket: z.string().min(1).optional().describe("Unix socket path (default /var/run/docker.sock)."),
       host: z
         .string()
-        .regex(/^(unix|tcp|npipe|http|https):\/\//, "must start with unix://, tcp:// or npipe://")
+        .regex(
+          /^(unix|tcp|npipe|http|https):\/\//,
+          "must start with unix://, tcp://, npipe://, http:// or https://",
+        )
         .optional()
         .describe("unix:///path or tcp://host:port, like DOCKER_HOST."),
       tls: z

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decide } from "@arktechnwa/mcp-policy";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, resolveConfig } from "../src/index.js";
 
@@ -69,7 +70,7 @@ describe("resolveConfig", () => {
     );
     expectIssues(
       { docker: { host: "ftp://x" } },
-      /docker\.host: must start with unix:\/\/, tcp:\/\/ or npipe:\/\//,
+      /docker\.host: must start with unix:\/\/, tcp:\/\/, npipe:\/\/, http:\/\/ or https:\/\//,
     );
     expectIssues([], /must be a JSON object/);
   });
@@ -77,6 +78,41 @@ describe("resolveConfig", () => {
   it("gives the exec deadline room to kill a command at exec_safety.timeout", () => {
     const c = resolveConfig({ exec_safety: { timeout: "50s" } }, undefined, false);
     expect(c.timeouts.exec).toBeGreaterThan(50_000);
+  });
+
+  it("blocks binds of the daemon's own socket when it lives somewhere unusual", () => {
+    const socket = "/home/u/.docker/run/docker.sock";
+    const c = resolveConfig({ docker: { socket }, permissions: { create: true } }, undefined, false);
+    expect(c.policy.createSafety.blockedBindMounts).toContain(socket);
+    const r = decide(c.policy, {
+      tool: "docker_create",
+      levels: ["create"],
+      create: { binds: ["/home/u/.docker/run:/s"] },
+    });
+    expect(r.allowed).toBe(false);
+    const viaEnv = resolveConfig({}, undefined, false, { DOCKER_HOST: `unix://${socket}` });
+    expect(viaEnv.policy.createSafety.blockedBindMounts).toContain(socket);
+    // A blocked list the user wrote is theirs.
+    const own = resolveConfig(
+      { docker: { socket }, create_safety: { blocked_bind_mounts: ["/etc"] } },
+      undefined,
+      false,
+    );
+    expect(own.policy.createSafety.blockedBindMounts).toEqual(["/etc"]);
+  });
+
+  it("reads relative paths against the config file's folder", () => {
+    const c = resolveConfig(
+      {
+        audit: { file: "logs/audit.jsonl" },
+        docker: { socket: "run/docker.sock", tls: { ca: "certs/ca.pem" } },
+      },
+      "/etc/docker-mcp/config.json",
+      false,
+    );
+    expect(c.audit.file).toBe("/etc/docker-mcp/logs/audit.jsonl");
+    expect(c.docker.socket).toBe("/etc/docker-mcp/run/docker.sock");
+    expect(c.docker.tls?.ca).toBe("/etc/docker-mcp/certs/ca.pem");
   });
 
   it("bypass is carried into the policy", () => {

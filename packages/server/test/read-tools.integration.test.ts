@@ -78,23 +78,40 @@ describe("tools/list", () => {
 });
 
 describe("docker_ps", () => {
-  it("lists running containers, hides the blacklisted one and counts it", async () => {
+  it("lists running containers and hides the blacklisted one", async () => {
     const r = await call(server.client, "docker_ps", { filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
     expect(r.isError).toBeFalsy();
     const out = r.structuredContent as {
       containers: { name: string; state: string; ports: string[]; uptime?: string; status_icon: string }[];
       summary: string;
-      hidden: number;
+      hidden?: number;
     };
     const names = out.containers.map((c) => c.name).sort();
     expect(names).toEqual([web.name, tty.name].sort());
-    expect(out.hidden).toBe(1);
-    expect(out.summary).toMatch(/2 running containers; 1 hidden by policy/);
+    // Under a filter no hidden count: it would tell which labels or names hidden containers have.
+    expect(out.hidden).toBeUndefined();
+    expect(out.summary).toBe("2 running containers");
     const w = out.containers.find((c) => c.name === web.name);
     expect(w?.ports[0]).toMatch(/^127\.0\.0\.1:\d+->80\/tcp$/);
     expect(w?.uptime).toMatch(/^\d+[smh]$/);
     expect(w?.status_icon).toBe("🟢");
     expect(text(r)).not.toContain(vault.name);
+
+    const all = await call(server.client, "docker_ps", {});
+    const unfiltered = all.structuredContent as {
+      containers: { name: string }[];
+      hidden?: number;
+      summary: string;
+    };
+    expect(unfiltered.containers.map((c) => c.name)).not.toContain(vault.name);
+    expect(unfiltered.hidden).toBeGreaterThanOrEqual(1);
+    expect(unfiltered.summary).toMatch(/hidden by policy/);
+  });
+
+  it("a name filter does not reveal whether a hidden container matches", async () => {
+    const hit = await call(server.client, "docker_ps", { filter: { name: "vault" } });
+    const miss = await call(server.client, "docker_ps", { filter: { name: "vaulx-no-such" } });
+    expect(hit.structuredContent).toEqual(miss.structuredContent);
   });
 
   it("all=true adds stopped containers with their exit code", async () => {
@@ -110,7 +127,7 @@ describe("docker_ps", () => {
       state: "exited",
       exit_code: 3,
     });
-    expect(out.summary).toMatch(/^2 running, 1 stopped container; 1 hidden by policy/);
+    expect(out.summary).toBe("2 running, 1 stopped container");
   });
 
   it("filters by name (substring and wildcard), status and label, and limits", async () => {
@@ -285,6 +302,45 @@ describe("policy enforcement", () => {
   it("denies a level that is off, naming the key", async () => {
     const r = await call(server.client, "docker_stop", { containers: web.name });
     expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/permissions\.lifecycle/);
+    expect(await docker(["inspect", "-f", "{{.State.Status}}", web.id])).toBe("running");
+  });
+
+  it("an ambiguous ID prefix does not list the containers behind it", async () => {
+    // Create containers until another one shares the first character of the blacklisted one's ID.
+    const prefix = vault.id.slice(0, 1);
+    for (let i = 0; i < 64; i++) {
+      const ids = (await docker(["ps", "-aq", "--no-trunc"]))
+        .split("\n")
+        .filter((id) => id.startsWith(prefix));
+      if (ids.length >= 2) break;
+      await runFixture({ name: `prefix-${i}`, start: false });
+    }
+    const r = await call(server.client, "docker_inspect", { container: prefix });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/prefix/);
+    expect(text(r)).not.toContain(vault.name);
+  });
+
+  it("project lists hold for the containers of a compose project", async () => {
+    const project = `proj-${RUN_ID}`;
+    const member = await runFixture({
+      name: "compose-member",
+      labels: { "com.docker.compose.project": project },
+    });
+    const scoped = await connect([
+      "--config",
+      writeConfig({ permissions: { blacklist_compose_projects: [project] } }),
+    ]);
+    try {
+      const r = await call(scoped.client, "docker_inspect", { container: member.name });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/blacklist_compose_projects/);
+      const ps = await call(scoped.client, "docker_ps", {});
+      expect(JSON.stringify(ps.structuredContent)).not.toContain(member.name);
+    } finally {
+      await scoped.close();
+    }
   });
 });
 
