@@ -5,6 +5,7 @@ import { CpuHistory } from "./cpu-history.js";
 import { createContainer, removeContainer } from "./create.js";
 import { EngineError } from "./errors.js";
 import { runExec } from "./exec.js";
+import { inspectImage } from "./images.js";
 import { lifecycle } from "./lifecycle.js";
 import { readLogs } from "./logs.js";
 import { type StatsStrategy, sampleStats } from "./stats.js";
@@ -58,6 +59,7 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     listContainers: (opts, signal) => listContainers(api, opts, signal),
     resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
     inspectContainer: (id, signal) => inspectContainer(api, id, signal),
+    inspectImage: (ref, signal) => inspectImage(api, ref, signal),
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
     stats: (ids, signal) => sampleStats(api, ids, signal, statsStrategy, history),
     startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
@@ -85,6 +87,7 @@ function brokenEngine(error: EngineError): DockerEngine {
     listContainers: fail,
     resolveContainer: fail,
     inspectContainer: fail,
+    inspectImage: fail,
     readLogs: fail,
     stats: fail,
     startContainer: fail,

@@ -28,6 +28,7 @@ export type {
   EngineErrorCode,
   ExecOptions,
   ExecResult,
+  ImageIdentity,
   LineMatcher,
   ListContainersOptions,
   LogLine,

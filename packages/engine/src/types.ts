@@ -26,6 +26,15 @@ export interface ContainerPort {
   type: string;
 }
 
+/** A local image: its ID and every tag and digest it carries. */
+export interface ImageIdentity {
+  id: string;
+  /** "nginx:1.27", ... (untagged images have none). */
+  tags: string[];
+  /** "nginx@sha256:...". */
+  digests: string[];
+}
+
 /** One row of GET /containers/json, normalised. */
 export interface ContainerSummary {
   id: string;
@@ -197,6 +206,8 @@ export interface DockerEngine {
   listContainers(options: ListContainersOptions, signal: AbortSignal): Promise<ContainerSummary[]>;
   /** name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. */
   resolveContainer(ref: string, signal: AbortSignal): Promise<ContainerIdentity>;
+  /** A local image by name, tag, digest or ID (NOT_FOUND when it is not present). */
+  inspectImage(ref: string, signal: AbortSignal): Promise<ImageIdentity>;
   /** The raw inspect document (GET /containers/{id}/json). */
   inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
