@@ -445,6 +445,34 @@ describe("docker_create and docker_remove", () => {
     expect(await created()).toEqual(before);
   });
 
+  it("holds the image lists however the image is named: tag, full ID or short ID", async () => {
+    const id = await docker(["image", "inspect", "-f", "{{.Id}}", BUSYBOX_IMAGE]);
+    const strict = await connect([
+      "--config",
+      writeConfig({ permissions: { create: true, exec: true, blacklist_images: ["docker-mcp-test/*"] } }),
+    ]);
+    try {
+      for (const image of [BUSYBOX_IMAGE, id, id.replace(/^sha256:/, "").slice(0, 12)]) {
+        const r = await call(strict.client, "docker_create", {
+          image,
+          name: fixtureName("by-id"),
+          labels: testLabels,
+        });
+        expect(r.isError, image).toBe(true);
+        expect(text(r)).toMatch(/blacklist_images/);
+      }
+      // A container someone else created from the bare ID is still a container of that image.
+      const byId = await runFixture({ name: "from-id", image: id.replace(/^sha256:/, "").slice(0, 12) });
+      const r = await call(strict.client, "docker_exec", { container: byId.name, command: "true" });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/blacklist_images/);
+      const ps = await call(strict.client, "docker_ps", {});
+      expect(JSON.stringify(ps.structuredContent)).not.toContain(byId.name);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("refuses a named volume on the blacklist", async () => {
     const r = await call(server.client, "docker_create", {
       image: BUSYBOX_IMAGE,

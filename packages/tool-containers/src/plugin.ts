@@ -1,6 +1,6 @@
 import { KERNEL_API_VERSION, type Plugin } from "@arktechnwa/docker-mcp-core";
 import type { ContainersDeps } from "./deps.js";
-import { containerResolver } from "./resolve-container.js";
+import { containerResolver, imageResolver } from "./resolve-container.js";
 import { createHandler, createTool } from "./tools/create.js";
 import { execHandler, execTool } from "./tools/exec.js";
 import { inspectHandler, inspectTool } from "./tools/inspect.js";
@@ -36,5 +36,5 @@ export const containersPlugin: Plugin<ContainersDeps> = {
     docker_create: createHandler,
     docker_remove: removeHandler,
   },
-  resolvers: { container: containerResolver },
+  resolvers: { container: containerResolver, image: imageResolver },
 };

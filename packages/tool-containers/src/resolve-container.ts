@@ -1,4 +1,5 @@
 import {
+  errorCode,
   type ResolvedResource,
   type ResourceResolver,
   secretValuesFromEnv,
@@ -8,7 +9,38 @@ import type { ContainersDeps } from "./deps.js";
 
 /** name, /name, ID prefix or full ID -> one container, with its secret env values for the redactor. */
 export function containerResolver(deps: ContainersDeps): ResourceResolver {
-  return async (ref, signal) => identityToResource(await deps.engine.resolveContainer(ref, signal));
+  return async (ref, signal) => {
+    const identity = await deps.engine.resolveContainer(ref, signal);
+    const resource = identityToResource(identity);
+    // Created from a bare image ID, a container's Config.Image names no image the image lists could
+    // match: judge it by the tag its image carries instead.
+    if (IMAGE_ID.test(identity.image)) {
+      const image = await deps.engine
+        .inspectImage(identity.imageId || identity.image, signal)
+        .catch(() => undefined);
+      if (image?.tags[0]) resource.image = image.tags[0];
+    }
+    return resource;
+  };
+}
+
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;
+
+/**
+ * An image by name, tag, digest or ID -> the local image with every tag it carries, so image lists
+ * hold however the image is named (a blacklisted image given by its ID is still that image).
+ */
+export function imageResolver(deps: ContainersDeps): ResourceResolver {
+  return async (ref, signal) => {
+    const image = await deps.engine.inspectImage(ref, signal).catch((error: unknown) => {
+      // Not here (yet): the policy judges the name as written, and the action reports the absence.
+      if (errorCode(error) === "NOT_FOUND") return undefined;
+      throw error;
+    });
+    if (!image) return { kind: "image", names: [ref] };
+    const names = [...new Set([ref, ...image.tags, ...image.digests])];
+    return { kind: "image", id: image.id, names, data: image };
+  };
 }
 
 /** Compose labels every container it runs with its project: project lists apply to those containers. */
@@ -43,6 +75,31 @@ export function identityToResource(identity: ContainerIdentity): ResolvedResourc
     secrets: secretValuesFromEnv(identity.env),
     data: identity,
   };
+}
+
+/**
+ * Listing rows whose image is a bare ID get the tag their image carries (one lookup per distinct
+ * image, only when there are such rows), so a blacklisted image hides its containers however they
+ * were created.
+ */
+export async function withImageTags(
+  deps: ContainersDeps,
+  rows: ContainerSummary[],
+  signal: AbortSignal,
+): Promise<ContainerSummary[]> {
+  const ids = [...new Set(rows.filter((r) => IMAGE_ID.test(r.image)).map((r) => r.imageId || r.image))];
+  if (ids.length === 0) return rows;
+  const tags = new Map<string, string>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const image = await deps.engine.inspectImage(id, signal).catch(() => undefined);
+      if (image?.tags[0]) tags.set(id, image.tags[0]);
+    }),
+  );
+  return rows.map((r) => {
+    const tag = IMAGE_ID.test(r.image) ? tags.get(r.imageId || r.image) : undefined;
+    return tag ? { ...r, image: tag } : r;
+  });
 }
 
 /** The identity a listing row gives the policy (for filtering what the caller may see). */

@@ -8,7 +8,7 @@ import {
   uptimeFromStatus,
 } from "../container-status.js";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, ownNames, summaryToResource } from "../resolve-container.js";
+import { displayName, ownNames, summaryToResource, withImageTags } from "../resolve-container.js";
 
 const STATES = ["created", "running", "paused", "restarting", "removing", "exited", "dead"] as const;
 
@@ -79,7 +79,11 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     if (args.filter?.status) filters.status = [args.filter.status];
     if (args.filter?.label) filters.label = [args.filter.label];
     const all = args.all === true || args.filter?.status !== undefined;
-    const listed = await deps.engine.listContainers({ all, filters }, ctx.signal);
+    const listed = await withImageTags(
+      deps,
+      await deps.engine.listContainers({ all, filters }, ctx.signal),
+      ctx.signal,
+    );
     const { visible: seen, hidden } = ctx.visible(listed, summaryToResource);
     const name = args.filter?.name;
     const visible = name ? seen.filter((c) => ownNames(c.names).some(nameMatcher(name))) : seen;

@@ -2,7 +2,7 @@ import { defineTool, formatBytes, type ToolHandler } from "@arktechnwa/docker-mc
 import type { StatsSample } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, identityOf, summaryToResource } from "../resolve-container.js";
+import { displayName, identityOf, summaryToResource, withImageTags } from "../resolve-container.js";
 
 const input = z.strictObject({
   container: z
@@ -100,7 +100,11 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
       }
       ids = [identity.id];
     } else {
-      const running = await deps.engine.listContainers({ all: false }, ctx.signal);
+      const running = await withImageTags(
+        deps,
+        await deps.engine.listContainers({ all: false }, ctx.signal),
+        ctx.signal,
+      );
       const seen = ctx.visible(running, summaryToResource);
       hidden = seen.hidden;
       ids = seen.visible.map((c) => c.id);
