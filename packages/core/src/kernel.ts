@@ -36,8 +36,11 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
   compose: 120_000,
 };
 
-/** Error codes that say the daemon itself is not answering: they feed the circuit breaker. */
-const DAEMON_DOWN_CODES = new Set(["UNREACHABLE", "TIMEOUT", "deadline_exceeded"]);
+/**
+ * Error codes that say the daemon itself is not answering: they feed the circuit breaker (the
+ * kernel's own deadline is counted where it fires).
+ */
+const DAEMON_DOWN_CODES = new Set(["UNREACHABLE", "TIMEOUT"]);
 
 /** What the audit log says about one target of a call. */
 export interface AuditTarget {
