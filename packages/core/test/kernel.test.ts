@@ -299,7 +299,11 @@ describe("kernel pipeline", () => {
   it("close() cancels calls in flight, waits for their handlers, then refuses new calls", async () => {
     let finished = false;
     const slowPlugin: Plugin<Deps> = {
-      manifest: { name: "slow", apiVersion: KERNEL_API_VERSION, tools: [{ ...slowTool, name: "t_cleanup" }] },
+      manifest: {
+        name: "slow",
+        apiVersion: KERNEL_API_VERSION,
+        tools: [defineTool({ ...slowTool, name: "t_cleanup" })],
+      },
       handlers: {
         // Like an exec that must kill its process after a cancel: it ends a little after the abort.
         t_cleanup: () => (_input, ctx) =>
