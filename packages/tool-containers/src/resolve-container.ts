@@ -64,17 +64,25 @@ export function displayName(container: { names: string[]; id: string }): string 
   return ownNames(container.names)[0] ?? container.id.slice(0, 12);
 }
 
-export function identityToResource(identity: ContainerIdentity): ResolvedResource {
-  const rel = related(identity.labels);
+/** What the policy judges of a container: its own names, its image and its compose project. */
+function containerResource(c: {
+  id: string;
+  names: string[];
+  image: string;
+  labels: Record<string, string>;
+}): ResolvedResource {
+  const rel = related(c.labels);
   return {
     kind: "container",
-    id: identity.id,
-    names: ownNames(identity.names),
-    image: identity.image,
+    id: c.id,
+    names: ownNames(c.names),
+    image: c.image,
     ...(rel ? { related: rel } : {}),
-    secrets: secretValuesFromEnv(identity.env),
-    data: identity,
   };
+}
+
+export function identityToResource(identity: ContainerIdentity): ResolvedResource {
+  return { ...containerResource(identity), secrets: secretValuesFromEnv(identity.env), data: identity };
 }
 
 /**
@@ -104,14 +112,7 @@ export async function withImageTags(
 
 /** The identity a listing row gives the policy (for filtering what the caller may see). */
 export function summaryToResource(summary: ContainerSummary): ResolvedResource {
-  const rel = related(summary.labels);
-  return {
-    kind: "container",
-    id: summary.id,
-    names: ownNames(summary.names),
-    image: summary.image,
-    ...(rel ? { related: rel } : {}),
-  };
+  return containerResource(summary);
 }
 
 /** Handlers get the engine's identity back from a resolved target. */
