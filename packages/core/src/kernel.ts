@@ -77,6 +77,11 @@ export interface KernelOptions<Deps> {
   endpoint?: string;
   /** The text answer is cut at this many characters. */
   maxTextChars?: number;
+  /**
+   * An answer whose JSON is larger than this is refused with a way to narrow it: structured content
+   * cannot be cut without breaking its schema, and a model's context is not the place for megabytes.
+   */
+  maxStructuredChars?: number;
   audit?: (record: AuditRecord) => void;
   /**
    * While a call runs, a progress notification this often (when the client asked for progress), so
@@ -135,6 +140,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const loaded = loadPlugins(options.plugins, new Set(options.levels));
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const maxTextChars = options.maxTextChars ?? 50_000;
+  const maxStructuredChars = options.maxStructuredChars ?? 1_000_000;
   const breaker =
     options.breaker === false
       ? undefined
@@ -288,6 +294,13 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       }
       redactor.learn(checked.data);
       const structured = redactor.value(sanitizeDeep(checked.data)) as Record<string, unknown>;
+      const size = JSON.stringify(structured).length;
+      if (size > maxStructuredChars) {
+        throw new ToolError(
+          "too_large",
+          `${name}'s answer is ${Math.round(size / 1000)} kB, more than the ${Math.round(maxStructuredChars / 1000)} kB a call may return. Narrow the request (a section, a tail, a grep, a filter or a limit) and call again.`,
+        );
+      }
       const text = capText(redactor.text(sanitizeText(manifest.render(structured))), maxTextChars);
       breaker?.recordSuccess();
       finish("ok", decision);

@@ -349,6 +349,22 @@ describe("kernel pipeline", () => {
     expect(beats[0]).toMatch(/t_slow still running/);
   });
 
+  it("refuses an answer too large for a model, saying how to narrow it", async () => {
+    const deps: Deps = { containers, acted: [] };
+    const k = createKernel({
+      plugins: [plugin],
+      deps,
+      policy: loadPolicy(policyDoc),
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1, timeoutMs: 1 },
+      maxStructuredChars: 100,
+    });
+    const r = await k.call("t_echo", { container: "web", say: "x".repeat(200) });
+    expect(r).toMatchObject({ isError: true, code: "too_large" });
+    expect(r.text).toMatch(/Narrow the request/);
+    expect((await k.call("t_echo", { container: "web", say: "short" })).isError).toBe(false);
+  });
+
   it("answers an unknown tool with the way out", async () => {
     const { k } = kernel(policyDoc);
     const r = await k.call("nope", {});
