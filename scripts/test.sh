@@ -13,7 +13,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 pnpm run test 2>&1 | tee "$log" || status=$?
-# vitest prints "Tests  12 passed | 1 failed (13)" per package; colour codes are stripped first.
+# vitest prints "Tests  12 passed | 1 failed (13)" per package; color codes are stripped first.
 sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
   /Tests +[0-9]/ {
     for (i = 1; i <= NF; i++) {

@@ -106,9 +106,9 @@ export interface CallOptions {
 
 export interface CallResult {
   isError: boolean;
-  /** The short text rendering for the model (redacted, sanitised, capped). */
+  /** The short text rendering for the model (redacted, sanitized, capped). */
   text: string;
-  /** JSON matching the tool's output schema (redacted, sanitised); only when isError is false. */
+  /** JSON matching the tool's output schema (redacted, sanitized); only when isError is false. */
   structured?: Record<string, unknown>;
   /** A stable code for errors: denied, invalid_input, not_found, deadline_exceeded, ... */
   code?: string;

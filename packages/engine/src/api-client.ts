@@ -171,7 +171,7 @@ export class ApiClient {
     });
     try {
       const data = await raceAbort(work, signal, () =>
-        abortError(signal, capitalise(spec.what), this.endpoint),
+        abortError(signal, capitalize(spec.what), this.endpoint),
       );
       if (Buffer.isBuffer(data)) {
         const text = data.toString("utf8");
@@ -204,7 +204,7 @@ export class ApiClient {
     mapError?: (error: unknown) => EngineError | undefined,
   ): EngineError {
     if (error instanceof EngineError) return error;
-    if (signal.aborted) return abortError(signal, capitalise(spec.what), this.endpoint);
+    if (signal.aborted) return abortError(signal, capitalize(spec.what), this.endpoint);
     return mapError?.(error) ?? mapDaemonError(error, this.endpoint, spec.what);
   }
 
@@ -214,7 +214,7 @@ export class ApiClient {
     versioned: boolean,
   ): Promise<IncomingMessage> {
     const modem = await raceAbort(this.loadModem(), signal, () =>
-      abortError(signal, capitalise(spec.what), this.endpoint),
+      abortError(signal, capitalize(spec.what), this.endpoint),
     );
     const work = new Promise<IncomingMessage>((resolve, reject) => {
       const options = this.dialOptions(spec, signal, true);
@@ -232,7 +232,7 @@ export class ApiClient {
             reject(signal.reason);
             return;
           }
-          const onAbort = () => response.destroy(abortError(signal, capitalise(spec.what), this.endpoint));
+          const onAbort = () => response.destroy(abortError(signal, capitalize(spec.what), this.endpoint));
           signal.addEventListener("abort", onAbort, { once: true });
           response.once("close", () => signal.removeEventListener("abort", onAbort));
           resolve(response);
@@ -241,7 +241,7 @@ export class ApiClient {
         modem.version = saved;
       }
     });
-    return raceAbort(work, signal, () => abortError(signal, capitalise(spec.what), this.endpoint));
+    return raceAbort(work, signal, () => abortError(signal, capitalize(spec.what), this.endpoint));
   }
 
   private dialOptions(spec: RequestSpec, signal: AbortSignal, isStream: boolean): Record<string, unknown> {
@@ -273,7 +273,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function capitalise(text: string): string {
+function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

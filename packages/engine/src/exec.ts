@@ -251,7 +251,7 @@ async function runAttempt(
  * and counted), and a timeout that really ends the process: the command runs through
  * `sh -c 'echo <marker>$$; exec "$@"'` so its PID is known, and on timeout or cancel a helper exec kills
  * that process tree (falling back to the host PID when the daemon is local and the image has no shell).
- * Output is decoded as UTF-8 with replacement and otherwise returned as written: sanitising it (ANSI,
+ * Output is decoded as UTF-8 with replacement and otherwise returned as written: sanitizing it (ANSI,
  * invisible characters) is the caller's job (docker-mcp's kernel does it).
  */
 export async function runExec(

@@ -35,7 +35,7 @@ export interface ImageIdentity {
   digests: string[];
 }
 
-/** One row of GET /containers/json, normalised. */
+/** One row of GET /containers/json, normalized. */
 export interface ContainerSummary {
   id: string;
   names: string[];

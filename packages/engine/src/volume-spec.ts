@@ -4,7 +4,7 @@ import { EngineError } from "./errors.js";
 export interface VolumeMount {
   /** bind: a host path; volume: a named volume; anonymous: a fresh volume at `target`. */
   type: "bind" | "volume" | "anonymous";
-  /** Host path (normalised, absolute) for binds, the volume name for named volumes. */
+  /** Host path (normalized, absolute) for binds, the volume name for named volumes. */
   source?: string;
   target: string;
   readOnly: boolean;
@@ -37,8 +37,8 @@ function invalid(spec: string, why: string): EngineError {
   );
 }
 
-/** Normalises an absolute path so "/etc/../" and "/etc/" compare as "/" and "/etc". */
-export function normaliseHostPath(path: string): string {
+/** Normalizes an absolute path so "/etc/../" and "/etc/" compare as "/" and "/etc". */
+export function normalizeHostPath(path: string): string {
   const normal = posix.normalize(path);
   return normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
 }
@@ -52,18 +52,18 @@ export function parseVolumeSpec(spec: string): VolumeMount {
   if (parts.length === 1) {
     const target = parts[0] ?? "";
     if (!target.startsWith("/")) throw invalid(spec, "the container path must be absolute");
-    return { type: "anonymous", target: normaliseHostPath(target), readOnly: false, options: [] };
+    return { type: "anonymous", target: normalizeHostPath(target), readOnly: false, options: [] };
   }
   const [source = "", rawTarget = "", rawOptions] = parts;
   if (!rawTarget.startsWith("/")) throw invalid(spec, `the container path '${rawTarget}' must be absolute`);
-  const target = normaliseHostPath(rawTarget);
+  const target = normalizeHostPath(rawTarget);
   if (target === "/") throw invalid(spec, "cannot mount over the container's '/'");
   const options = rawOptions ? rawOptions.split(",") : [];
   for (const option of options) if (!OPTIONS.has(option)) throw invalid(spec, `unknown option '${option}'`);
   if (options.includes("ro") && options.includes("rw")) throw invalid(spec, "both 'ro' and 'rw'");
   const readOnly = options.includes("ro");
   if (source.startsWith("/")) {
-    return { type: "bind", source: normaliseHostPath(source), target, readOnly, options };
+    return { type: "bind", source: normalizeHostPath(source), target, readOnly, options };
   }
   if (source.startsWith(".") || source.startsWith("~")) {
     throw invalid(spec, `the host path '${source}' must be absolute`);

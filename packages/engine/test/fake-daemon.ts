@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type FakeBehaviour = "silent" | "drip-headers" | "drip-body";
+export type FakeBehavior = "silent" | "drip-headers" | "drip-body";
 
 /**
  * A fake Docker daemon on a unix socket in a temp dir, for fault tests. It answers /_ping properly
@@ -23,7 +23,7 @@ export class FakeDaemon {
   requests = 0;
 
   constructor(
-    private readonly behaviour: FakeBehaviour,
+    private readonly behavior: FakeBehavior,
     private readonly pingToo = false,
   ) {
     this.server = createServer((socket) => this.onConnection(socket));
@@ -70,8 +70,8 @@ export class FakeDaemon {
 
   private misbehave(socket: Socket): void {
     this.stuck.add(socket);
-    if (this.behaviour === "silent") return;
-    if (this.behaviour === "drip-headers") {
+    if (this.behavior === "silent") return;
+    if (this.behavior === "drip-headers") {
       socket.write("HTTP/1.1 200 OK\r\nX-Drip: ");
       this.drip(socket, "a");
       return;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type DockerEngine, EngineError } from "../src/index.js";
-import { type FakeBehaviour, FakeDaemon } from "./fake-daemon.js";
+import { type FakeBehavior, FakeDaemon } from "./fake-daemon.js";
 
 const ID = "a".repeat(64);
 const ABORT_AFTER_MS = 150;
@@ -49,9 +49,9 @@ async function abortLatency(call: Call, engine: DockerEngine, reason?: unknown) 
   return { error, latencyMs: performance.now() - abortedAt, abortedAt, limitMs };
 }
 
-for (const behaviour of ["silent", "drip-headers", "drip-body"] as FakeBehaviour[]) {
-  describe(`a daemon that ${behaviour === "silent" ? "never answers" : behaviour}`, () => {
-    const fake = new FakeDaemon(behaviour);
+for (const behavior of ["silent", "drip-headers", "drip-body"] as FakeBehavior[]) {
+  describe(`a daemon that ${behavior === "silent" ? "never answers" : behavior}`, () => {
+    const fake = new FakeDaemon(behavior);
     let engine: DockerEngine;
     const latencies: number[] = [];
     beforeAll(async () => {
@@ -60,7 +60,7 @@ for (const behaviour of ["silent", "drip-headers", "drip-body"] as FakeBehaviour
     });
     afterAll(async () => {
       console.log(
-        `[fault ${behaviour}] abort latency ms: max ${Math.max(...latencies).toFixed(1)}, ` +
+        `[fault ${behavior}] abort latency ms: max ${Math.max(...latencies).toFixed(1)}, ` +
           `mean ${(latencies.reduce((a, b) => a + b, 0) / latencies.length).toFixed(1)} over ${latencies.length} calls`,
       );
       await engine.close();

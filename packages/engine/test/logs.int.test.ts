@@ -70,7 +70,7 @@ describe("readLogs on a real daemon", () => {
     expect(sub.lines.map((l) => l.text)).toEqual(["err1", "err2", "err3", "err4", "err5"]);
     const re = await engine.readLogs(mixed, false, { maxBytes: 100_000, grepRegex: /^out[24]$/ }, deadline());
     expect(re.lines.map((l) => l.text)).toEqual(["out2", "out4"]);
-    // grep runs on normalised lines, so escapes and invisible characters cannot hide a line from it.
+    // grep runs on normalized lines, so escapes and invisible characters cannot hide a line from it.
     expect(
       (await engine.readLogs(mixed, false, { maxBytes: 100_000, grep: "red evil zw" }, deadline())).lines,
     ).toHaveLength(0);

@@ -1,4 +1,4 @@
-/** JSON with object keys sorted at every level, so equal values always serialise to equal text. */
+/** JSON with object keys sorted at every level, so equal values always serialize to equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

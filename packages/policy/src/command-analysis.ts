@@ -25,7 +25,7 @@ export interface CommandSegment {
 
 export interface CommandAnalysis {
   readonly segments: readonly CommandSegment[];
-  /** Set when the command was too deep or too long to analyse; callers deny in that case. */
+  /** Set when the command was too deep or too long to analyze; callers deny in that case. */
   readonly problem?: string;
 }
 

@@ -44,12 +44,12 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   for (const def of policy.vocabulary.resourceKinds) {
     const lists = policy.lists[def.name] ?? { whitelist: [], blacklist: [] };
     const form = def.nameForm ?? "plain";
-    const normalise = form === "slash-prefixed" ? stripSlash : (s: string) => s;
+    const normalize = form === "slash-prefixed" ? stripSlash : (s: string) => s;
     const forms = form === "image-reference" ? imageForms : form === "slash-prefixed" ? slashForms : single;
     kinds.set(def.name, {
       def,
-      whitelist: new PatternSet(lists.whitelist, normalise),
-      blacklist: new PatternSet(lists.blacklist, normalise),
+      whitelist: new PatternSet(lists.whitelist, normalize),
+      blacklist: new PatternSet(lists.blacklist, normalize),
       forms,
     });
   }

@@ -1,4 +1,4 @@
-import { isAtOrBelow, normaliseHostPath } from "./host-path.js";
+import { isAtOrBelow, normalizeHostPath } from "./host-path.js";
 import { maskText } from "./mask.js";
 import type { CreateRequest, CreateSafety, Reason } from "./types.js";
 
@@ -9,14 +9,14 @@ function isHost(mode: unknown): boolean {
 }
 
 /** `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` are one capability. */
-export function normaliseCapability(cap: string): string {
+export function normalizeCapability(cap: string): string {
   return cap.trim().toUpperCase().replace(/^CAP_/, "");
 }
 
 /** The host path of a bind (`/src:/dst:ro` -> `/src`); `undefined` for a named volume. */
 function bindSource(bind: string): string | undefined {
   const source = bind.startsWith("/") ? bind.split(":")[0]! : undefined;
-  return source === undefined ? undefined : normaliseHostPath(source);
+  return source === undefined ? undefined : normalizeHostPath(source);
 }
 
 /** Deny reasons for a container-creation spec; empty when it is within `create_safety`. */
@@ -66,7 +66,7 @@ export function checkCreate(safety: CreateSafety, create: CreateRequest): Reason
     "it opts out of user remapping",
   );
 
-  const caps = (create.capAdd ?? []).map((c) => normaliseCapability(String(c)));
+  const caps = (create.capAdd ?? []).map((c) => normalizeCapability(String(c)));
   if (safety.allowCapAdd !== true) {
     const permitted = new Set(safety.allowCapAdd === false ? [] : safety.allowCapAdd);
     const refused = [...new Set(caps.filter((c) => !permitted.has(c)))];

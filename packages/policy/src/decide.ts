@@ -140,14 +140,14 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
       return invalid(`The create spec of the request for ${tool} must be an object.`);
     }
     const before = denies.length;
-    denies.push(...checkCreate(policy.createSafety, sanitiseCreate(create as Record<string, unknown>)));
+    denies.push(...checkCreate(policy.createSafety, sanitizeCreate(create as Record<string, unknown>)));
     if (denies.length === before) notes.push("container settings pass create_safety");
   }
   return { denies, notes };
 }
 
 /** Keeps only well-typed fields, so odd input is judged by what it says rather than crashing. */
-function sanitiseCreate(c: Record<string, unknown>): CreateRequest {
+function sanitizeCreate(c: Record<string, unknown>): CreateRequest {
   const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
   const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
   const out: Record<string, unknown> = {

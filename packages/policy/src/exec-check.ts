@@ -1,5 +1,5 @@
 import { analyseCommand, type CommandSegment, type Redirect } from "./command-analysis.js";
-import { normaliseHostPath } from "./host-path.js";
+import { normalizeHostPath } from "./host-path.js";
 import { maskText } from "./mask.js";
 import type { PatternSet } from "./pattern.js";
 import type { Reason } from "./types.js";
@@ -57,7 +57,7 @@ export function shapeOf(segment: CommandSegment): CommandShape {
   }
   const redirects = segment.redirects.map((r) => ({
     op: r.op,
-    target: normaliseHostPath(r.target) ?? r.target,
+    target: normalizeHostPath(r.target) ?? r.target,
   }));
   return { program: segment.program, short, long, args, redirects };
 }
@@ -157,7 +157,7 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reaso
           code: "command_not_allowed",
           message:
             `The command runs "${maskText(segment.program)}", which is not in exec_safety.allowed_commands ` +
-            `(${summarise(exec.allowed.patterns)}). Use an allowed program, or add "${maskText(segment.program)}" to exec_safety.allowed_commands.`,
+            `(${summarize(exec.allowed.patterns)}). Use an allowed program, or add "${maskText(segment.program)}" to exec_safety.allowed_commands.`,
         });
       }
     }
@@ -165,7 +165,7 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reaso
   return reasons;
 }
 
-export function summarise(items: readonly string[], max = 8): string {
+export function summarize(items: readonly string[], max = 8): string {
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { canonicalJson } from "./canonical-json.js";
 import { compilePolicy, rememberCompiled } from "./compiled.js";
-import { normaliseCapability } from "./create-check.js";
+import { normalizeCapability } from "./create-check.js";
 import {
   CREATE_SWITCHES,
   DEFAULT_BLOCKED_BIND_MOUNTS,
@@ -14,7 +14,7 @@ import { dockerVocabulary } from "./docker-vocabulary.js";
 import { parseDuration } from "./duration.js";
 import { PolicyError, type PolicyIssue } from "./errors.js";
 import { compileBlockedCommand } from "./exec-check.js";
-import { normaliseHostPath } from "./host-path.js";
+import { normalizeHostPath } from "./host-path.js";
 import { generatePolicySchema, type JsonSchema } from "./schema.js";
 import { closest } from "./suggest.js";
 import type { CreateSafety, ExecSafety, LoadPolicyOptions, Policy, ResourceLists } from "./types.js";
@@ -62,7 +62,7 @@ export function loadPolicy(document: unknown, options: LoadPolicyOptions = {}): 
     if (!runtime.validate(doc)) {
       throw new PolicyError(toIssues(runtime.validate.errors ?? [], runtime));
     }
-    policy = normalise(doc as Record<string, unknown>, vocabulary, options.bypass === true);
+    policy = normalize(doc as Record<string, unknown>, vocabulary, options.bypass === true);
   } catch (error) {
     if (error instanceof PolicyError) throw error;
     // Only truly odd input (a cyclic object, a throwing getter) gets here: report it, don't crash.
@@ -78,7 +78,7 @@ export function loadPolicy(document: unknown, options: LoadPolicyOptions = {}): 
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Normalisation
+// Normalization
 
 type Obj = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ const strings = (v: unknown, fallback: readonly string[]): string[] =>
 /** Lists are sets: sorted and without duplicates, so order never changes a decision or the revision. */
 const asSet = (items: readonly string[]): string[] => [...new Set(items)].sort();
 
-function normalise(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
+function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const issues: PolicyIssue[] = [];
   const permissions = obj(doc["permissions"]);
 
@@ -143,10 +143,10 @@ function normalise(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const flag = (key: string) => create[key] === true;
   const capAddRaw = create["allow_cap_add"];
   const allowCapAdd: boolean | readonly string[] = Array.isArray(capAddRaw)
-    ? Object.freeze(asSet(capAddRaw.map((c) => normaliseCapability(String(c)))))
+    ? Object.freeze(asSet(capAddRaw.map((c) => normalizeCapability(String(c)))))
     : capAddRaw === true;
   const paths = (v: unknown, fallback: readonly string[]) =>
-    Object.freeze(asSet(strings(v, fallback).map((p) => normaliseHostPath(p) ?? p)));
+    Object.freeze(asSet(strings(v, fallback).map((p) => normalizeHostPath(p) ?? p)));
   const createSafety: CreateSafety = Object.freeze({
     allowPrivileged: flag("allow_privileged"),
     allowHostNetwork: flag("allow_host_network"),
@@ -169,7 +169,7 @@ function normalise(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   createDoc["allowed_bind_mounts"] = createSafety.allowedBindMounts;
   createDoc["blocked_bind_mounts"] = createSafety.blockedBindMounts;
 
-  const normalised = deepFreeze({
+  const normalized = deepFreeze({
     permissions: { ...levels, ...listDoc },
     exec_safety: {
       blocked_commands: blockedCommands,
@@ -183,7 +183,7 @@ function normalise(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const hashed = {
     vocabulary: vocabulary.name,
     bypass,
-    document: { ...normalised, exec_safety: { ...normalised.exec_safety, timeout: execSafety.timeoutMs } },
+    document: { ...normalized, exec_safety: { ...normalized.exec_safety, timeout: execSafety.timeoutMs } },
   };
   const revision = createHash("sha256").update(canonicalJson(hashed)).digest("hex").slice(0, 12);
 
@@ -195,7 +195,7 @@ function normalise(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     lists: Object.freeze(lists),
     execSafety,
     createSafety,
-    document: normalised,
+    document: normalized,
   });
 }
 

@@ -33,16 +33,16 @@ export function compilePattern(pattern: string): Matcher {
 /** A compiled list of patterns: exact names in a set, wildcard patterns as matchers. */
 export class PatternSet {
   readonly patterns: readonly string[];
-  /** Normalised exact pattern -> the pattern as written (for messages). */
+  /** Normalized exact pattern -> the pattern as written (for messages). */
   private readonly exact = new Map<string, string>();
   /** Wildcard patterns by the first character of their literal head; "" holds those starting with `*`. */
   private readonly wild = new Map<string, { pattern: string; order: number; match: Matcher }[]>();
 
-  /** `normalise` maps each pattern to the form names are compared in (e.g. without a leading `/`). */
-  constructor(patterns: readonly string[], normalise: (p: string) => string = (p) => p) {
+  /** `normalize` maps each pattern to the form names are compared in (e.g. without a leading `/`). */
+  constructor(patterns: readonly string[], normalize: (p: string) => string = (p) => p) {
     this.patterns = patterns;
     for (const p of patterns) {
-      const n = normalise(p);
+      const n = normalize(p);
       if (n.includes("*")) {
         const key = n.startsWith("*") ? "" : n.charAt(0);
         const bucket = this.wild.get(key) ?? [];

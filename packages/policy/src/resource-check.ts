@@ -1,5 +1,5 @@
 import type { CompiledKind, CompiledPolicy } from "./compiled.js";
-import { summarise } from "./exec-check.js";
+import { summarize } from "./exec-check.js";
 import { maskText } from "./mask.js";
 import type { Reason } from "./types.js";
 
@@ -54,7 +54,7 @@ export function checkResource(
     if (kind.blacklist.size > 0 || kind.whitelist.size > 0) {
       reasons.push({
         code: "unnamed",
-        message: `${capitalise(who)} has no name, so it cannot be checked against permissions.${kind.blacklist.size > 0 ? "blacklist" : "whitelist"}_${plural}. Give it a name (a tool must pass every name it resolved).`,
+        message: `${capitalize(who)} has no name, so it cannot be checked against permissions.${kind.blacklist.size > 0 ? "blacklist" : "whitelist"}_${plural}. Give it a name (a tool must pass every name it resolved).`,
       });
     }
   } else {
@@ -63,14 +63,14 @@ export function checkResource(
     if (black !== undefined) {
       reasons.push({
         code: "blacklisted",
-        message: `${capitalise(who)} matches blacklist_${plural} pattern "${black}", so the policy forbids touching it whatever the whitelist says. Remove the pattern from permissions.blacklist_${plural} only if access is really intended.`,
+        message: `${capitalize(who)} matches blacklist_${plural} pattern "${black}", so the policy forbids touching it whatever the whitelist says. Remove the pattern from permissions.blacklist_${plural} only if access is really intended.`,
       });
     } else if (kind.whitelist.size > 0) {
       const white = kind.whitelist.find(forms);
       if (white === undefined) {
         reasons.push({
           code: "not_whitelisted",
-          message: `${capitalise(who)} matches no pattern of permissions.whitelist_${plural} (${summarise(kind.whitelist.patterns.map((p) => `"${p}"`))}). Add a pattern for it there, or work with a ${kindName} the whitelist admits.`,
+          message: `${capitalize(who)} matches no pattern of permissions.whitelist_${plural} (${summarize(kind.whitelist.patterns.map((p) => `"${p}"`))}). Add a pattern for it there, or work with a ${kindName} the whitelist admits.`,
         });
       } else {
         note = `${who} (whitelist_${plural} "${white}")`;
@@ -87,7 +87,7 @@ export function checkResource(
       if (hit !== undefined) {
         reasons.push({
           code: "image_blacklisted",
-          message: `${capitalise(who)} runs ${imageKind.def.name} "${maskText(r.image)}", which matches blacklist_${imageKind.def.plural} pattern "${hit}"; ${plural} of blacklisted ${imageKind.def.plural} are off limits too. Remove the pattern from permissions.blacklist_${imageKind.def.plural} only if access is intended.`,
+          message: `${capitalize(who)} runs ${imageKind.def.name} "${maskText(r.image)}", which matches blacklist_${imageKind.def.plural} pattern "${hit}"; ${plural} of blacklisted ${imageKind.def.plural} are off limits too. Remove the pattern from permissions.blacklist_${imageKind.def.plural} only if access is intended.`,
         });
       }
     }
@@ -95,6 +95,6 @@ export function checkResource(
   return reasons.length === before ? (note ?? who) : undefined;
 }
 
-function capitalise(s: string): string {
+function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

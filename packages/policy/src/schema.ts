@@ -41,7 +41,7 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
       `${kind.description} When not empty, only ${kind.plural} matching one of these patterns are allowed. '*' matches any run of characters; everything else is literal.`,
     );
     permissions[`blacklist_${kind.plural}`] = patternList(
-      `${kind.description} ${capitalise(kind.plural)} matching any of these patterns are always denied, whatever the whitelist says.`,
+      `${kind.description} ${capitalize(kind.plural)} matching any of these patterns are always denied, whatever the whitelist says.`,
     );
   }
 
@@ -65,7 +65,7 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
         blocked_commands: {
           type: "array",
           description:
-            "Commands refused after normalisation (quotes, paths, flag order, shell wrappers and every segment are seen through).",
+            "Commands refused after normalization (quotes, paths, flag order, shell wrappers and every segment are seen through).",
           items: { type: "string", minLength: 1 },
           default: [...DEFAULT_BLOCKED_COMMANDS],
         },
@@ -137,6 +137,6 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
   };
 }
 
-function capitalise(s: string): string {
+function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

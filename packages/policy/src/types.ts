@@ -30,7 +30,7 @@ export interface Reason {
 export interface Decision {
   readonly allowed: boolean;
   readonly reasons: readonly Reason[];
-  /** Short hash of the normalised policy that produced this decision. */
+  /** Short hash of the normalized policy that produced this decision. */
   readonly revision: string;
 }
 
@@ -107,17 +107,17 @@ export interface CreateSafety {
   readonly allowUnconfined: boolean;
   /** `false`: none; `true`: any; a list: only these (upper case, without `CAP_`). */
   readonly allowCapAdd: boolean | readonly string[];
-  /** Normalised absolute paths. */
+  /** Normalized absolute paths. */
   readonly allowedBindMounts: readonly string[];
   readonly blockedBindMounts: readonly string[];
 }
 
-/** A loaded, validated, normalised and frozen policy. Build it with `loadPolicy`. */
+/** A loaded, validated, normalized and frozen policy. Build it with `loadPolicy`. */
 export interface Policy {
   readonly vocabulary: Vocabulary;
   /** `--bypass-permissions`: everything is allowed and every decision says so. */
   readonly bypass: boolean;
-  /** Short sha256 of the normalised policy (list order and duplicates do not change it). */
+  /** Short sha256 of the normalized policy (list order and duplicates do not change it). */
   readonly revision: string;
   /** Every level of the vocabulary, on or off. */
   readonly levels: Readonly<Record<string, boolean>>;
@@ -125,7 +125,7 @@ export interface Policy {
   readonly lists: Readonly<Record<string, ResourceLists>>;
   readonly execSafety: ExecSafety;
   readonly createSafety: CreateSafety;
-  /** The normalised document with every default filled in: what the revision is computed from. */
+  /** The normalized document with every default filled in: what the revision is computed from. */
   readonly document: Readonly<Record<string, unknown>>;
 }
 

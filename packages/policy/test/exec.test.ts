@@ -89,7 +89,7 @@ describe("odd commands", () => {
     expect(exec([`echo ${"a".repeat(70_000)}`]).reasons[0]?.code).toBe("command_too_complex");
   });
 
-  it("uses custom blocked commands with the same normalisation", () => {
+  it("uses custom blocked commands with the same normalization", () => {
     const custom = loadPolicy({
       permissions: { exec: true },
       exec_safety: { blocked_commands: ["curl --upload-file", "chmod -R 777", "shutdown"] },

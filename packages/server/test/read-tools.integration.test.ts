@@ -226,7 +226,7 @@ describe("docker_logs", () => {
     ]);
   });
 
-  it("honours since/until and timestamps", async () => {
+  it("honors since/until and timestamps", async () => {
     const future = await call(server.client, "docker_logs", {
       container: web.name,
       since: "-0s",
