@@ -1,25 +1,17 @@
-import {
-  closest,
-  type Decision,
-  type DecisionRequest,
-  decide,
-  type Policy,
-  type AuditRecord as PolicyAuditRecord,
-  toAuditRecord,
-} from "@arktechnwa/mcp-policy";
-import type { z } from "zod";
+import { type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
+import { type CallResult, denial, failure, formatIssues, shapeAnswer } from "./answer.js";
+import { type AuditRecord, type AuditTarget, createAuditWriter } from "./audit.js";
+import { createAuthorizer, toPolicyResources } from "./authorize.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
-import { type AbortCause, raceSignal, startDeadline } from "./deadline.js";
-import { errorCode, errorMessage, ToolError } from "./errors.js";
+import { raceSignal, startDeadline } from "./deadline.js";
+import { errorCode, errorMessage } from "./errors.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { interruptedMessage } from "./interrupted.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
 import type {
-  AnyObjectSchema,
   ExecLimits,
   Plugin,
-  RejectedTarget,
-  ResolvedResource,
   ResourceResolver,
-  TargetRef,
   TimeoutClass,
   ToolContext,
   ToolHandler,
@@ -28,6 +20,9 @@ import type {
 import { Redactor } from "./redact.js";
 import { sanitizeText } from "./sanitize.js";
 import { type ToolSurface, toolSurface } from "./tool-surface.js";
+
+export type { CallResult } from "./answer.js";
+export type { AuditRecord, AuditTarget } from "./audit.js";
 
 export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
   read: 30_000,
@@ -41,26 +36,6 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
  * kernel's own deadline is counted where it fires).
  */
 const DAEMON_DOWN_CODES = new Set(["UNREACHABLE", "TIMEOUT"]);
-
-/** What the audit log says about one target of a call. */
-export interface AuditTarget {
-  kind: string;
-  /** The reference as the caller gave it. */
-  ref: string;
-  id?: string;
-  names?: readonly string[];
-  /** With per-target decisions: whether this one was let through, and if not, why (reason code). */
-  allowed?: boolean;
-  code?: string;
-}
-
-/** One audit line: the policy's record of the decision, plus what the kernel saw happen. */
-export type AuditRecord = PolicyAuditRecord & {
-  targets: AuditTarget[];
-  outcome: "ok" | "denied" | "error" | "timeout" | "cancelled" | "invalid";
-  durationMs: number;
-  error?: string;
-};
 
 export interface KernelOptions<Deps> {
   plugins: Plugin<Deps>[];
@@ -102,16 +77,6 @@ export interface CallOptions {
   /** The client's cancel signal (MCP `notifications/cancelled`). */
   signal?: AbortSignal;
   onProgress?: (message: string, progress?: number, total?: number) => void;
-}
-
-export interface CallResult {
-  isError: boolean;
-  /** The short text rendering for the model (redacted, sanitized, capped). */
-  text: string;
-  /** JSON matching the tool's output schema (redacted, sanitized); only when isError is false. */
-  structured?: Record<string, unknown>;
-  /** A stable code for errors: denied, invalid_input, not_found, deadline_exceeded, ... */
-  code?: string;
 }
 
 export interface Kernel {
@@ -170,29 +135,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     surface: toolSurface(t.manifest),
   }));
 
-  /** One line per call, built on the policy's own audit record (which masks secrets in the request). */
-  function audit(
-    outcome: AuditRecord["outcome"],
-    request: DecisionRequest,
-    decision: Decision | undefined,
-    extra: { targets: AuditTarget[]; started: number; error?: string },
-  ): void {
-    if (!options.audit) return;
-    try {
-      const base = decision
-        ? toAuditRecord(request, decision, now())
-        : toAuditRecord(request, { allowed: false, reasons: [], revision: policy.revision }, now());
-      options.audit({
-        ...base,
-        targets: extra.targets,
-        outcome,
-        durationMs: now() - extra.started,
-        ...(extra.error ? { error: extra.error } : {}),
-      });
-    } catch {
-      // An audit sink that fails must not fail the call.
-    }
-  }
+  const audit = createAuditWriter(options.audit, policy, now);
+  const authorize = createAuthorizer(policy, resolvers);
 
   async function call(name: string, args: unknown, callOptions: CallOptions = {}): Promise<CallResult> {
     const started = now();
@@ -285,23 +229,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         () => inflight.delete(work),
       );
       const output = await raceSignal(work, deadline.signal);
-      const checked = manifest.output.safeParse(output);
-      if (!checked.success) {
-        throw new ToolError(
-          "internal_error",
-          `${name} produced an answer that does not match its output schema (${formatIssues(checked.error.issues)}). This is a bug in docker-mcp; please report it.`,
-        );
-      }
-      redactor.learn(checked.data);
-      const structured = redactor.value(sanitizeDeep(checked.data)) as Record<string, unknown>;
-      const size = JSON.stringify(structured).length;
-      if (size > maxStructuredChars) {
-        throw new ToolError(
-          "too_large",
-          `${name}'s answer is ${Math.round(size / 1000)} kB, more than the ${Math.round(maxStructuredChars / 1000)} kB a call may return. Narrow the request (a section, a tail, a grep, a filter or a limit) and call again.`,
-        );
-      }
-      const text = capText(redactor.text(sanitizeText(manifest.render(structured))), maxTextChars);
+      const { text, structured } = shapeAnswer(manifest, output, redactor, {
+        maxTextChars,
+        maxStructuredChars,
+      });
       breaker?.recordSuccess();
       finish("ok", decision);
       return { isError: false, text, structured };
@@ -332,117 +263,6 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
   }
 
-  /**
-   * Resolves every target and asks the policy. "all": one decision over every resource, and any
-   * target that cannot be resolved fails the call. "each": the command/creation facts are decided once,
-   * then every target on its own, so one denied container never blocks (or unblocks) another.
-   */
-  async function authorize(
-    manifest: ToolManifest,
-    input: Record<string, unknown>,
-    signal: AbortSignal,
-    audited: AuditTarget[],
-  ): Promise<{
-    proceed: boolean;
-    request: DecisionRequest;
-    decision: Decision;
-    allowed: ResolvedResource[];
-    rejected: RejectedTarget[];
-    /** Every resolved target, for denial messages. */
-    resolved: ResolvedResource[];
-  }> {
-    const refs = manifest.targets?.(input) ?? [];
-    const command = manifest.command?.(input);
-    const create = manifest.create?.(input);
-    const base: DecisionRequest = {
-      tool: manifest.name,
-      levels: manifest.levels,
-      ...(command ? { command } : {}),
-      ...(create ? { create } : {}),
-    };
-    const resolved = await raceSignal(
-      Promise.all(refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal) }))),
-      signal,
-    );
-    for (const { ref, r } of resolved) {
-      audited.push({
-        kind: ref.kind,
-        ref: ref.ref,
-        ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}),
-      });
-    }
-
-    if ((manifest.targetMode ?? "all") === "all") {
-      const failed = resolved.find(({ r }) => !r.ok)?.r;
-      if (failed && !failed.ok) throw failed.error;
-      const resources = resolved.flatMap(({ r }) => (r.ok ? [r.resource] : []));
-      const request = { ...base, resources: resources.flatMap(toPolicyResources) };
-      const decision = decide(policy, request);
-      return {
-        proceed: decision.allowed,
-        request,
-        decision,
-        allowed: decision.allowed ? resources : [],
-        rejected: [],
-        resolved: resources,
-      };
-    }
-
-    const decision = decide(policy, base);
-    const allowed: ResolvedResource[] = [];
-    const rejected: RejectedTarget[] = [];
-    if (!decision.allowed)
-      return { proceed: false, request: base, decision, allowed, rejected, resolved: [] };
-    resolved.forEach(({ ref, r }, i) => {
-      const entry = audited[i] as AuditTarget;
-      if (!r.ok) {
-        const code = errorCode(r.error) ?? "error";
-        rejected.push({
-          ref: ref.ref,
-          kind: ref.kind,
-          status: "unresolved",
-          code,
-          message: errorMessage(r.error),
-        });
-        Object.assign(entry, { allowed: false, code });
-        return;
-      }
-      const d = decide(policy, { ...base, resources: toPolicyResources(r.resource) });
-      const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
-      Object.assign(entry, { allowed: d.allowed, code });
-      if (d.allowed) allowed.push(r.resource);
-      else {
-        const message = hideIdentities(reasonText(d), [r.resource]);
-        rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message });
-      }
-    });
-    const resources = resolved.flatMap(({ r }) => (r.ok ? toPolicyResources(r.resource) : []));
-    return { proceed: true, request: { ...base, resources }, decision, allowed, rejected, resolved: [] };
-  }
-
-  async function resolveTarget(
-    ref: TargetRef,
-    signal: AbortSignal,
-  ): Promise<{ ok: true; resource: ResolvedResource } | { ok: false; error: unknown }> {
-    const resolver = ref.resolve === false ? undefined : resolvers.get(ref.kind);
-    if (!resolver) {
-      return {
-        ok: true,
-        resource: {
-          kind: ref.kind,
-          ref: ref.ref,
-          names: ref.ref ? [ref.ref] : [],
-          ...(ref.image ? { image: ref.image } : {}),
-        },
-      };
-    }
-    try {
-      return { ok: true, resource: { ...(await resolver(ref.ref, signal)), ref: ref.ref } };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
-
   function enabledTools(): KernelTool[] {
     return tools.filter((t) => decide(policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed);
   }
@@ -461,113 +281,4 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   }
 
   return { tools, enabledTools, call, close };
-}
-
-/** The resource and those it belongs to (e.g. a container's compose project): the policy judges them all. */
-function toPolicyResources(resource: ResolvedResource): NonNullable<DecisionRequest["resources"]>[number][] {
-  const main = {
-    kind: resource.kind,
-    names: resource.names,
-    ...(resource.id ? { id: resource.id } : {}),
-    ...(resource.image ? { image: resource.image } : {}),
-  };
-  return [main, ...(resource.related ?? []).map((r) => ({ kind: r.kind, names: r.names }))];
-}
-
-/** Sends "still running" progress every `everyMs` until the returned stop function is called. */
-function startHeartbeat(
-  name: string,
-  everyMs: number,
-  onProgress: CallOptions["onProgress"],
-  now: () => number,
-): () => void {
-  if (!onProgress || everyMs <= 0) return () => {};
-  const started = now();
-  const timer = setInterval(() => {
-    try {
-      onProgress(`${name} still running after ${Math.round((now() - started) / 1000)} s`);
-    } catch {
-      // Progress is best effort.
-    }
-  }, everyMs);
-  timer.unref?.();
-  return () => clearInterval(timer);
-}
-
-/** What to tell the model when the deadline or the client's cancel ended a call. */
-function interruptedMessage(
-  manifest: ToolManifest,
-  cause: AbortCause,
-  timeoutMs: number,
-  endpoint?: string,
-): string {
-  const what =
-    cause === "deadline"
-      ? `did not finish within its ${Math.round(timeoutMs / 1000)} s deadline (timeout class "${manifest.timeoutClass}")`
-      : "was cancelled by the client";
-  return manifest.effect === "read"
-    ? `${manifest.name} ${what}. The daemon${endpoint ? ` at ${endpoint}` : ""} may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
-    : `${manifest.name} ${what}: the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.`;
-}
-
-function reasonText(decision: Decision): string {
-  return decision.reasons.map((r) => r.message).join(" ");
-}
-
-function denial(decision: Decision, resolved: ResolvedResource[] = []): CallResult {
-  const text = hideIdentities(`Denied by policy: ${reasonText(decision)}`, resolved);
-  return failure(decision.reasons[0]?.code ?? "denied", text);
-}
-
-/**
- * A denied resource the caller named by ID or ID prefix stays as anonymous as the caller left it: its
- * names, ID and image are replaced by the reference the caller gave (the audit line keeps them all).
- */
-export function hideIdentities(text: string, resources: readonly ResolvedResource[]): string {
-  let out = text;
-  for (const resource of resources) {
-    const ref = resource.ref;
-    if (ref === undefined || resource.names.includes(ref.replace(/^\//, ""))) continue;
-    // The policy quotes every name and image it mentions.
-    for (const name of resource.names) out = out.split(`"${name}"`).join(`"${ref}"`);
-    if (resource.id) out = out.split(resource.id.slice(0, 12)).join(ref);
-    if (resource.image) out = out.split(`"${resource.image}"`).join("(not shown)");
-  }
-  return out;
-}
-
-function failure(code: string, text: string): CallResult {
-  return { isError: true, code, text };
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: AnyObjectSchema): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      if (issue.code === "unrecognized_keys" && schema && issue.path.length === 0) {
-        const known = Object.keys(schema.shape);
-        return issue.keys
-          .map((key) => {
-            const guess = closest(key, known);
-            return `unknown argument "${key}"${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(", ")})`}`;
-          })
-          .join("; ");
-      }
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
-}
-
-function sanitizeDeep(value: unknown): unknown {
-  if (typeof value === "string") return sanitizeText(value);
-  if (Array.isArray(value)) return value.map(sanitizeDeep);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeDeep(v)]));
-  }
-  return value;
-}
-
-function capText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[... ${text.length - max} more characters cut; narrow the request (tail, grep, filters) to see them]`;
 }

@@ -1,0 +1,165 @@
+import { type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
+import type { AuditTarget } from "./audit.js";
+import { raceSignal } from "./deadline.js";
+import { errorCode, errorMessage } from "./errors.js";
+import type {
+  RejectedTarget,
+  ResolvedResource,
+  ResourceResolver,
+  TargetRef,
+  ToolManifest,
+} from "./plugin.js";
+
+export interface Authorization {
+  proceed: boolean;
+  request: DecisionRequest;
+  decision: Decision;
+  allowed: ResolvedResource[];
+  rejected: RejectedTarget[];
+  /** Every resolved target, for denial messages. */
+  resolved: ResolvedResource[];
+}
+
+export type Authorizer = (
+  manifest: ToolManifest,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+  audited: AuditTarget[],
+) => Promise<Authorization>;
+
+/**
+ * Resolves every target and asks the policy. "all": one decision over every resource, and any
+ * target that cannot be resolved fails the call. "each": the command/creation facts are decided once,
+ * then every target on its own, so one denied container never blocks (or unblocks) another.
+ */
+export function createAuthorizer(
+  policy: Policy,
+  resolvers: ReadonlyMap<string, ResourceResolver>,
+): Authorizer {
+  async function resolveTarget(
+    ref: TargetRef,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; resource: ResolvedResource } | { ok: false; error: unknown }> {
+    const resolver = ref.resolve === false ? undefined : resolvers.get(ref.kind);
+    if (!resolver) {
+      return {
+        ok: true,
+        resource: {
+          kind: ref.kind,
+          ref: ref.ref,
+          names: ref.ref ? [ref.ref] : [],
+          ...(ref.image ? { image: ref.image } : {}),
+        },
+      };
+    }
+    try {
+      return { ok: true, resource: { ...(await resolver(ref.ref, signal)), ref: ref.ref } };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  return async (manifest, input, signal, audited) => {
+    const refs = manifest.targets?.(input) ?? [];
+    const command = manifest.command?.(input);
+    const create = manifest.create?.(input);
+    const base: DecisionRequest = {
+      tool: manifest.name,
+      levels: manifest.levels,
+      ...(command ? { command } : {}),
+      ...(create ? { create } : {}),
+    };
+    const resolved = await raceSignal(
+      Promise.all(refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal) }))),
+      signal,
+    );
+    for (const { ref, r } of resolved) {
+      audited.push({
+        kind: ref.kind,
+        ref: ref.ref,
+        ...(r.ok ? { id: r.resource.id, names: r.resource.names } : {}),
+      });
+    }
+
+    if ((manifest.targetMode ?? "all") === "all") {
+      const failed = resolved.find(({ r }) => !r.ok)?.r;
+      if (failed && !failed.ok) throw failed.error;
+      const resources = resolved.flatMap(({ r }) => (r.ok ? [r.resource] : []));
+      const request = { ...base, resources: resources.flatMap(toPolicyResources) };
+      const decision = decide(policy, request);
+      return {
+        proceed: decision.allowed,
+        request,
+        decision,
+        allowed: decision.allowed ? resources : [],
+        rejected: [],
+        resolved: resources,
+      };
+    }
+
+    const decision = decide(policy, base);
+    const allowed: ResolvedResource[] = [];
+    const rejected: RejectedTarget[] = [];
+    if (!decision.allowed)
+      return { proceed: false, request: base, decision, allowed, rejected, resolved: [] };
+    resolved.forEach(({ ref, r }, i) => {
+      const entry = audited[i] as AuditTarget;
+      if (!r.ok) {
+        const code = errorCode(r.error) ?? "error";
+        rejected.push({
+          ref: ref.ref,
+          kind: ref.kind,
+          status: "unresolved",
+          code,
+          message: errorMessage(r.error),
+        });
+        Object.assign(entry, { allowed: false, code });
+        return;
+      }
+      const d = decide(policy, { ...base, resources: toPolicyResources(r.resource) });
+      const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
+      Object.assign(entry, { allowed: d.allowed, code });
+      if (d.allowed) allowed.push(r.resource);
+      else {
+        const message = hideIdentities(reasonText(d), [r.resource]);
+        rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message });
+      }
+    });
+    const resources = resolved.flatMap(({ r }) => (r.ok ? toPolicyResources(r.resource) : []));
+    return { proceed: true, request: { ...base, resources }, decision, allowed, rejected, resolved: [] };
+  };
+}
+
+/** The resource and those it belongs to (e.g. a container's compose project): the policy judges them all. */
+export function toPolicyResources(
+  resource: ResolvedResource,
+): NonNullable<DecisionRequest["resources"]>[number][] {
+  const main = {
+    kind: resource.kind,
+    names: resource.names,
+    ...(resource.id ? { id: resource.id } : {}),
+    ...(resource.image ? { image: resource.image } : {}),
+  };
+  return [main, ...(resource.related ?? []).map((r) => ({ kind: r.kind, names: r.names }))];
+}
+
+export function reasonText(decision: Decision): string {
+  return decision.reasons.map((r) => r.message).join(" ");
+}
+
+/**
+ * A denied resource the caller named by ID or ID prefix stays as anonymous as the caller left it: its
+ * names, ID and image are replaced by the reference the caller gave (the audit line keeps them all).
+ */
+export function hideIdentities(text: string, resources: readonly ResolvedResource[]): string {
+  let out = text;
+  for (const resource of resources) {
+    const ref = resource.ref;
+    if (ref === undefined || resource.names.includes(ref.replace(/^\//, ""))) continue;
+    // The policy quotes every name and image it mentions.
+    for (const name of resource.names) out = out.split(`"${name}"`).join(`"${ref}"`);
+    if (resource.id) out = out.split(resource.id.slice(0, 12)).join(ref);
+    if (resource.image) out = out.split(`"${resource.image}"`).join("(not shown)");
+  }
+  return out;
+}
