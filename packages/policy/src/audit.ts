@@ -11,6 +11,8 @@ export interface AuditRecord {
   readonly command?: readonly string[];
   /** The create spec with secrets masked. */
   readonly create?: unknown;
+  /** The build spec (its context directory). */
+  readonly build?: unknown;
   readonly allowed: boolean;
   readonly bypassed: boolean;
   readonly reasons: readonly Reason[];
@@ -48,6 +50,7 @@ export function toAuditRecord(
   }
   if (Array.isArray(req.command)) record.command = maskArgv(req.command.map(String));
   if (req.create !== undefined) record.create = maskValue(req.create);
+  if (req.build !== undefined) record.build = maskValue(req.build);
   return record;
 }
 

@@ -1,3 +1,4 @@
+import { checkBuild } from "./build-check.js";
 import { compiledFor } from "./compiled.js";
 import { checkCreate } from "./create-check.js";
 import { checkCommand } from "./exec-check.js";
@@ -142,6 +143,19 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
     const before = denies.length;
     denies.push(...checkCreate(policy.createSafety, sanitizeCreate(create as Record<string, unknown>)));
     if (denies.length === before) notes.push("container settings pass create_safety");
+  }
+
+  const build: unknown = request.build;
+  if (build !== undefined) {
+    if (build === null || typeof build !== "object") {
+      return invalid(`The build spec of the request for ${tool} must be an object.`);
+    }
+    const context = (build as Record<string, unknown>)["context"];
+    const before = denies.length;
+    // A vocabulary without the build_safety section allows no build context at all.
+    const safety = policy.buildSafety ?? { allowedContexts: [] };
+    denies.push(...checkBuild(safety, { context: typeof context === "string" ? context : "" }));
+    if (denies.length === before) notes.push("build context passes build_safety");
   }
   return { denies, notes };
 }

@@ -25,7 +25,11 @@ export const dockerVocabulary = defineVocabulary({
       default: false,
       description: "Create and remove containers (checked against create_safety).",
     },
-    { name: "images", default: false, description: "Pull, tag and remove images." },
+    {
+      name: "images",
+      default: false,
+      description: "Pull, build, remove and prune images (builds checked against build_safety).",
+    },
     { name: "volumes", default: false, description: "Create and remove volumes." },
     {
       name: "networks",
@@ -56,5 +60,5 @@ export const dockerVocabulary = defineVocabulary({
     { name: "network", plural: "networks", description: "Network names." },
     { name: "compose_project", plural: "compose_projects", description: "Compose project names." },
   ],
-  sections: { execSafety: true, createSafety: true },
+  sections: { execSafety: true, createSafety: true, buildSafety: true },
 });

@@ -14,6 +14,8 @@ export { matchPattern } from "./pattern.js";
 export { generatePolicySchema, type JsonSchema } from "./schema.js";
 export { closest } from "./suggest.js";
 export type {
+  BuildRequest,
+  BuildSafety,
   CreateRequest,
   CreateSafety,
   Decision,

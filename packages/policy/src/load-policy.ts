@@ -17,7 +17,14 @@ import { compileBlockedCommand } from "./exec-check.js";
 import { normalizeHostPath } from "./host-path.js";
 import { generatePolicySchema, type JsonSchema } from "./schema.js";
 import { closest } from "./suggest.js";
-import type { CreateSafety, ExecSafety, LoadPolicyOptions, Policy, ResourceLists } from "./types.js";
+import type {
+  BuildSafety,
+  CreateSafety,
+  ExecSafety,
+  LoadPolicyOptions,
+  Policy,
+  ResourceLists,
+} from "./types.js";
 import { checkVocabulary, type Vocabulary } from "./vocabulary.js";
 
 interface VocabularyRuntime {
@@ -161,6 +168,11 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     blockedBindMounts: paths(create["blocked_bind_mounts"], DEFAULT_BLOCKED_BIND_MOUNTS),
   });
 
+  const build = obj(doc["build_safety"]);
+  const buildSafety: BuildSafety = Object.freeze({
+    allowedContexts: paths(build["allowed_contexts"], []),
+  });
+
   if (issues.length > 0) throw new PolicyError(issues);
 
   const createDoc: Obj = {};
@@ -178,6 +190,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
       timeout: execSafety.timeout,
     },
     create_safety: createDoc,
+    build_safety: { allowed_contexts: buildSafety.allowedContexts },
   });
   // The revision covers meaning, not spelling: "30s" and 30 give the same hash.
   const hashed = {
@@ -195,6 +208,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     lists: Object.freeze(lists),
     execSafety,
     createSafety,
+    buildSafety,
     document: normalized,
   });
 }

@@ -126,6 +126,21 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
     };
   }
 
+  if (vocabulary.sections?.buildSafety) {
+    properties["build_safety"] = {
+      type: "object",
+      description:
+        "Checks on image builds. A build reads every file of its context directory, so none is allowed until listed here.",
+      additionalProperties: false,
+      properties: {
+        allowed_contexts: pathList(
+          "Directories whose contents may be sent to the daemon as a build context: the context must be one of these or lie below one (after symlinks are resolved). Empty: every build is refused.",
+          [],
+        ),
+      },
+    };
+  }
+
   return {
     $schema: JSON_SCHEMA_DRAFT,
     $id: `urn:arktechnwa:mcp-policy:${vocabulary.name}`,

@@ -18,6 +18,7 @@ export type ReasonCode =
   | "command_blocked"
   | "command_not_allowed"
   | "create_unsafe"
+  | "build_unsafe"
   | "internal_error";
 
 export interface Reason {
@@ -67,6 +68,15 @@ export interface CreateRequest {
   readonly binds?: readonly string[];
 }
 
+/** An image build; checked against `build_safety`. */
+export interface BuildRequest {
+  /**
+   * The absolute host path of the build context, as the caller resolved it (symlinks followed: the
+   * policy judges paths lexically and cannot see the file system).
+   */
+  readonly context: string;
+}
+
 /** What a tool call wants to do. */
 export interface DecisionRequest {
   /** Tool name, for messages and audit. */
@@ -78,6 +88,8 @@ export interface DecisionRequest {
   readonly command?: readonly string[];
   /** For container creation. */
   readonly create?: CreateRequest;
+  /** For image builds. */
+  readonly build?: BuildRequest;
 }
 
 export interface ResourceLists {
@@ -112,6 +124,11 @@ export interface CreateSafety {
   readonly blockedBindMounts: readonly string[];
 }
 
+export interface BuildSafety {
+  /** Normalized absolute paths; empty refuses every build. */
+  readonly allowedContexts: readonly string[];
+}
+
 /** A loaded, validated, normalized and frozen policy. Build it with `loadPolicy`. */
 export interface Policy {
   readonly vocabulary: Vocabulary;
@@ -125,6 +142,7 @@ export interface Policy {
   readonly lists: Readonly<Record<string, ResourceLists>>;
   readonly execSafety: ExecSafety;
   readonly createSafety: CreateSafety;
+  readonly buildSafety: BuildSafety;
   /** The normalized document with every default filled in: what the revision is computed from. */
   readonly document: Readonly<Record<string, unknown>>;
 }

@@ -47,8 +47,14 @@ export interface Vocabulary {
    * Optional document sections. `execSafety` lets the document configure `exec_safety` (command checks);
    * `createSafety` lets it configure `create_safety` (container-creation checks, Docker-shaped). When a
    * section is off, its safe defaults still apply to any request that carries a command or create spec.
+   * `buildSafety` lets it configure `build_safety` (which directories image builds may read); without
+   * it, every request that carries a build spec is refused.
    */
-  readonly sections?: { readonly execSafety?: boolean; readonly createSafety?: boolean };
+  readonly sections?: {
+    readonly execSafety?: boolean;
+    readonly createSafety?: boolean;
+    readonly buildSafety?: boolean;
+  };
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -65,7 +71,7 @@ export function defineVocabulary<V extends Vocabulary>(vocabulary: V): V {
 /** Throws an `Error` naming every problem of a vocabulary. */
 export function checkVocabulary(vocabulary: Vocabulary): void {
   const problems: string[] = [];
-  const keys = new Set<string>(["exec_safety", "create_safety", "permissions"]);
+  const keys = new Set<string>(["exec_safety", "create_safety", "build_safety", "permissions"]);
   const take = (key: string, what: string) => {
     if (!NAME.test(key)) problems.push(`${what} "${key}" must be lower snake_case (a-z, 0-9, _).`);
     if (keys.has(key)) problems.push(`${what} "${key}" clashes with another key of the vocabulary.`);
