@@ -1,7 +1,7 @@
 import { type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
 import type { AuditTarget } from "./audit.js";
 import { raceSignal } from "./deadline.js";
-import { errorCode, errorMessage } from "./errors.js";
+import { errorCode, errorMessage, ToolError } from "./errors.js";
 import type {
   RejectedTarget,
   ResolvedResource,
@@ -36,12 +36,16 @@ export function createAuthorizer(
   policy: Policy,
   resolvers: ReadonlyMap<string, ResourceResolver>,
 ): Authorizer {
+  /**
+   * Fails closed: a bare target only for a kind the manifest declares bare, a resolved one only for
+   * a kind it declares resolved (the loader saw to it that each has its one resolver), and a resolver
+   * that finds nothing fails the target; nothing is ever judged on the text as typed unless declared.
+   */
   async function resolveTarget(
     ref: TargetRef,
     signal: AbortSignal,
   ): Promise<{ ok: true; resource: ResolvedResource } | { ok: false; error: unknown }> {
-    const resolver = ref.resolve === false ? undefined : resolvers.get(ref.kind);
-    if (!resolver) {
+    if (ref.resolve === false) {
       return {
         ok: true,
         resource: {
@@ -52,15 +56,41 @@ export function createAuthorizer(
         },
       };
     }
+    const resolver = resolvers.get(ref.kind) as ResourceResolver;
     try {
-      return { ok: true, resource: { ...(await resolver(ref.ref, signal)), ref: ref.ref } };
+      const resource = await resolver(ref.ref, signal);
+      if (!resource || typeof resource !== "object" || !Array.isArray(resource.names)) {
+        throw new ToolError("not_found", `No ${ref.kind} "${ref.ref}" was found.`);
+      }
+      if (resource.kind !== ref.kind) {
+        throw new ToolError(
+          "internal_error",
+          `The ${ref.kind} resolver answered with a ${String(resource.kind)} for "${ref.ref}". This is a bug; please report it.`,
+        );
+      }
+      return { ok: true, resource: { ...resource, ref: ref.ref } };
     } catch (error) {
       return { ok: false, error };
     }
   }
 
+  /** A target the manifest did not declare is a bug in the tool: the whole call fails, nothing is judged on it. */
+  function checkDeclared(manifest: ToolManifest, refs: readonly TargetRef[]): void {
+    for (const ref of refs) {
+      const bare = ref.resolve === false;
+      const declared = bare ? manifest.bareKinds : manifest.targetKinds;
+      if (!declared?.includes(ref.kind) || (!bare && !resolvers.has(ref.kind))) {
+        throw new ToolError(
+          "internal_error",
+          `${manifest.name} named a ${bare ? "bare " : ""}${ref.kind} target, but its manifest does not declare "${ref.kind}" in ${bare ? "bareKinds" : "targetKinds"}, so the call is refused. This is a bug in the tool; please report it.`,
+        );
+      }
+    }
+  }
+
   return async (manifest, input, signal, audited) => {
     const refs = manifest.targets?.(input) ?? [];
+    checkDeclared(manifest, refs);
     const command = manifest.command?.(input);
     const create = manifest.create?.(input);
     const base: DecisionRequest = {

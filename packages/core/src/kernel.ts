@@ -116,14 +116,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const inflight = new Set<Promise<unknown>>();
 
   const resolvers = new Map<string, ResourceResolver>();
-  for (const plugin of options.plugins) {
-    for (const [kind, factory] of Object.entries(plugin.resolvers ?? {})) {
-      if (!resolvers.has(kind)) resolvers.set(kind, factory(options.deps));
-    }
-  }
+  for (const [kind, { create }] of loaded.resolvers) resolvers.set(kind, create(options.deps));
 
   const running = new Map<string, RunningTool<Deps>>();
-  for (const [name, tool] of loaded) {
+  for (const [name, tool] of loaded.tools) {
     running.set(name, {
       ...tool,
       handler: tool.createHandler(options.deps),

@@ -1,5 +1,12 @@
 import { PluginLoadError } from "./errors.js";
-import { KERNEL_API_VERSION, type Plugin, TIMEOUT_CLASSES, type ToolManifest } from "./plugin.js";
+import {
+  KERNEL_API_VERSION,
+  type Plugin,
+  type ResourceResolver,
+  TIMEOUT_CLASSES,
+  type ToolHandler,
+  type ToolManifest,
+} from "./plugin.js";
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const EFFECTS = new Set(["read", "write", "destructive"]);
@@ -7,18 +14,34 @@ const EFFECTS = new Set(["read", "write", "destructive"]);
 export interface LoadedTool<Deps> {
   plugin: string;
   manifest: ToolManifest;
-  createHandler: Plugin<Deps>["handlers"][string];
+  // biome-ignore lint/suspicious/noExplicitAny: handler types differ per tool
+  createHandler: (deps: Deps) => ToolHandler<any, any>;
+}
+
+export interface LoadedResolver<Deps> {
+  /** The plugin that brings it, named when a tool or another plugin conflicts. */
+  plugin: string;
+  create: (deps: Deps) => ResourceResolver;
+}
+
+export interface LoadedPlugins<Deps> {
+  tools: Map<string, LoadedTool<Deps>>;
+  /** Kind -> its one resolver. */
+  resolvers: Map<string, LoadedResolver<Deps>>;
 }
 
 /**
  * Checks every plugin manifest before anything runs: API version, tool names (valid, unique across
- * plugins), known permission levels and timeout classes, a handler for every tool and none extra.
+ * plugins), known permission levels and timeout classes, a handler for every tool and none extra,
+ * and resolution that fails closed: exactly one resolver per kind across all plugins (in any load
+ * order, from plugins with or without tools), and one for every kind a tool resolves.
  */
 export function loadPlugins<Deps>(
   plugins: Plugin<Deps>[],
   knownLevels: ReadonlySet<string>,
-): Map<string, LoadedTool<Deps>> {
+): LoadedPlugins<Deps> {
   const tools = new Map<string, LoadedTool<Deps>>();
+  const resolvers = new Map<string, LoadedResolver<Deps>>();
   const pluginNames = new Set<string>();
   for (const plugin of plugins) {
     const name = plugin?.manifest?.name;
@@ -33,8 +56,9 @@ export function loadPlugins<Deps>(
         `targets kernel API version ${plugin.manifest.apiVersion}, this kernel speaks ${KERNEL_API_VERSION}`,
       );
     }
+    const handlers = plugin.handlers ?? {};
     const declared = new Set<string>();
-    for (const tool of plugin.manifest.tools) {
+    for (const tool of plugin.manifest.tools ?? []) {
       if (!TOOL_NAME.test(tool.name)) {
         throw new PluginLoadError(name, `tool name "${tool.name}" must match ${TOOL_NAME.source}`);
       }
@@ -69,17 +93,61 @@ export function loadPlugins<Deps>(
           `tool "${tool.name}" has effect "${tool.effect}" (read, write or destructive)`,
         );
       }
-      const createHandler = plugin.handlers[tool.name];
+      checkTargetDeclaration(name, tool);
+      const createHandler = handlers[tool.name];
       if (typeof createHandler !== "function") {
         throw new PluginLoadError(name, `tool "${tool.name}" has no handler`);
       }
       tools.set(tool.name, { plugin: name, manifest: tool, createHandler });
     }
-    for (const handlerName of Object.keys(plugin.handlers)) {
+    for (const handlerName of Object.keys(handlers)) {
       if (!declared.has(handlerName)) {
         throw new PluginLoadError(name, `handler "${handlerName}" belongs to no declared tool`);
       }
     }
+    for (const [kind, create] of Object.entries(plugin.resolvers ?? {})) {
+      if (typeof create !== "function") {
+        throw new PluginLoadError(name, `the resolver for kind "${kind}" is not a function`);
+      }
+      const other = resolvers.get(kind);
+      if (other) {
+        throw new PluginLoadError(
+          name,
+          `brings a resolver for kind "${kind}", which plugin "${other.plugin}" already resolves; exactly one plugin may resolve a kind (drop one of them)`,
+        );
+      }
+      resolvers.set(kind, { plugin: name, create });
+    }
   }
-  return tools;
+
+  // Only once every plugin is in: a resolver may come from a plugin loaded after the tool's.
+  for (const { plugin, manifest } of tools.values()) {
+    for (const kind of manifest.targetKinds ?? []) {
+      if (!resolvers.has(kind)) {
+        const known = [...resolvers.keys()];
+        throw new PluginLoadError(
+          plugin,
+          `tool "${manifest.name}" targets kind "${kind}", but no loaded plugin resolves it (resolved kinds: ${known.length ? known.join(", ") : "none"}). Load the plugin that provides it, or, if the tool names a ${kind} about to be created, declare "${kind}" in bareKinds`,
+        );
+      }
+    }
+  }
+  return { tools, resolvers };
+}
+
+/** A tool with targets says which kinds it resolves and which are bare names; the lists are strings. */
+function checkTargetDeclaration(plugin: string, tool: ToolManifest): void {
+  for (const field of ["targetKinds", "bareKinds"] as const) {
+    const kinds = tool[field];
+    if (kinds === undefined) continue;
+    if (!Array.isArray(kinds) || kinds.some((k) => typeof k !== "string" || k.length === 0)) {
+      throw new PluginLoadError(plugin, `tool "${tool.name}": ${field} must be a list of kind names`);
+    }
+  }
+  if (tool.targets !== undefined && tool.targetKinds === undefined && tool.bareKinds === undefined) {
+    throw new PluginLoadError(
+      plugin,
+      `tool "${tool.name}" has targets but declares no targetKinds (the kinds it resolves) nor bareKinds (names of resources about to be created)`,
+    );
+  }
 }

@@ -20,7 +20,8 @@ export interface TargetRef {
   ref: string;
   /**
    * false: the resource does not exist yet (e.g. the name of a container about to be created), so the
-   * policy decides on the name as given instead of a resolved identity.
+   * policy decides on the name as given instead of a resolved identity. Only kinds the tool declares
+   * in `bareKinds` may be bare; anything else is resolved or the call fails.
    */
   resolve?: boolean;
   /** With resolve false: the image the new resource will run. */
@@ -44,7 +45,11 @@ export interface ResolvedResource {
   data?: unknown;
 }
 
-/** Turns a reference into one resource or throws an error that says why (not found, ambiguous). */
+/**
+ * Turns a reference into one resource or throws an error that says why (not found, ambiguous). A
+ * resolver that cannot find the target throws (code not_found or NOT_FOUND): it never makes up a
+ * resource from the reference as typed.
+ */
 export type ResourceResolver = (ref: string, signal: AbortSignal) => Promise<ResolvedResource>;
 
 /** Facts the policy needs about a creation request (privileged, host namespaces, bind mounts, ...). */
@@ -71,6 +76,16 @@ export interface ToolManifest<
   /** The resources the call targets; each is resolved, then decided on, before the handler runs. */
   targets?: (input: z.output<I>) => TargetRef[];
   /**
+   * Every kind `targets` returns for resolution. Each needs exactly one resolver among the loaded
+   * plugins, or the plugin does not load. Required (possibly empty) when `targets` is set.
+   */
+  targetKinds?: readonly string[];
+  /**
+   * Kinds `targets` may return with `resolve: false`: names of resources about to be created,
+   * judged on the name as given. No other target skips resolution.
+   */
+  bareKinds?: readonly string[];
+  /**
    * "all": any target denied or unresolvable denies the whole call (default).
    * "each": targets are decided one by one; the handler acts on the allowed ones and reports the rest.
    */
@@ -86,6 +101,7 @@ export interface ToolManifest<
 export interface PluginManifest {
   name: string;
   apiVersion: number;
+  /** Empty for a resource provider (a plugin that only brings resolvers). */
   tools: ToolManifest[];
 }
 
@@ -135,9 +151,13 @@ export type ToolHandler<
 /** A plugin: tools as data, plus handler factories that receive their dependencies. */
 export interface Plugin<Deps = unknown> {
   manifest: PluginManifest;
+  /** One per tool of the manifest (none for a resource provider). */
   // biome-ignore lint/suspicious/noExplicitAny: handler types differ per tool
-  handlers: Record<string, (deps: Deps) => ToolHandler<any, any>>;
-  /** Resolvers for the resource kinds this plugin knows how to look up. */
+  handlers?: Record<string, (deps: Deps) => ToolHandler<any, any>>;
+  /**
+   * Resolvers for the resource kinds this plugin knows how to look up. Across all loaded plugins a
+   * kind has at most one resolver; a plugin may bring resolvers and no tools.
+   */
   resolvers?: Record<string, (deps: Deps) => ResourceResolver>;
 }
 

@@ -37,6 +37,7 @@ const echoTool = defineTool({
   effect: "read",
   input: z.strictObject({ container: z.string(), say: z.string().optional() }),
   output: z.object({ id: z.string(), said: z.string() }),
+  targetKinds: ["container"],
   targets: (a) => [{ kind: "container", ref: a.container }],
   render: (o) => `${o.id}: ${o.said}`,
 });
@@ -55,6 +56,7 @@ const stopTool = defineTool({
     rejected: z.array(z.string()),
     notes: z.array(z.string()),
   }),
+  targetKinds: ["container"],
   targets: (a) => a.containers.map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
   render: (o) => `stopped ${o.stopped.join(",")}`,

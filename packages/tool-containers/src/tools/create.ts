@@ -115,6 +115,10 @@ export const createTool = defineTool({
   effect: "write",
   input,
   output,
+  targetKinds: ["image", "container"],
+  // The new container's name and named volumes may not exist yet. Networks do exist and belong in
+  // targetKinds (judged by ID too); they stay bare until a network resolver is loaded with this plugin.
+  bareKinds: ["container", "volume", "network"],
   targets: (args) => [
     { kind: "image", ref: args.image },
     // Unnamed, the new container has no name the container lists could judge: the policy then refuses

@@ -45,6 +45,7 @@ export const execTool = defineTool({
   effect: "destructive",
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   command: (args) => toArgv(args.command),
   render: (out) => {

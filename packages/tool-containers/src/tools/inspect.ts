@@ -27,6 +27,7 @@ export const inspectTool = defineTool({
   effect: "read",
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) =>
     `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}:\n${JSON.stringify(out.data, null, 2)}`,

@@ -112,6 +112,7 @@ function lifecycleTool(action: Action) {
     idempotent: action.idempotent,
     input,
     output,
+    targetKinds: ["container"],
     targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
     targetMode: "each",
     render: (out) => renderItems(out.summary, out.results),

@@ -52,6 +52,7 @@ export const logsTool = defineTool({
   effect: "read",
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) => {
     const both = out.lines.some((l) => l.stream === "stderr") && out.lines.some((l) => l.stream === "stdout");

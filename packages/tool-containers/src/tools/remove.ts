@@ -23,6 +23,7 @@ export const removeTool = defineTool({
   idempotent: true,
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
   render: (out) => renderItems(out.summary, out.results),

@@ -52,6 +52,7 @@ export const statsTool = defineTool({
   effect: "read",
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => (args.container ? [{ kind: "container", ref: args.container }] : []),
   render: (out) =>
     [
