@@ -5,6 +5,8 @@ export interface DockerCliOptions {
   timeoutMs?: number;
   /** Text written to the command's stdin. */
   input?: string;
+  /** Daemon to talk to (`unix:///path`), e.g. a private daemon's; default: DOCKER_HOST or the usual socket. */
+  host?: string;
 }
 
 /** Error from a `docker` CLI call; carries the exit code and stderr for assertions. */
@@ -26,10 +28,11 @@ export class DockerCliError extends Error {
  */
 export function docker(args: readonly string[], options: DockerCliOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const argv = options.host ? ["-H", options.host, ...args] : [...args];
   return new Promise((resolve, reject) => {
     const child = execFile(
       "docker",
-      [...args],
+      argv,
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
       (error, stdout, stderr) => {
         if (error) {

@@ -1,0 +1,233 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { openSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBusyboxImage } from "./busybox-image.js";
+import { type DockerCliOptions, docker } from "./docker-cli.js";
+
+export interface PrivateDaemonOptions {
+  /** Images copied from the shared daemon into the new one (default: the busybox test image). */
+  images?: string[];
+  /** More dockerd flags (e.g. a TLS listener). Never `--bridge`: the helper gives each daemon its own. */
+  extraArgs?: string[];
+  /** How long dockerd may take to answer (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface PrivateDaemon {
+  /** `unix:///.../docker.sock`: for DOCKER_HOST, `docker -H` or the engine's `host` option. */
+  host: string;
+  socketPath: string;
+  /** dockerd's process ID: SIGSTOP it to make every API call hang, SIGCONT to resume. */
+  pid: number;
+  /** Its own directory (data-root, exec-root, pidfile, socket and log live below it). */
+  dir: string;
+  /** Its own bridge and subnet (10.x.y.0/24). */
+  bridge: string;
+  subnet: string;
+  /** Runs the docker CLI against this daemon. */
+  docker(args: readonly string[], options?: Omit<DockerCliOptions, "host">): Promise<string>;
+  /** The last lines of dockerd's log, for failure messages. */
+  log(lines?: number): string;
+  /** Stops dockerd by its pid (SIGCONT first, in case a test froze it), deletes its bridge and directory. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<number>();
+let exitHook = false;
+
+/**
+ * Starts a dockerd of its own for tests that must not touch the shared daemon (prunes, frozen daemons,
+ * several hosts): its own data-root, exec-root, pidfile, socket and containerd, and its own bridge with
+ * a distinct name and subnet. Never `--bridge=none` (dockerd would delete the host's docker0) and never
+ * the default bridge (it would fight the shared daemon over docker0). iptables and masquerading are
+ * off, so the host's firewall is left alone. The busybox test image is loaded into it. Whatever fails
+ * on the way is cleaned up before the error is thrown.
+ */
+export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Promise<PrivateDaemon> {
+  const images = options.images ?? [await ensureBusyboxImage()];
+  const dir = await mkdtemp(join(tmpdir(), "docker-mcp-daemon-"));
+  const socketPath = join(dir, "docker.sock");
+  const host = `unix://${socketPath}`;
+  const pidfile = join(dir, "docker.pid");
+  const logFile = join(dir, "dockerd.log");
+  const { bridge, subnet, gateway } = await pickBridge();
+  let child: ChildProcess | undefined;
+  let bridgeMade = false;
+
+  const log = (lines = 30) => {
+    try {
+      return readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+      return "(no log)";
+    }
+  };
+  const stop = async () => {
+    if (child?.pid !== undefined) {
+      await stopProcess(child);
+      running.delete(child.pid);
+    }
+    if (bridgeMade) await run("ip", ["link", "del", bridge]).catch(() => {});
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+  };
+
+  try {
+    await run("ip", ["link", "add", bridge, "type", "bridge"]);
+    bridgeMade = true;
+    await run("ip", ["addr", "add", `${gateway}/24`, "dev", bridge]);
+    await run("ip", ["link", "set", bridge, "up"]);
+
+    const out = openSync(logFile, "a");
+    child = spawn(
+      "dockerd",
+      [
+        "--data-root",
+        join(dir, "data"),
+        "--exec-root",
+        join(dir, "exec"),
+        "--pidfile",
+        pidfile,
+        "-H",
+        host,
+        `--bridge=${bridge}`,
+        "--iptables=false",
+        "--ip-masq=false",
+        ...(options.extraArgs ?? []),
+      ],
+      { stdio: ["ignore", out, out], detached: true },
+    );
+    const pid = child.pid;
+    if (pid === undefined) throw new Error("dockerd could not be started (is it installed?)");
+    running.add(pid);
+    installExitHook();
+    let exited: string | undefined;
+    child.once("exit", (code, signal) => {
+      exited = `dockerd exited (${signal ?? `code ${code}`})`;
+    });
+
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const ok = await docker(["version", "--format", "{{.Server.Version}}"], {
+        host,
+        timeoutMs: 5_000,
+      }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      if (exited !== undefined || Date.now() > deadline) {
+        throw new Error(`${exited ?? "dockerd did not answer in time"}; its log ends with:\n${log()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    for (const image of images) await copyImage(image, host);
+
+    return {
+      host,
+      socketPath,
+      pid,
+      dir,
+      bridge,
+      subnet,
+      docker: (args, opts = {}) => docker(args, { ...opts, host }),
+      log,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** SIGCONT (a test may have frozen it), SIGTERM, then SIGKILL of its group after 20 s. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  const pid = child.pid as number;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(pid, "SIGCONT");
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = new Promise((resolve) => setTimeout(resolve, 20_000));
+  await Promise.race([gone, timer]);
+  if (child.exitCode === null && child.signalCode === null) {
+    try {
+      // dockerd leads its own group (detached): this takes its containerd with it.
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+}
+
+/** A test that dies without its afterAll must not leave a dockerd behind. */
+function installExitHook(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once("exit", () => {
+    for (const pid of running) {
+      try {
+        process.kill(pid, "SIGCONT");
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // gone
+      }
+    }
+  });
+}
+
+/** A bridge name and a /24 that no interface or route of this host uses yet. */
+async function pickBridge(): Promise<{ bridge: string; subnet: string; gateway: string }> {
+  const routes = await run("ip", ["-4", "route", "show"]).catch(() => "");
+  const addrs = await run("ip", ["-4", "-o", "addr", "show"]).catch(() => "");
+  const links = await run("ip", ["-o", "link", "show"]).catch(() => "");
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [a, b] = randomBytes(2);
+    const prefix = `10.${200 + ((a as number) % 50)}.${b as number}`;
+    const bridge = `dmcp${randomBytes(3).toString("hex")}`;
+    if (routes.includes(`${prefix}.`) || addrs.includes(`${prefix}.`) || links.includes(bridge)) continue;
+    return { bridge, subnet: `${prefix}.0/24`, gateway: `${prefix}.1` };
+  }
+  throw new Error("Could not find a free 10.x.y.0/24 for a private daemon's bridge.");
+}
+
+/** `docker save IMAGE | docker -H HOST load`. */
+async function copyImage(image: string, host: string): Promise<void> {
+  const save = spawn("docker", ["save", image], { stdio: ["ignore", "pipe", "pipe"] });
+  const load = spawn("docker", ["-H", host, "load", "--quiet"], { stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  const collect = (d: Buffer) => {
+    stderr += d.toString();
+  };
+  save.stderr?.on("data", collect);
+  load.stderr?.on("data", collect);
+  save.stdout?.pipe(load.stdin as NodeJS.WritableStream);
+  const exit = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => {
+      child.once("error", () => resolve(-1));
+      child.once("exit", (code) => resolve(code));
+    });
+  const timer = setTimeout(() => {
+    save.kill("SIGKILL");
+    load.kill("SIGKILL");
+  }, 120_000);
+  const [saved, loaded] = await Promise.all([exit(save), exit(load)]);
+  clearTimeout(timer);
+  if (saved !== 0 || loaded !== 0) {
+    throw new Error(`Copying ${image} into the private daemon failed: ${stderr.trim() || "killed"}`);
+  }
+}
+
+function run(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: 15_000, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${file} ${args.join(" ")} failed: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
