@@ -1,5 +1,6 @@
 import { checkBuild } from "./build-check.js";
 import { compiledFor } from "./compiled.js";
+import { checkComposeFiles } from "./compose-check.js";
 import { checkCreate } from "./create-check.js";
 import { checkCommand } from "./exec-check.js";
 import { maskText } from "./mask.js";
@@ -156,6 +157,15 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
     const safety = policy.buildSafety ?? { allowedContexts: [] };
     denies.push(...checkBuild(safety, { context: typeof context === "string" ? context : "" }));
     if (denies.length === before) notes.push("build context passes build_safety");
+  }
+
+  const composeFiles: unknown = request.composeFiles;
+  if (composeFiles !== undefined) {
+    if (!isStringArray(composeFiles))
+      return invalid(`The compose files of the request for ${tool} must be a list of strings.`);
+    const before = denies.length;
+    denies.push(...checkComposeFiles(policy.composeSafety, composeFiles));
+    if (denies.length === before) notes.push("compose files lie under compose_safety.allowed_directories");
   }
   return { denies, notes };
 }

@@ -60,5 +60,5 @@ export const dockerVocabulary = defineVocabulary({
     { name: "network", plural: "networks", description: "Network names." },
     { name: "compose_project", plural: "compose_projects", description: "Compose project names." },
   ],
-  sections: { execSafety: true, createSafety: true, buildSafety: true },
+  sections: { execSafety: true, createSafety: true, buildSafety: true, composeSafety: true },
 });

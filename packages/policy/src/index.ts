@@ -16,6 +16,7 @@ export { closest } from "./suggest.js";
 export type {
   BuildRequest,
   BuildSafety,
+  ComposeSafety,
   CreateRequest,
   CreateSafety,
   Decision,

@@ -19,6 +19,7 @@ import { generatePolicySchema, type JsonSchema } from "./schema.js";
 import { closest } from "./suggest.js";
 import type {
   BuildSafety,
+  ComposeSafety,
   CreateSafety,
   ExecSafety,
   LoadPolicyOptions,
@@ -172,6 +173,10 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const buildSafety: BuildSafety = Object.freeze({
     allowedContexts: paths(build["allowed_contexts"], []),
   });
+  const compose = obj(doc["compose_safety"]);
+  const composeSafety: ComposeSafety = Object.freeze({
+    allowedDirectories: paths(compose["allowed_directories"], []),
+  });
 
   if (issues.length > 0) throw new PolicyError(issues);
 
@@ -191,6 +196,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     },
     create_safety: createDoc,
     build_safety: { allowed_contexts: buildSafety.allowedContexts },
+    compose_safety: { allowed_directories: composeSafety.allowedDirectories },
   });
   // The revision covers meaning, not spelling: "30s" and 30 give the same hash.
   const hashed = {
@@ -209,6 +215,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     execSafety,
     createSafety,
     buildSafety,
+    composeSafety,
     document: normalized,
   });
 }

@@ -141,6 +141,21 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
     };
   }
 
+  if (vocabulary.sections?.composeSafety) {
+    properties["compose_safety"] = {
+      type: "object",
+      description:
+        "Checks on compose projects. Compose reads host files (env files, bind sources, secret files) relative to its compose file, so the file must lie in a directory listed here. Build contexts answer to build_safety.",
+      additionalProperties: false,
+      properties: {
+        allowed_directories: pathList(
+          "Directories whose compose files may be used, with everything below them. Empty (the default): no compose file may be used; compose projects can still be listed and their logs read.",
+          [],
+        ),
+      },
+    };
+  }
+
   return {
     $schema: JSON_SCHEMA_DRAFT,
     $id: `urn:arktechnwa:mcp-policy:${vocabulary.name}`,

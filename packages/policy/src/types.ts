@@ -19,6 +19,7 @@ export type ReasonCode =
   | "command_not_allowed"
   | "create_unsafe"
   | "build_unsafe"
+  | "path_not_allowed"
   | "internal_error";
 
 export interface Reason {
@@ -90,6 +91,11 @@ export interface DecisionRequest {
   readonly create?: CreateRequest;
   /** For image builds. */
   readonly build?: BuildRequest;
+  /**
+   * Host files a compose call reads (its compose files), as absolute paths
+   * with symlinks already resolved by the caller; each must lie under `compose_safety.allowed_directories`.
+   */
+  readonly composeFiles?: readonly string[];
 }
 
 export interface ResourceLists {
@@ -129,6 +135,11 @@ export interface BuildSafety {
   readonly allowedContexts: readonly string[];
 }
 
+export interface ComposeSafety {
+  /** Normalized absolute paths under which compose files may lie; empty: none may be used. */
+  readonly allowedDirectories: readonly string[];
+}
+
 /** A loaded, validated, normalized and frozen policy. Build it with `loadPolicy`. */
 export interface Policy {
   readonly vocabulary: Vocabulary;
@@ -143,6 +154,7 @@ export interface Policy {
   readonly execSafety: ExecSafety;
   readonly createSafety: CreateSafety;
   readonly buildSafety: BuildSafety;
+  readonly composeSafety: ComposeSafety;
   /** The normalized document with every default filled in: what the revision is computed from. */
   readonly document: Readonly<Record<string, unknown>>;
 }

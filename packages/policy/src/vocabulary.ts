@@ -49,11 +49,13 @@ export interface Vocabulary {
    * section is off, its safe defaults still apply to any request that carries a command or create spec.
    * `buildSafety` lets it configure `build_safety` (which directories image builds may read); without
    * it, every request that carries a build spec is refused.
+   * `composeSafety` lets it configure `compose_safety` (where compose files may lie).
    */
   readonly sections?: {
     readonly execSafety?: boolean;
     readonly createSafety?: boolean;
     readonly buildSafety?: boolean;
+    readonly composeSafety?: boolean;
   };
 }
 
