@@ -22,6 +22,8 @@ export {
   type Effect,
   type ExecLimits,
   KERNEL_API_VERSION,
+  type LateCheck,
+  type LateDecision,
   type Plugin,
   type PluginManifest,
   type RejectedTarget,

@@ -183,6 +183,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const deadline = startDeadline(timeouts[manifest.timeoutClass], cancel, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
+    // A check the handler asked for while running that denied: the call's outcome is then "denied".
+    let lateDenial: Decision | undefined;
     try {
       const authorization = await authorize(manifest, input, deadline.signal, targets);
       request = authorization.request;
@@ -215,6 +217,29 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
           }
         },
         addSecrets: (values) => redactor.add(values),
+        authorize: (check) => {
+          const late: DecisionRequest = {
+            tool: name,
+            levels: [...new Set([...manifest.levels, ...(check.levels ?? [])])],
+            ...(check.resources ? { resources: check.resources.flatMap(toPolicyResources) } : {}),
+            ...(check.create ? { create: check.create } : {}),
+            ...(check.composeFiles ? { composeFiles: check.composeFiles } : {}),
+          };
+          const d = decide(policy, late);
+          const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
+          targets.push({
+            kind: "check",
+            ref: check.subject,
+            ...(check.resources?.length ? { names: check.resources.flatMap((r) => r.names) } : {}),
+            allowed: d.allowed,
+            code,
+          });
+          if (!d.allowed) lateDenial = d;
+          return {
+            allowed: d.allowed,
+            reasons: d.allowed ? [] : d.reasons.map((r) => ({ code: r.code, message: r.message })),
+          };
+        },
       };
 
       const work = tool.handler(input, ctx);
@@ -251,6 +276,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       if (DAEMON_DOWN_CODES.has(code)) breaker?.recordFailure();
       else breaker?.recordSuccess();
       const message = redactor.text(sanitizeText(errorMessage(error)));
+      if (lateDenial) {
+        finish("denied", lateDenial, message);
+        return failure(code, message);
+      }
       finish("error", decision, message);
       return failure(code, message);
     } finally {

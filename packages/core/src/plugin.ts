@@ -119,6 +119,27 @@ export interface ExecLimits {
   timeoutMs: number;
 }
 
+/**
+ * Something a call learned only while running (e.g. each service a compose file will create), to be
+ * judged by the same policy before the call acts on it.
+ */
+export interface LateCheck {
+  /** What is judged, for the audit and messages ("service web"). */
+  subject: string;
+  /** Levels needed for this beyond the tool's own (e.g. `images` when a build is asked for). */
+  levels?: string[];
+  resources?: ResolvedResource[];
+  create?: CreateFacts;
+  /** Host paths the call reads (absolute, symlinks resolved), judged by compose_safety. */
+  composeFiles?: string[];
+}
+
+export interface LateDecision {
+  allowed: boolean;
+  /** Every reason that denies (empty when allowed): what decided and which key to change. */
+  reasons: { code: string; message: string }[];
+}
+
 export interface VisibilityResult<T> {
   visible: T[];
   hidden: number;
@@ -133,6 +154,11 @@ export interface ToolContext {
   targets: ResolvedResource[];
   /** With targetMode "each": targets that were denied or could not be resolved. Never act on them. */
   rejected: RejectedTarget[];
+  /**
+   * Judges what the call learned while running, with the same policy and audit as its targets. Never
+   * act on something denied: throw a ToolError with the reasons (see `deniedError`).
+   */
+  authorize(check: LateCheck): LateDecision;
   /** Filters a listing down to what the policy lets the caller see. */
   visible<T>(items: T[], describe: (item: T) => ResolvedResource): VisibilityResult<T>;
   /** The policy's exec limits. */
