@@ -224,6 +224,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
             ...(check.resources ? { resources: check.resources.flatMap(toPolicyResources) } : {}),
             ...(check.create ? { create: check.create } : {}),
             ...(check.composeFiles ? { composeFiles: check.composeFiles } : {}),
+            ...(check.build ? { build: check.build } : {}),
           };
           const d = decide(policy, late);
           const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");

@@ -132,6 +132,8 @@ export interface LateCheck {
   create?: CreateFacts;
   /** Host paths the call reads (absolute, symlinks resolved), judged by compose_safety. */
   composeFiles?: string[];
+  /** An image build the call will run (its context directory, symlinks resolved), judged by build_safety. */
+  build?: { context: string };
 }
 
 export interface LateDecision {
