@@ -1,21 +1,38 @@
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the circuit. */
+  /** Daemon failures within `windowMs` that open the circuit. */
   failureThreshold: number;
+  /** Failures older than this are forgotten (default: never, i.e. consecutive failures). */
+  windowMs?: number;
   /** How long the circuit stays open before one trial call is let through. */
   cooldownMs: number;
+  /**
+   * A light health check (e.g. GET /_ping). While the circuit is open it runs every `probeIntervalMs`
+   * under its own short deadline, and the first answer closes the circuit: a restarted daemon does
+   * not cost the user the whole cooldown.
+   */
+  probe?: (signal: AbortSignal) => Promise<unknown>;
+  /** Default 5000. */
+  probeIntervalMs?: number;
+  /** The probe's own deadline (default: 2000, at most the interval). */
+  probeTimeoutMs?: number;
   now?: () => number;
 }
 
 export type CircuitState = "closed" | "open" | "half-open";
 
 /**
- * Stops hammering a daemon that does not answer: after `failureThreshold` consecutive failures
- * calls fail fast for `cooldownMs`, then a single trial call decides whether to close again.
+ * Stops hammering a daemon that does not answer: `failureThreshold` failures within `windowMs` open
+ * the circuit, and calls fail fast for `cooldownMs`; then a single trial call decides whether to close
+ * again. While open, the probe (when given) closes it as soon as the daemon answers. A success clears
+ * the failures counted so far: only a daemon that keeps failing opens the circuit.
  */
 export class CircuitBreaker {
-  private failures = 0;
+  private failures: number[] = [];
   private openedAt: number | undefined;
   private trialInFlight = false;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeInFlight: AbortController | undefined;
+  private disposed = false;
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitBreakerOptions) {
@@ -25,6 +42,15 @@ export class CircuitBreaker {
   get state(): CircuitState {
     if (this.openedAt === undefined) return "closed";
     return this.now() - this.openedAt >= this.options.cooldownMs ? "half-open" : "open";
+  }
+
+  /** Whether a health probe is checking the daemon while the circuit is open. */
+  get probing(): boolean {
+    return this.probeTimer !== undefined;
+  }
+
+  get probeIntervalMs(): number {
+    return this.options.probeIntervalMs ?? 5_000;
   }
 
   /** Milliseconds until a trial call is allowed (0 when calls may go through). */
@@ -43,21 +69,75 @@ export class CircuitBreaker {
   }
 
   recordSuccess(): void {
-    this.failures = 0;
+    this.failures = [];
     this.openedAt = undefined;
     this.trialInFlight = false;
+    this.stopProbe();
   }
 
   recordFailure(): void {
     this.trialInFlight = false;
-    this.failures++;
-    if (this.failures >= this.options.failureThreshold || this.openedAt !== undefined) {
-      this.openedAt = this.now();
+    const now = this.now();
+    const window = this.options.windowMs ?? Number.POSITIVE_INFINITY;
+    this.failures = this.failures.filter((at) => now - at < window);
+    this.failures.push(now);
+    if (this.failures.length >= this.options.failureThreshold || this.openedAt !== undefined) {
+      this.openedAt = now;
+      this.startProbe();
     }
   }
 
   /** A call that ended without telling us anything about the daemon's health. */
   recordNeutral(): void {
     this.trialInFlight = false;
+  }
+
+  /** Stops the probe for good (the server is closing). */
+  dispose(): void {
+    this.disposed = true;
+    this.stopProbe();
+  }
+
+  private startProbe(): void {
+    const probe = this.options.probe;
+    if (!probe || this.probeTimer || this.disposed) return;
+    const interval = this.probeIntervalMs;
+    const timeout = Math.min(this.options.probeTimeoutMs ?? 2_000, interval);
+    this.probeTimer = setInterval(() => {
+      if (this.probeInFlight) return;
+      const controller = new AbortController();
+      this.probeInFlight = controller;
+      const timer = setTimeout(
+        () => controller.abort(new DOMException("health probe timed out", "TimeoutError")),
+        timeout,
+      );
+      let probing: Promise<unknown>;
+      try {
+        probing = Promise.resolve(probe(controller.signal));
+      } catch (error) {
+        probing = Promise.reject(error);
+      }
+      probing
+        .then(
+          () => {
+            // An answer that arrives after its own deadline proves nothing about the next call.
+            if (!controller.signal.aborted && this.probeInFlight === controller) this.recordSuccess();
+          },
+          () => {},
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          if (this.probeInFlight === controller) this.probeInFlight = undefined;
+        });
+    }, interval);
+    // The probe never keeps the process alive on its own.
+    this.probeTimer.unref?.();
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
+    this.probeInFlight?.abort(new DOMException("circuit closed", "AbortError"));
+    this.probeInFlight = undefined;
   }
 }

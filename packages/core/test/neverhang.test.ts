@@ -69,4 +69,74 @@ describe("CircuitBreaker", () => {
     b.recordFailure();
     expect(b.state).toBe("closed");
   });
+
+  it("counts only the failures within the window", () => {
+    let now = 0;
+    const b = new CircuitBreaker({
+      failureThreshold: 3,
+      windowMs: 60_000,
+      cooldownMs: 300_000,
+      now: () => now,
+    });
+    b.recordFailure();
+    now = 30_000;
+    b.recordFailure();
+    now = 61_000; // the first one is out of the window
+    b.recordFailure();
+    expect(b.state).toBe("closed");
+    now = 62_000;
+    b.recordFailure();
+    expect(b.state).toBe("open");
+    expect(b.retryInMs()).toBe(300_000);
+  });
+
+  it("while open, the probe closes the circuit as soon as the daemon answers", async () => {
+    let up = false;
+    let probes = 0;
+    const b = new CircuitBreaker({
+      failureThreshold: 1,
+      cooldownMs: 300_000,
+      probeIntervalMs: 20,
+      probe: async () => {
+        probes++;
+        if (!up) throw new Error("ECONNREFUSED");
+      },
+    });
+    expect(b.probing).toBe(false);
+    b.recordFailure();
+    expect(b.state).toBe("open");
+    expect(b.probing).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(b.state).toBe("open");
+    expect(probes).toBeGreaterThanOrEqual(2);
+    up = true;
+    const t0 = Date.now();
+    while (b.state !== "closed" && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 5));
+    expect(b.state).toBe("closed");
+    expect(b.probing).toBe(false);
+    const after = probes;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(probes).toBe(after);
+  });
+
+  it("a probe that hangs is cut at its own deadline and proves nothing", async () => {
+    const signals: AbortSignal[] = [];
+    const b = new CircuitBreaker({
+      failureThreshold: 1,
+      cooldownMs: 300_000,
+      probeIntervalMs: 30,
+      probeTimeoutMs: 10,
+      probe: (signal) => {
+        signals.push(signal);
+        return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+      },
+    });
+    b.recordFailure();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(signals.length).toBeGreaterThanOrEqual(2);
+    expect(signals.slice(0, -1).every((s) => s.aborted)).toBe(true);
+    expect(b.state).toBe("open");
+    b.dispose();
+    expect(b.probing).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { TimeoutClass } from "@arktechnwa/docker-mcp-core";
@@ -10,11 +10,15 @@ import {
   loadPolicy,
   type Policy,
   PolicyError,
-  parseDuration,
 } from "@arktechnwa/mcp-policy";
 import { cosmiconfig } from "cosmiconfig";
 import { z } from "zod";
-import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./server-config.js";
+import {
+  SERVER_SECTION_NAMES,
+  type ServerSections,
+  serverSections,
+  TIMEOUT_CLASS_NAMES,
+} from "./server-config.js";
 
 export const MODULE_NAME = "docker-mcp";
 
@@ -43,20 +47,43 @@ export interface ResolvedConfig {
   /** The file the config came from; undefined when none was found (defaults apply). */
   source: string | undefined;
   policy: Policy;
-  docker: NonNullable<ServerSections["docker"]>;
-  timeouts: Record<TimeoutClass, number>;
-  breaker: { failureThreshold: number; cooldownMs: number } | false;
+  docker: DockerSection;
+  /** Total deadline per timeout class, in milliseconds. */
+  timeouts: Record<TimeoutClass, number> & Partial<Record<(typeof TIMEOUT_CLASS_NAMES)[number], number>>;
+  breaker: BreakerConfig | false;
   fallback: {
     enabled: boolean;
     model: string;
     apiKeyEnv: string;
     baseUrl?: string;
     maxTokens: number;
+    maxLogLines: number;
     timeoutMs: number;
   };
   audit: { enabled: boolean; file?: string };
   showAllTools: boolean;
 }
+
+/** docker.* with `host: null` (the design document's "use the socket") dropped. */
+export type DockerSection = Omit<NonNullable<ServerSections["docker"]>, "host"> & { host?: string };
+
+export interface BreakerConfig {
+  /** Daemon failures within windowMs that open the circuit. */
+  failureThreshold: number;
+  windowMs: number;
+  /** How long it stays open unless the probe finds the daemon back first. */
+  cooldownMs: number;
+  /** While open, the daemon is pinged this often; an answer closes the circuit. */
+  probeIntervalMs: number;
+}
+
+/** The design document's numbers: 3 failures in 60 s open the circuit for 5 minutes. */
+export const DEFAULT_BREAKER: BreakerConfig = {
+  failureThreshold: 3,
+  windowMs: 60_000,
+  cooldownMs: 300_000,
+  probeIntervalMs: 5_000,
+};
 
 export interface LoadConfigOptions {
   /** --config PATH */
@@ -117,7 +144,9 @@ export function resolveConfig(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) issues.push(...zodIssueToConfigIssues(issue));
   }
-  const docker = parsed.success ? relativeTo(source, parsed.data.docker ?? {}) : {};
+  const docker: DockerSection = parsed.success ? relativeTo(source, parsed.data.docker ?? {}) : {};
+  issues.push(...unreadableTlsFiles(docker));
+  if (parsed.success) issues.push(...conflictingTimeouts(parsed.data.neverhang));
 
   let policy: Policy | undefined;
   try {
@@ -138,33 +167,40 @@ export function resolveConfig(
   if (issues.length > 0 || !policy || !parsed.success) throw new ConfigError(source, issues);
 
   const sections = parsed.data;
-  const t = sections.neverhang?.timeouts ?? {};
-  const ms = (value: string | number | undefined, fallback: number) =>
-    value === undefined ? fallback : (parseDuration(value) ?? fallback);
-  const breaker = sections.neverhang?.circuit_breaker;
+  const neverhang = sections.neverhang ?? {};
+  const configured = (name: (typeof TIMEOUT_CLASS_NAMES)[number]) =>
+    durationMs(neverhang.timeouts?.[name] ?? neverhang[`${name}_timeout`]);
+  const timeouts: ResolvedConfig["timeouts"] = { ...DEFAULT_TIMEOUTS };
+  for (const name of TIMEOUT_CLASS_NAMES) {
+    const value = configured(name);
+    if (value !== undefined) timeouts[name] = value;
+  }
+  // The exec call must outlive the command's own timeout long enough to kill it and confirm it is gone.
+  timeouts.exec = Math.max(timeouts.exec, policy.execSafety.timeoutMs + EXEC_KILL_BUDGET_MS);
+  const breaker = neverhang.circuit_breaker;
   const fallback = sections.fallback ?? {};
   return {
     source,
     policy,
     docker,
-    timeouts: {
-      read: ms(t.read, DEFAULT_TIMEOUTS.read),
-      lifecycle: ms(t.lifecycle, DEFAULT_TIMEOUTS.lifecycle),
-      // The exec call must outlive the command's own timeout long enough to kill it and confirm it is gone.
-      exec: Math.max(ms(t.exec, DEFAULT_TIMEOUTS.exec), policy.execSafety.timeoutMs + EXEC_KILL_BUDGET_MS),
-      compose: ms(t.compose, DEFAULT_TIMEOUTS.compose),
-    },
+    timeouts,
     breaker:
       breaker?.enabled === false
         ? false
-        : { failureThreshold: breaker?.failures ?? 5, cooldownMs: ms(breaker?.cooldown, 30_000) },
+        : {
+            failureThreshold: breaker?.failures ?? DEFAULT_BREAKER.failureThreshold,
+            windowMs: durationMs(breaker?.window) ?? DEFAULT_BREAKER.windowMs,
+            cooldownMs: durationMs(breaker?.cooldown) ?? DEFAULT_BREAKER.cooldownMs,
+            probeIntervalMs: durationMs(breaker?.probe_interval) ?? DEFAULT_BREAKER.probeIntervalMs,
+          },
     fallback: {
       enabled: fallback.enabled ?? false,
       model: fallback.model ?? "claude-haiku-4-5",
       apiKeyEnv: fallback.api_key_env ?? "ANTHROPIC_API_KEY",
       ...(fallback.base_url ? { baseUrl: fallback.base_url } : {}),
       maxTokens: fallback.max_tokens ?? 1024,
-      timeoutMs: ms(fallback.timeout, 30_000),
+      maxLogLines: fallback.max_log_lines ?? 200,
+      timeoutMs: durationMs(fallback.timeout) ?? 30_000,
     },
     audit: {
       enabled: sections.audit?.enabled ?? true,
@@ -179,10 +215,14 @@ function fromConfigDir(source: string | undefined, path: string): string {
   return source ? resolve(dirname(source), path) : path;
 }
 
-function relativeTo(source: string | undefined, docker: NonNullable<ServerSections["docker"]>) {
-  const tls = docker.tls;
+function relativeTo(
+  source: string | undefined,
+  docker: NonNullable<ServerSections["docker"]>,
+): DockerSection {
+  const { host, tls, ...rest } = docker;
   return {
-    ...docker,
+    ...rest,
+    ...(host ? { host } : {}),
     ...(docker.socket ? { socket: fromConfigDir(source, docker.socket) } : {}),
     ...(tls
       ? {
@@ -197,11 +237,63 @@ function relativeTo(source: string | undefined, docker: NonNullable<ServerSectio
   };
 }
 
+/** A duration from the config in milliseconds: numbers are milliseconds, strings carry their unit. */
+export function durationMs(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return Math.round(value);
+  const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  for (const match of value.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h)/g)) {
+    total += Number(match[1]) * (UNIT[match[2] as string] ?? 1000);
+  }
+  return Math.round(total);
+}
+
+/** A TLS file that is missing stops the start with its name, not a handshake error on the first call. */
+function unreadableTlsFiles(docker: DockerSection): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const key of ["ca", "cert", "key"] as const) {
+    const file = docker.tls?.[key];
+    if (!file) continue;
+    const path = `docker.tls.${key}`;
+    try {
+      if (!statSync(file).isFile()) {
+        issues.push({ path, message: `${file} is not a file; give the path of the PEM file` });
+        continue;
+      }
+      accessSync(file, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      issues.push({
+        path,
+        message:
+          code === "ENOENT"
+            ? `${file} does not exist; give the path of the PEM file (relative paths are relative to the config file)`
+            : `${file} cannot be read (${code ?? (error as Error).message}); check its permissions`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** The same class set twice (neverhang.timeouts.read and neverhang.read_timeout) to different values. */
+function conflictingTimeouts(neverhang: ServerSections["neverhang"]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const name of TIMEOUT_CLASS_NAMES) {
+    const nested = durationMs(neverhang?.timeouts?.[name]);
+    const flat = durationMs(neverhang?.[`${name}_timeout`]);
+    if (nested !== undefined && flat !== undefined && nested !== flat) {
+      issues.push({
+        path: `neverhang.${name}_timeout`,
+        message: `neverhang.${name}_timeout (${flat} ms) and neverhang.timeouts.${name} (${nested} ms) disagree; keep one of them`,
+      });
+    }
+  }
+  return issues;
+}
+
 /** The unix socket the engine will use (docker.socket, a unix:// host, DOCKER_HOST, or the default). */
-function socketPathOf(
-  docker: NonNullable<ServerSections["docker"]>,
-  env: NodeJS.ProcessEnv,
-): string | undefined {
+function socketPathOf(docker: DockerSection, env: NodeJS.ProcessEnv): string | undefined {
   if (docker.socket) return docker.socket;
   const host = docker.host ?? env.DOCKER_HOST;
   if (host) return host.startsWith("unix://") ? host.slice("unix://".length) : undefined;

@@ -68,7 +68,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       timeoutMs: config.policy.execSafety.timeoutMs,
     },
     timeouts: config.timeouts,
-    breaker: config.breaker,
+    // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
+    breaker: config.breaker && { ...config.breaker, probe: (signal: AbortSignal) => engine.ping(signal) },
     endpoint: engine.endpoint,
     ...(audit ? { audit } : {}),
   });

@@ -1,7 +1,11 @@
 export { main } from "./cli.js";
 export {
+  type BreakerConfig,
   ConfigError,
   type ConfigIssue,
+  DEFAULT_BREAKER,
+  type DockerSection,
+  durationMs,
   type LoadConfigOptions,
   loadConfig,
   type ResolvedConfig,

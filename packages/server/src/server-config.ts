@@ -1,11 +1,37 @@
 import { z } from "zod";
 
+/**
+ * A duration: a number of milliseconds (the design document writes `"read_timeout": 30000`), or a
+ * string with units ("30s", "2m", "500ms", "1m30s"). A bare number under 1000 is refused: it is
+ * almost always seconds written as milliseconds, and a 30 ms deadline would fail every call.
+ */
 const duration = z
   .union([
-    z.string().regex(/^\s*(\d+(\.\d+)?\s*(ms|s|m|h)\s*)+$|^\s*\d+(\.\d+)?\s*$/),
-    z.number().nonnegative(),
+    z
+      .string()
+      .regex(/^\s*(\d+(\.\d+)?\s*(ms|s|m|h)\s*)+$/, 'write a duration such as "30s", "2m" or "500ms"'),
+    z.number().refine((n) => Number.isFinite(n) && n >= 1000, {
+      message:
+        'a number is milliseconds here; write at least 1000, or a string with its unit such as "30s" or "500ms"',
+    }),
   ])
-  .describe('A duration: "30s", "2m", "500ms", or a number of seconds.');
+  .describe('Milliseconds (30000), or a string with a unit: "30s", "2m", "500ms".');
+
+/**
+ * The timeout classes a config may set. A tool declares one of them; the kernel gives each call the
+ * class's total deadline.
+ */
+export const TIMEOUT_CLASS_NAMES = ["read", "lifecycle", "exec", "compose", "pull", "build"] as const;
+
+/** `neverhang.<class>_timeout`: the design document's spelling of `neverhang.timeouts.<class>`. */
+const flatTimeouts = Object.fromEntries(
+  TIMEOUT_CLASS_NAMES.map((name) => [
+    `${name}_timeout`,
+    duration.optional().describe(`Same as neverhang.timeouts.${name}.`),
+  ]),
+) as Record<`${(typeof TIMEOUT_CLASS_NAMES)[number]}_timeout`, z.ZodOptional<typeof duration>>;
+
+const filePath = z.string().min(1);
 
 /** The server's own sections of the config file; the policy sections are validated by the policy package. */
 export const serverSections = {
@@ -18,13 +44,14 @@ export const serverSections = {
           /^(unix|tcp|npipe|http|https):\/\//,
           "must start with unix://, tcp://, npipe://, http:// or https://",
         )
+        .nullable()
         .optional()
-        .describe("unix:///path or tcp://host:port, like DOCKER_HOST."),
+        .describe("unix:///path or tcp://host:port, like DOCKER_HOST; null means the socket."),
       tls: z
         .strictObject({
-          ca: z.string().optional(),
-          cert: z.string().optional(),
-          key: z.string().optional(),
+          ca: filePath.optional().describe("CA certificate (PEM) that signed the daemon's certificate."),
+          cert: filePath.optional().describe("Client certificate (PEM)."),
+          key: filePath.optional().describe("Client key (PEM)."),
           verify: z.boolean().optional(),
         })
         .optional(),
@@ -38,13 +65,14 @@ export const serverSections = {
   neverhang: z
     .strictObject({
       timeouts: z
-        .strictObject({
-          read: duration.optional(),
-          lifecycle: duration.optional(),
-          exec: duration.optional(),
-          compose: duration.optional(),
-        })
+        .strictObject(
+          Object.fromEntries(TIMEOUT_CLASS_NAMES.map((name) => [name, duration.optional()])) as Record<
+            (typeof TIMEOUT_CLASS_NAMES)[number],
+            z.ZodOptional<typeof duration>
+          >,
+        )
         .optional(),
+      ...flatTimeouts,
       circuit_breaker: z
         .strictObject({
           failures: z
@@ -52,8 +80,16 @@ export const serverSections = {
             .int()
             .min(1)
             .optional()
-            .describe("Consecutive daemon failures that open the circuit (default 5)."),
-          cooldown: duration.optional().describe("How long calls fail fast once open (default 30s)."),
+            .describe("Daemon failures within the window that open the circuit (default 3)."),
+          window: duration.optional().describe("The window those failures must fall in (default 60000)."),
+          cooldown: duration
+            .optional()
+            .describe(
+              "How long calls fail fast once open, unless a probe finds the daemon back (default 300000).",
+            ),
+          probe_interval: duration
+            .optional()
+            .describe("While open, GET /_ping this often; an answer closes the circuit (default 5000)."),
           enabled: z.boolean().optional(),
         })
         .optional(),
@@ -73,6 +109,13 @@ export const serverSections = {
         .describe("Environment variable holding the API key (default ANTHROPIC_API_KEY)."),
       base_url: z.string().url().optional(),
       max_tokens: z.number().int().min(1).max(64000).optional(),
+      max_log_lines: z
+        .number()
+        .int()
+        .min(1)
+        .max(10000)
+        .optional()
+        .describe("Log lines sent to the model for a synthesis (default 200)."),
       timeout: duration.optional(),
     })
     .optional(),

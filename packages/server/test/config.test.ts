@@ -24,7 +24,13 @@ describe("resolveConfig", () => {
     expect(c.policy.levels).toMatchObject({ read: true, lifecycle: false, exec: false, create: false });
     // exec: the command gets exec_safety.timeout (30 s), the call 5 s more to kill it and confirm.
     expect(c.timeouts).toEqual({ read: 30_000, lifecycle: 60_000, exec: 35_000, compose: 120_000 });
-    expect(c.breaker).toEqual({ failureThreshold: 5, cooldownMs: 30_000 });
+    // The design document's breaker: 3 failures in 60 s open it for 5 minutes (a /_ping probe closes it sooner).
+    expect(c.breaker).toEqual({
+      failureThreshold: 3,
+      windowMs: 60_000,
+      cooldownMs: 300_000,
+      probeIntervalMs: 5_000,
+    });
     expect(c.showAllTools).toBe(false);
     expect(c.audit).toEqual({ enabled: true });
   });
@@ -33,8 +39,11 @@ describe("resolveConfig", () => {
     const c = resolveConfig(
       {
         $schema: "./node_modules/@arktechnwa/mcp-policy/policy.schema.json",
-        docker: { host: "tcp://127.0.0.1:2376", tls: { ca: "ca.pem", verify: true }, api_version: "1.41" },
-        neverhang: { timeouts: { read: "5s", exec: 45 }, circuit_breaker: { failures: 2, cooldown: "1m" } },
+        docker: { host: "tcp://127.0.0.1:2376", tls: { verify: true }, api_version: "1.41" },
+        neverhang: {
+          timeouts: { read: "5s", exec: 45_000 },
+          circuit_breaker: { failures: 2, cooldown: "1m", window: "10s", probe_interval: 2000 },
+        },
         fallback: { enabled: true, model: "claude-x", base_url: "http://127.0.0.1:9999" },
         audit: { file: "/tmp/audit.jsonl" },
         tools: { show_all: true },
@@ -45,7 +54,12 @@ describe("resolveConfig", () => {
     );
     expect(c.timeouts.read).toBe(5000);
     expect(c.timeouts.exec).toBe(45_000);
-    expect(c.breaker).toEqual({ failureThreshold: 2, cooldownMs: 60_000 });
+    expect(c.breaker).toEqual({
+      failureThreshold: 2,
+      windowMs: 10_000,
+      cooldownMs: 60_000,
+      probeIntervalMs: 2_000,
+    });
     expect(c.docker.host).toBe("tcp://127.0.0.1:2376");
     expect(c.fallback).toMatchObject({ enabled: true, model: "claude-x", baseUrl: "http://127.0.0.1:9999" });
     expect(c.audit.file).toBe("/tmp/audit.jsonl");
@@ -102,17 +116,29 @@ describe("resolveConfig", () => {
   });
 
   it("reads relative paths against the config file's folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmcp-rel-"));
+    mkdirSync(join(dir, "certs"));
+    writeFileSync(join(dir, "certs", "ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     const c = resolveConfig(
       {
         audit: { file: "logs/audit.jsonl" },
         docker: { socket: "run/docker.sock", tls: { ca: "certs/ca.pem" } },
       },
-      "/etc/docker-mcp/config.json",
+      join(dir, "config.json"),
       false,
     );
-    expect(c.audit.file).toBe("/etc/docker-mcp/logs/audit.jsonl");
-    expect(c.docker.socket).toBe("/etc/docker-mcp/run/docker.sock");
-    expect(c.docker.tls?.ca).toBe("/etc/docker-mcp/certs/ca.pem");
+    expect(c.audit.file).toBe(join(dir, "logs/audit.jsonl"));
+    expect(c.docker.socket).toBe(join(dir, "run/docker.sock"));
+    expect(c.docker.tls?.ca).toBe(join(dir, "certs/ca.pem"));
+  });
+
+  it("a TLS file that is missing or is a folder is named in the error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmcp-tls-"));
+    expectIssues(
+      { docker: { host: "tcp://127.0.0.1:2376", tls: { ca: join(dir, "nope.pem"), cert: dir } } },
+      new RegExp(`docker\\.tls\\.ca: ${join(dir, "nope.pem").replace(/[.]/g, "\\.")} does not exist`),
+      /docker\.tls\.cert: .* is not a file/,
+    );
   });
 
   it("bypass is carried into the policy", () => {
