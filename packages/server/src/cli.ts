@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer } from "./create-server.js";
+import { LineStdioTransport } from "./stdio-transport.js";
 import { SERVER_VERSION } from "./version.js";
 
 export const HELP = `docker-mcp ${SERVER_VERSION}: a Model Context Protocol server for the Docker daemon, read-only unless your policy says otherwise.
@@ -80,7 +80,7 @@ export async function main(
   }
 
   const app = createServer({ plugins: [containersPlugin], config, stderr });
-  const transport = new StdioServerTransport();
+  const transport = new LineStdioTransport();
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
   );

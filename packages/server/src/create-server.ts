@@ -15,6 +15,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
+import { guardTransport } from "./request-guard.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */
@@ -116,7 +117,9 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     server,
     kernel,
     engine,
-    connect: (transport) => server.connect(transport),
+    // Every transport is guarded: a malformed request gets a JSON-RPC error, never silence.
+    connect: (transport) =>
+      server.connect(guardTransport(transport, (line) => stderr.write(`docker-mcp: ${line}\n`))),
     async close() {
       // In-flight calls first: a cancelled exec kills its process before the connection goes away.
       await kernel.close();

@@ -17,4 +17,6 @@ export {
   type DockerMcpServer,
   type ServerDeps,
 } from "./create-server.js";
+export { guardTransport, type Rejection, type Screened, screenMessage } from "./request-guard.js";
+export { LineStdioTransport } from "./stdio-transport.js";
 export { SERVER_VERSION } from "./version.js";

@@ -41,8 +41,11 @@ describe("stdout carries only JSON-RPC", () => {
       expect(message.jsonrpc).toBe("2.0");
     }
     const ids = lines
-      .map((line) => (JSON.parse(line) as { id?: number }).id)
+      .map((line) => (JSON.parse(line) as { id?: number | null }).id)
       .filter((id) => id !== undefined);
-    expect(ids.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    // The line that is not JSON is answered with a parse error, whose id is null (JSON-RPC 2.0).
+    expect(ids.filter((id) => id === null)).toHaveLength(1);
+    expect(ids.filter((id) => id !== null).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(lines.some((line) => /"id":null,"error":\{"code":-32700/.test(line))).toBe(true);
   });
 });
