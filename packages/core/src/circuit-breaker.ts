@@ -1,3 +1,5 @@
+import { formatSeconds } from "./format.js";
+
 export interface CircuitBreakerOptions {
   /** Daemon failures within `windowMs` that open the circuit. */
   failureThreshold: number;
@@ -90,6 +92,17 @@ export class CircuitBreaker {
   /** A call that ended without telling us anything about the daemon's health. */
   recordNeutral(): void {
     this.trialInFlight = false;
+  }
+
+  /** What a call refused by the open circuit is told: why, when it will retry, and what to check. */
+  openMessage(endpoint?: string): string {
+    const retry = Math.ceil(this.retryInMs() / 1000);
+    const window = this.options.windowMs;
+    const why = `failed to answer ${this.options.failureThreshold} time${this.options.failureThreshold === 1 ? "" : "s"}${window !== undefined && Number.isFinite(window) ? ` within ${formatSeconds(window)}` : " in a row"}`;
+    const resume = this.options.probe
+      ? `docker-mcp pings it every ${formatSeconds(this.probeIntervalMs)} and resumes as soon as it answers, at the latest it retries in ${retry} s`
+      : `docker-mcp retries in ${retry} s`;
+    return `The Docker daemon${endpoint ? ` at ${endpoint}` : ""} ${why}, so calls are paused (circuit breaker): ${resume}. Check that dockerd is running and reachable.`;
   }
 
   /** Stops the probe for good (the server is closing). */

@@ -10,3 +10,8 @@ export function formatBytes(bytes: number): string {
   const digits = value >= 100 || i === 0 ? 0 : value >= 10 ? 1 : 2;
   return `${Number(value.toFixed(digits))}${units[i]}`;
 }
+
+/** 1500 -> "1.5 s", 30000 -> "30 s": a deadline as people write it, without rounding 1.5 s to 2. */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
+}

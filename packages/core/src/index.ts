@@ -2,7 +2,7 @@ export { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from "./circuit-breaker.js";
 export { type AbortCause, type Deadline, raceSignal, startDeadline } from "./deadline.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
-export { formatBytes } from "./format.js";
+export { formatBytes, formatSeconds } from "./format.js";
 export {
   type AuditRecord,
   type AuditTarget,

@@ -1,4 +1,5 @@
 import type { AbortCause } from "./deadline.js";
+import { formatSeconds } from "./format.js";
 import type { ToolManifest } from "./plugin.js";
 
 /** What to tell the model when the deadline or the client's cancel ended a call. */
@@ -10,9 +11,9 @@ export function interruptedMessage(
 ): string {
   const what =
     cause === "deadline"
-      ? `did not finish within its ${Math.round(timeoutMs / 1000)} s deadline (timeout class "${manifest.timeoutClass}")`
+      ? `did not finish within its ${formatSeconds(timeoutMs)} deadline (timeout class "${manifest.timeoutClass}")`
       : "was cancelled by the client";
   return manifest.effect === "read"
-    ? `${manifest.name} ${what}. The daemon${endpoint ? ` at ${endpoint}` : ""} may be overloaded or stuck; try again, narrow the request, or raise neverhang.timeouts.${manifest.timeoutClass}.`
+    ? `${manifest.name} ${what}. The daemon${endpoint ? ` at ${endpoint}` : ""} may be overloaded or stuck; try again, narrow the request, or raise neverhang.${manifest.timeoutClass}_timeout (milliseconds).`
     : `${manifest.name} ${what}: the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.`;
 }

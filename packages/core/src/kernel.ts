@@ -109,7 +109,13 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const breaker =
     options.breaker === false
       ? undefined
-      : new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000, ...options.breaker, now });
+      : new CircuitBreaker({
+          failureThreshold: 3,
+          windowMs: 60_000,
+          cooldownMs: 300_000,
+          ...options.breaker,
+          now,
+        });
   const policy = options.policy;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const closing = new AbortController();
@@ -172,7 +178,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
 
     if (breaker && !breaker.tryAcquire()) {
-      const message = `The Docker daemon${options.endpoint ? ` at ${options.endpoint}` : ""} failed repeatedly to answer, so calls are paused for ${Math.ceil(breaker.retryInMs() / 1000)} s (circuit breaker). Check that dockerd is running and reachable, then retry.`;
+      const message = breaker.openMessage(options.endpoint);
       finish("error", levelDecision, message);
       return failure("circuit_open", message);
     }
@@ -295,6 +301,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
 
   async function close(graceMs = 8_000): Promise<void> {
     closing.abort(new DOMException("docker-mcp is shutting down", "AbortError"));
+    breaker?.dispose();
     if (inflight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -106,12 +106,16 @@ describe("CircuitBreaker", () => {
     b.recordFailure();
     expect(b.state).toBe("open");
     expect(b.probing).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(b.state).toBe("open");
+    const waitUntil = async (ok: () => boolean) => {
+      const t0 = Date.now();
+      while (!ok() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitUntil(() => probes >= 2);
     expect(probes).toBeGreaterThanOrEqual(2);
+    // Failed probes keep it open.
+    expect(b.state).toBe("open");
     up = true;
-    const t0 = Date.now();
-    while (b.state !== "closed" && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => b.state === "closed");
     expect(b.state).toBe("closed");
     expect(b.probing).toBe(false);
     const after = probes;
@@ -132,7 +136,8 @@ describe("CircuitBreaker", () => {
       },
     });
     b.recordFailure();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const t0 = Date.now();
+    while (signals.length < 2 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
     expect(signals.length).toBeGreaterThanOrEqual(2);
     expect(signals.slice(0, -1).every((s) => s.aborted)).toBe(true);
     expect(b.state).toBe("open");
