@@ -93,11 +93,13 @@ export function createAuthorizer(
     checkDeclared(manifest, refs);
     const command = manifest.command?.(input);
     const create = manifest.create?.(input);
+    const build = manifest.build?.(input);
     const base: DecisionRequest = {
       tool: manifest.name,
       levels: manifest.levels,
       ...(command ? { command } : {}),
       ...(create ? { create } : {}),
+      ...(build ? { build } : {}),
     };
     const resolved = await raceSignal(
       Promise.all(refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal) }))),

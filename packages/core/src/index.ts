@@ -17,6 +17,7 @@ export {
 export { type LoadedTool, loadPlugins } from "./load-plugins.js";
 export {
   type AnyObjectSchema,
+  type BuildFacts,
   type CreateFacts,
   defineTool,
   type Effect,

@@ -1,4 +1,4 @@
-import type { CreateRequest } from "@arktechnwa/mcp-policy";
+import type { BuildRequest, CreateRequest } from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
 
 /** Bumped when the plugin contract changes incompatibly; the kernel refuses other versions. */
@@ -55,6 +55,9 @@ export type ResourceResolver = (ref: string, signal: AbortSignal) => Promise<Res
 /** Facts the policy needs about a creation request (privileged, host namespaces, bind mounts, ...). */
 export type CreateFacts = CreateRequest;
 
+/** Facts the policy needs about an image build: its context directory (absolute, symlinks resolved). */
+export type BuildFacts = BuildRequest;
+
 export interface ToolManifest<
   I extends AnyObjectSchema = AnyObjectSchema,
   O extends AnyObjectSchema = AnyObjectSchema,
@@ -94,6 +97,11 @@ export interface ToolManifest<
   command?: (input: z.output<I>) => string[] | undefined;
   /** Facts for the policy's creation rules. */
   create?: (input: z.output<I>) => CreateFacts | undefined;
+  /**
+   * Facts for the policy's build rules. May throw a ToolError (e.g. the context does not exist); the
+   * call then fails with it before anything is resolved or sent.
+   */
+  build?: (input: z.output<I>) => BuildFacts | undefined;
   /** A short text rendering of the output for the model. */
   render: (output: z.output<O>) => string;
 }
