@@ -1,6 +1,6 @@
 import { closest, type Decision } from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
-import { hideIdentities, reasonText } from "./authorize.js";
+import { denialText } from "./authorize.js";
 import { ToolError } from "./errors.js";
 import type { AnyObjectSchema, ResolvedResource, ToolManifest } from "./plugin.js";
 import type { Redactor } from "./redact.js";
@@ -59,7 +59,7 @@ export function failure(code: string, text: string): CallResult {
 }
 
 export function denial(decision: Decision, resolved: ResolvedResource[] = []): CallResult {
-  const text = hideIdentities(`Denied by policy: ${reasonText(decision)}`, resolved);
+  const text = `Denied by policy: ${denialText(decision, resolved)}`;
   return failure(decision.reasons[0]?.code ?? "denied", text);
 }
 

@@ -153,7 +153,7 @@ export function createAuthorizer(
       Object.assign(entry, { allowed: d.allowed, code });
       if (d.allowed) allowed.push(r.resource);
       else {
-        const message = hideIdentities(reasonText(d), [r.resource]);
+        const message = denialText(d, [r.resource]);
         rejected.push({ ref: ref.ref, kind: ref.kind, status: "denied", code, message });
       }
     });
@@ -177,6 +177,57 @@ export function toPolicyResources(
 
 export function reasonText(decision: Decision): string {
   return decision.reasons.map((r) => r.message).join(" ");
+}
+
+/** Reasons that are about a resource's identity (its names, image, project) rather than the call. */
+const IDENTITY_CODES = new Set(["blacklisted", "not_whitelisted", "image_blacklisted", "unnamed"]);
+
+/** Whether the caller named the resource by ID or ID prefix, not by one of its names. */
+function addressedAnonymously(resource: ResolvedResource): resource is ResolvedResource & { ref: string } {
+  return resource.ref !== undefined && !resource.names.includes(resource.ref.replace(/^\//, ""));
+}
+
+/**
+ * The reasons of a denial as the caller may read them. A resource the caller named by ID or ID prefix
+ * stays as anonymous as the caller left it: a reason about its identity becomes "protected by the
+ * policy" with the list that decided, never its names, its image or the pattern that matched (which
+ * may be the name itself); the audit line keeps them all.
+ */
+export function denialText(decision: Decision, resources: readonly ResolvedResource[]): string {
+  const anonymous = resources.filter(addressedAnonymously);
+  if (anonymous.length === 0) return reasonText(decision);
+  const texts: string[] = [];
+  for (const reason of decision.reasons) {
+    if (!IDENTITY_CODES.has(reason.code)) {
+      texts.push(reason.message);
+      continue;
+    }
+    const about = anonymous.filter((resource) => mentions(reason.message, resource));
+    if (about.length === 0) {
+      texts.push(reason.message);
+      continue;
+    }
+    for (const resource of about) {
+      const list = /\b(?:permissions\.)?((?:black|white)list_[a-z_]+)/.exec(reason.message)?.[1];
+      const text = `${capitalize(resource.kind.replace(/_/g, " "))} "${resource.ref}" is protected by the policy${list ? ` (permissions.${list})` : ""}. Named by ID, its names and the rule's pattern are not shown.`;
+      if (!texts.includes(text)) texts.push(text);
+    }
+  }
+  return hideIdentities(texts.join(" "), resources);
+}
+
+/** Whether a policy message is about this resource: the policy quotes every name and image it mentions. */
+function mentions(message: string, resource: ResolvedResource): boolean {
+  const quoted = [
+    ...resource.names,
+    ...(resource.related ?? []).flatMap((r) => r.names),
+    ...(resource.image ? [resource.image] : []),
+  ];
+  return quoted.some((name) => message.includes(`"${name}"`)) || resource.names.length === 0;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -202,6 +202,29 @@ describe("kernel pipeline", () => {
     expect(JSON.stringify(each)).not.toContain("vault");
   });
 
+  it.each([
+    { rule: { blacklist_containers: ["vault"] }, list: "blacklist_containers" },
+    { rule: { blacklist_containers: ["vau*", "*-db"] }, list: "blacklist_containers" },
+    { rule: { whitelist_containers: ["web", "api"] }, list: "whitelist_containers" },
+    { rule: { blacklist_images: ["hashicorp/*"] }, list: "blacklist_images" },
+  ])("a denial of a container named by ID prefix says it is protected ($list), never its name or a pattern that is not one", async ({
+    rule,
+    list,
+  }) => {
+    const { k } = kernel({ permissions: { lifecycle: true, ...rule } });
+    for (const ref of ["bbbb", "bbbb2222"]) {
+      const single = await k.call("t_echo", { container: ref });
+      expect(single.isError).toBe(true);
+      expect(single.text).toBe(
+        `Denied by policy: Container "${ref}" is protected by the policy (permissions.${list}). Named by ID, its names and the rule's pattern are not shown.`,
+      );
+      const each = await k.call("t_stop", { containers: [ref, "web"] });
+      const text = JSON.stringify(each);
+      expect(text).toContain(`protected by the policy (permissions.${list})`);
+      for (const leak of ["vault", "hashicorp", "vau*", `pattern \\"${ref}\\"`]) expect(text).not.toContain(leak);
+    }
+  });
+
   it("decides each target on its own: the blacklisted one is never touched", async () => {
     const { k, deps } = kernel(policyDoc);
     const r = await k.call("t_stop", { containers: ["web", "vault", "api", "nope"] });
