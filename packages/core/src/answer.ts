@@ -10,7 +10,10 @@ export interface CallResult {
   isError: boolean;
   /** The short text rendering for the model (redacted, sanitized, capped). */
   text: string;
-  /** JSON matching the tool's output schema (redacted, sanitized); only when isError is false. */
+  /**
+   * JSON matching the tool's output schema (redacted, sanitized): always when isError is false, and
+   * with isError when the tool answered but acted on nothing (its `failed` hook).
+   */
   structured?: Record<string, unknown>;
   /** A stable code for errors: denied, invalid_input, not_found, deadline_exceeded, ... */
   code?: string;

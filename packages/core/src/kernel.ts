@@ -262,6 +262,15 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         maxStructuredChars,
       });
       breaker?.recordSuccess();
+      if (manifest.failed?.(structured)) {
+        // Acted on nothing: an error, whose answer still lists what happened to each target.
+        const allDenied =
+          authorization.allowed.length === 0 &&
+          authorization.rejected.length > 0 &&
+          authorization.rejected.every((r) => r.status === "denied");
+        finish(allDenied ? "denied" : "error", decision, allDenied ? undefined : text);
+        return { isError: true, code: allDenied ? "denied" : "failed", text, structured };
+      }
       finish("ok", decision);
       return { isError: false, text, structured };
     } catch (error) {

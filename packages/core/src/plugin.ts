@@ -104,6 +104,12 @@ export interface ToolManifest<
   build?: (input: z.output<I>) => BuildFacts | undefined;
   /** A short text rendering of the output for the model. */
   render: (output: z.output<O>) => string;
+  /**
+   * Whether a well-formed answer still reports a failure, e.g. a call on several targets that acted
+   * on none of them (each denied, not found or failed). The client then gets `isError: true` with the
+   * same text and structured content, so the per-target results are still there to read.
+   */
+  failed?: (output: z.output<O>) => boolean;
 }
 
 export interface PluginManifest {

@@ -59,7 +59,8 @@ const stopTool = defineTool({
   targetKinds: ["container"],
   targets: (a) => a.containers.map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
-  render: (o) => `stopped ${o.stopped.join(",")}`,
+  render: (o) => `stopped ${o.stopped.join(",")}; rejected ${o.rejected.join(",")}`,
+  failed: (o) => o.stopped.length === 0,
 });
 
 const listTool = defineTool({
@@ -207,22 +208,38 @@ describe("kernel pipeline", () => {
     { rule: { blacklist_containers: ["vau*", "*-db"] }, list: "blacklist_containers" },
     { rule: { whitelist_containers: ["web", "api"] }, list: "whitelist_containers" },
     { rule: { blacklist_images: ["hashicorp/*"] }, list: "blacklist_images" },
-  ])("a denial of a container named by ID prefix says it is protected ($list), never its name or a pattern that is not one", async ({
-    rule,
-    list,
-  }) => {
-    const { k } = kernel({ permissions: { lifecycle: true, ...rule } });
-    for (const ref of ["bbbb", "bbbb2222"]) {
-      const single = await k.call("t_echo", { container: ref });
-      expect(single.isError).toBe(true);
-      expect(single.text).toBe(
-        `Denied by policy: Container "${ref}" is protected by the policy (permissions.${list}). Named by ID, its names and the rule's pattern are not shown.`,
-      );
-      const each = await k.call("t_stop", { containers: [ref, "web"] });
-      const text = JSON.stringify(each);
-      expect(text).toContain(`protected by the policy (permissions.${list})`);
-      for (const leak of ["vault", "hashicorp", "vau*", `pattern \\"${ref}\\"`]) expect(text).not.toContain(leak);
-    }
+  ])(
+    "a denial of a container named by ID prefix says it is protected ($list), never its name or a pattern that is not one",
+    async ({ rule, list }) => {
+      const { k } = kernel({ permissions: { lifecycle: true, ...rule } });
+      for (const ref of ["bbbb", "bbbb2222"]) {
+        const single = await k.call("t_echo", { container: ref });
+        expect(single.isError).toBe(true);
+        expect(single.text).toBe(
+          `Denied by policy: Container "${ref}" is protected by the policy (permissions.${list}). Named by ID, its names and the rule's pattern are not shown.`,
+        );
+        const each = await k.call("t_stop", { containers: [ref, "web"] });
+        const text = JSON.stringify(each);
+        expect(text).toContain(`protected by the policy (permissions.${list})`);
+        for (const leak of ["vault", "hashicorp", "vau*", `pattern \\"${ref}\\"`])
+          expect(text).not.toContain(leak);
+      }
+    },
+  );
+
+  it("isError tells the truth: acting on no target is an error whose answer still lists each one", async () => {
+    const { k, deps } = kernel({ permissions: { lifecycle: true, blacklist_containers: ["vault"] } });
+    const none = await k.call("t_stop", { containers: ["vault"] });
+    expect(none).toMatchObject({ isError: true, code: "denied" });
+    expect(none.text).toContain("rejected vault:denied");
+    expect(none.structured).toMatchObject({ stopped: [], rejected: ["vault:denied"] });
+    const missing = await k.call("t_stop", { containers: ["vault", "nope"] });
+    expect(missing).toMatchObject({ isError: true, code: "failed" });
+    expect(missing.structured?.rejected).toEqual(["vault:denied", "nope:unresolved"]);
+    const some = await k.call("t_stop", { containers: ["vault", "web"] });
+    expect(some.isError).toBe(false);
+    expect(some.structured).toMatchObject({ stopped: ["web"], rejected: ["vault:denied"] });
+    expect(deps.acted).toEqual(["aaaa1111"]);
   });
 
   it("decides each target on its own: the blacklisted one is never touched", async () => {

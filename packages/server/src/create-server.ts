@@ -131,6 +131,6 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
 
 function toCallToolResult(result: CallResult): CallToolResult {
   const content = [{ type: "text" as const, text: result.text }];
-  if (result.isError) return { isError: true, content };
-  return { content, ...(result.structured ? { structuredContent: result.structured } : {}) };
+  const structured = result.structured ? { structuredContent: result.structured } : {};
+  return result.isError ? { isError: true, content, ...structured } : { content, ...structured };
 }
