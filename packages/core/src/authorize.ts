@@ -2,6 +2,7 @@ import { type Decision, type DecisionRequest, decide, type Policy } from "@arkte
 import type { AuditTarget } from "./audit.js";
 import { raceSignal } from "./deadline.js";
 import { errorCode, errorMessage, ToolError } from "./errors.js";
+import { type HostPathResolver, withRealBindSources } from "./host-real-path.js";
 import type {
   RejectedTarget,
   ResolvedResource,
@@ -35,6 +36,7 @@ export type Authorizer = (
 export function createAuthorizer(
   policy: Policy,
   resolvers: ReadonlyMap<string, ResourceResolver>,
+  hostPaths?: HostPathResolver,
 ): Authorizer {
   /**
    * Fails closed: a bare target only for a kind the manifest declares bare, a resolved one only for
@@ -92,7 +94,10 @@ export function createAuthorizer(
     const refs = manifest.targets?.(input) ?? [];
     checkDeclared(manifest, refs);
     const command = manifest.command?.(input);
-    const create = manifest.create?.(input);
+    const stated = manifest.create?.(input);
+    // On a local daemon every bind source is judged by its real path too (symlinks resolved).
+    const create =
+      stated && hostPaths ? await raceSignal(withRealBindSources(stated, hostPaths), signal) : stated;
     const build = manifest.build?.(input);
     const base: DecisionRequest = {
       tool: manifest.name,

@@ -1,8 +1,20 @@
+export {
+  type MountFacts,
+  type MountSpec,
+  type ParsedVolumeSpec,
+  parseVolumeSpec,
+} from "@arktechnwa/mcp-policy";
 export { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from "./circuit-breaker.js";
 export { type AbortCause, type Deadline, raceSignal, startDeadline } from "./deadline.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
 export { formatBytes, formatSeconds } from "./format.js";
+export {
+  type HostPathResolver,
+  type HostRealPath,
+  localRealPath,
+  withRealBindSources,
+} from "./host-real-path.js";
 export {
   type AuditRecord,
   type AuditTarget,

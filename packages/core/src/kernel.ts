@@ -7,6 +7,7 @@ import { raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage } from "./errors.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { interruptedMessage } from "./interrupted.js";
+import type { HostPathResolver } from "./host-real-path.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
 import type {
   ExecLimits,
@@ -58,6 +59,11 @@ export interface KernelOptions<Deps> {
    */
   maxStructuredChars?: number;
   audit?: (record: AuditRecord) => void;
+  /**
+   * Set when the daemon shares this machine's filesystem (a local unix socket): every bind source of a
+   * creation is then judged by its real path too, so a symlink to a blocked path is refused.
+   */
+  hostPaths?: HostPathResolver;
   /**
    * While a call runs, a progress notification this often (when the client asked for progress), so
    * clients that reset their request timer on progress do not give up on long operations.
@@ -138,7 +144,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   }));
 
   const audit = createAuditWriter(options.audit, policy, now);
-  const authorize = createAuthorizer(policy, resolvers);
+  const authorize = createAuthorizer(policy, resolvers, options.hostPaths);
 
   async function call(name: string, args: unknown, callOptions: CallOptions = {}): Promise<CallResult> {
     const started = now();

@@ -8,7 +8,7 @@ import { volumeBinds } from "./volume-spec.js";
 /** The POST /containers/create body for a docker-run-like spec (pure; throws EngineError INVALID). */
 export function createBody(spec: CreateContainerSpec): Record<string, unknown> {
   const { exposedPorts, portBindings: bindings } = portBindings(spec.ports ?? []);
-  const { binds, anonymous } = volumeBinds(spec.volumes ?? []);
+  const { binds, anonymous } = volumeBinds(spec.mounts ?? []);
   const hostConfig: Record<string, unknown> = {};
   if (binds.length) hostConfig["Binds"] = binds;
   if (Object.keys(bindings).length) hostConfig["PortBindings"] = bindings;

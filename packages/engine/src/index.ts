@@ -37,4 +37,4 @@ export type {
   StatsSample,
 } from "./types.js";
 export type { VolumeMount } from "./volume-spec.js";
-export { normalizeHostPath, parseVolumeSpec, volumeBinds } from "./volume-spec.js";
+export { volumeBinds } from "./volume-spec.js";

@@ -1,3 +1,4 @@
+import type { VolumeMount } from "./volume-spec.js";
 // The engine's public contract: the only road from docker-mcp to the Docker daemon.
 // Every method takes an AbortSignal that carries the caller's total deadline and cancel; the engine
 // passes it to every request and destroys streams/kills work when it fires.
@@ -162,8 +163,8 @@ export interface CreateContainerSpec {
   env?: string[];
   /** "8080:80/tcp", "127.0.0.1:8080:80", "80" (random host port), "8080-8081:80-81"; see parsePortSpec */
   ports?: string[];
-  /** docker run -v syntax: "/host:/ctr:ro", "name:/data", "/ctr" (anonymous); see parseVolumeSpec */
-  volumes?: string[];
+  /** Parsed `-v` specs (the policy's parseVolumeSpec): sent as they are, never parsed again. */
+  mounts?: readonly VolumeMount[];
   labels?: Record<string, string>;
   restart?: "no" | "always" | "unless-stopped" | "on-failure";
   memoryBytes?: number;

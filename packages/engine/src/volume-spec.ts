@@ -1,89 +1,59 @@
-import { posix } from "node:path";
 import { EngineError } from "./errors.js";
 
+/**
+ * A mount already parsed and judged by the caller (the policy's `parseVolumeSpec`): the engine sends
+ * exactly this and parses nothing itself, so what was judged is what Docker receives.
+ */
 export interface VolumeMount {
   /** bind: a host path; volume: a named volume; anonymous: a fresh volume at `target`. */
-  type: "bind" | "volume" | "anonymous";
-  /** Host path (normalized, absolute) for binds, the volume name for named volumes. */
-  source?: string;
-  target: string;
-  readOnly: boolean;
-  /** Options as given after the second ':' (ro, rw, z, Z, nocopy, propagation). */
-  options: string[];
+  readonly type: "bind" | "volume" | "anonymous";
+  /** Host path (absolute, normalized) for binds, the volume name for named volumes. */
+  readonly source?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  /** Options (ro, rw, z, Z, nocopy, propagation). */
+  readonly options: readonly string[];
 }
 
-const OPTIONS = new Set([
-  "ro",
-  "rw",
-  "z",
-  "Z",
-  "nocopy",
-  "shared",
-  "rshared",
-  "slave",
-  "rslave",
-  "private",
-  "rprivate",
-  "delegated",
-  "cached",
-  "consistent",
-]);
-const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** Characters that would make a `source:target:options` string mean something else to the daemon. */
+const UNSAFE = /[\s\p{Cc}\p{Cf}\p{Z}:]/u;
 
-function invalid(spec: string, why: string): EngineError {
+function invalid(why: string): EngineError {
   return new EngineError(
     "INVALID",
-    `Invalid volume '${spec}': ${why}. Use /host/path:/container/path[:ro], volume-name:/container/path[:ro] or /container/path.`,
+    `Invalid mount: ${why}. Parse volume specs with the policy's parseVolumeSpec.`,
   );
 }
 
-/** Normalizes an absolute path so "/etc/../" and "/etc/" compare as "/" and "/etc". */
-export function normalizeHostPath(path: string): string {
-  const normal = posix.normalize(path);
-  return normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
+/** Guards the serialization: a part that would be re-split or trimmed by the daemon is refused. */
+function part(value: string | undefined, what: string, absolute: boolean): string {
+  if (typeof value !== "string" || value === "") throw invalid(`the ${what} is missing`);
+  if (UNSAFE.test(value))
+    throw invalid(`the ${what} ${JSON.stringify(value)} contains ':', whitespace or control characters`);
+  if (absolute && !value.startsWith("/"))
+    throw invalid(`the ${what} ${JSON.stringify(value)} is not absolute`);
+  return value;
 }
 
-/** Parses one `docker run -v` spec. Relative host paths are refused (no CLI here to resolve them). */
-export function parseVolumeSpec(spec: string): VolumeMount {
-  const text = spec.trim();
-  const parts = text.split(":");
-  if (parts.length > 3 || parts.some((p) => p === ""))
-    throw invalid(spec, "expected one to three non-empty ':'-separated parts");
-  if (parts.length === 1) {
-    const target = parts[0] ?? "";
-    if (!target.startsWith("/")) throw invalid(spec, "the container path must be absolute");
-    return { type: "anonymous", target: normalizeHostPath(target), readOnly: false, options: [] };
-  }
-  const [source = "", rawTarget = "", rawOptions] = parts;
-  if (!rawTarget.startsWith("/")) throw invalid(spec, `the container path '${rawTarget}' must be absolute`);
-  const target = normalizeHostPath(rawTarget);
-  if (target === "/") throw invalid(spec, "cannot mount over the container's '/'");
-  const options = rawOptions ? rawOptions.split(",") : [];
-  for (const option of options) if (!OPTIONS.has(option)) throw invalid(spec, `unknown option '${option}'`);
-  if (options.includes("ro") && options.includes("rw")) throw invalid(spec, "both 'ro' and 'rw'");
-  const readOnly = options.includes("ro");
-  if (source.startsWith("/")) {
-    return { type: "bind", source: normalizeHostPath(source), target, readOnly, options };
-  }
-  if (source.startsWith(".") || source.startsWith("~")) {
-    throw invalid(spec, `the host path '${source}' must be absolute`);
-  }
-  if (!VOLUME_NAME.test(source))
-    throw invalid(spec, `'${source}' is neither an absolute host path nor a volume name`);
-  return { type: "volume", source, target, readOnly, options };
-}
-
-/** HostConfig.Binds (binds and named volumes) and Config.Volumes (anonymous volumes) for the specs. */
-export function volumeBinds(specs: string[]): {
+/** HostConfig.Binds (binds and named volumes) and Config.Volumes (anonymous volumes) for the mounts. */
+export function volumeBinds(mounts: readonly VolumeMount[]): {
   binds: string[];
   anonymous: Record<string, Record<string, never>>;
 } {
   const binds: string[] = [];
   const anonymous: Record<string, Record<string, never>> = {};
-  for (const spec of specs) {
-    const m = parseVolumeSpec(spec);
-    if (m.type === "anonymous") anonymous[m.target] = {};
-    else binds.push([m.source, m.target, ...(m.options.length ? [m.options.join(",")] : [])].join(":"));
+  for (const m of mounts) {
+    const target = part(m.target, "container path", true);
+    if (m.type === "anonymous") {
+      anonymous[target] = {};
+      continue;
+    }
+    if (m.type !== "bind" && m.type !== "volume") throw invalid(`unknown type ${JSON.stringify(m.type)}`);
+    const source = part(m.source, m.type === "bind" ? "host path" : "volume name", m.type === "bind");
+    if (m.type === "volume" && source.startsWith("/")) throw invalid(`the volume name ${source} is a path`);
+    const options = m.options.map((o) => part(o, "option", false));
+    if (m.readOnly && !options.includes("ro")) options.unshift("ro");
+    binds.push([source, target, ...(options.length ? [options.join(",")] : [])].join(":"));
   }
   return { binds, anonymous };
 }

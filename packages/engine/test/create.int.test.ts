@@ -36,7 +36,11 @@ describe("createContainer / removeContainer on a real daemon", () => {
         cmd: ["sh", "-c", "cat /mnt/host/hello.txt; echo $GREETING; sleep 3600"],
         env: ["GREETING=hello"],
         ports: ["127.0.0.1::80/tcp", "5353/udp"],
-        volumes: [`${hostDir}:/mnt/host:ro`, `vol-${runId}:/data`, "/scratch"],
+        mounts: [
+          { type: "bind", source: hostDir, target: "/mnt/host", readOnly: true, options: ["ro"] },
+          { type: "volume", source: `vol-${runId}`, target: "/data", readOnly: false, options: [] },
+          { type: "anonymous", target: "/scratch", readOnly: false, options: [] },
+        ],
         labels: { ...labels, app: "created" },
         restart: "on-failure",
         memoryBytes: 32 * 1024 * 1024,

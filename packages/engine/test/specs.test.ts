@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBody, EngineError, parsePortSpec, parseVolumeSpec } from "../src/index.js";
+import { createBody, EngineError, parsePortSpec, volumeBinds } from "../src/index.js";
 
 describe("parsePortSpec", () => {
   it.each([
@@ -41,39 +41,45 @@ describe("parsePortSpec", () => {
   );
 });
 
-describe("parseVolumeSpec", () => {
-  it.each([
-    ["/host:/ctr", { type: "bind", source: "/host", target: "/ctr", readOnly: false, options: [] }],
-    ["/host/:/ctr:ro", { type: "bind", source: "/host", target: "/ctr", readOnly: true, options: ["ro"] }],
-    ["/etc/../:/x:rw,z", { type: "bind", source: "/", target: "/x", readOnly: false, options: ["rw", "z"] }],
-    [
-      "/etc/./:/host-etc:ro",
-      { type: "bind", source: "/etc", target: "/host-etc", readOnly: true, options: ["ro"] },
-    ],
-    ["//srv//x/:/x", { type: "bind", source: "/srv/x", target: "/x", readOnly: false, options: [] }],
-    ["data:/data", { type: "volume", source: "data", target: "/data", readOnly: false, options: [] }],
-    [
-      "my_vol.1:/data:ro,nocopy",
-      { type: "volume", source: "my_vol.1", target: "/data", readOnly: true, options: ["ro", "nocopy"] },
-    ],
-    ["/cache", { type: "anonymous", target: "/cache", readOnly: false, options: [] }],
-  ])("%s", (spec, expected) => {
-    expect(parseVolumeSpec(spec)).toEqual(expected);
+describe("volumeBinds (mounts are sent as parsed, never parsed again)", () => {
+  const bind = (source: string, target: string, options: string[] = []) =>
+    ({ type: "bind", source, target, readOnly: options.includes("ro"), options }) as const;
+
+  it("serializes binds, named and anonymous volumes", () => {
+    expect(
+      volumeBinds([
+        bind("/srv/www", "/html", ["ro"]),
+        { type: "volume", source: "logs", target: "/var/log", readOnly: false, options: [] },
+        { type: "anonymous", target: "/cache", readOnly: false, options: [] },
+        { type: "volume", source: "data", target: "/d", readOnly: true, options: [] },
+      ]),
+    ).toEqual({
+      binds: ["/srv/www:/html:ro", "logs:/var/log", "data:/d:ro"],
+      anonymous: { "/cache": {} },
+    });
   });
 
   it.each([
-    "",
-    "relative",
-    "./x:/x",
-    "~/x:/x",
-    "/a:rel",
-    "/a:/",
-    "/a:/b:bogus",
-    "/a:/b:ro,rw",
-    "a:b:c:d",
-    "bad name:/x",
-  ])("rejects %j as INVALID", (spec) => {
-    expect(() => parseVolumeSpec(spec)).toThrow(/Invalid volume/);
+    [" /etc", "/h"],
+    ["\t/var/run/docker.sock", "/s"],
+    ["\n/", "/host"],
+    ["/etc\u00a0", "/h"],
+    ["/a:b", "/h"],
+    ["etc", "/h"],
+    ["", "/h"],
+    ["/etc", "h"],
+    ["/etc", "/h "],
+  ])("refuses the unclean bind %j -> %j instead of sending it", (source, target) => {
+    expect(() => volumeBinds([bind(source, target)])).toThrow(/Invalid mount/);
+  });
+
+  it("refuses a volume named like a path and an unknown type", () => {
+    expect(() =>
+      volumeBinds([{ type: "volume", source: "/etc", target: "/h", readOnly: false, options: [] }]),
+    ).toThrow(/is a path/);
+    expect(() =>
+      volumeBinds([{ type: "tmpfs" as "bind", source: "/etc", target: "/h", readOnly: false, options: [] }]),
+    ).toThrow(/unknown type/);
   });
 });
 
@@ -86,7 +92,17 @@ describe("createBody", () => {
         cmd: ["nginx", "-g", "daemon off;"],
         env: ["A=1"],
         ports: ["127.0.0.1:8080:80", "53/udp"],
-        volumes: ["/srv/www:/usr/share/nginx/html:ro", "logs:/var/log/nginx", "/cache"],
+        mounts: [
+          {
+            type: "bind",
+            source: "/srv/www",
+            target: "/usr/share/nginx/html",
+            readOnly: true,
+            options: ["ro"],
+          },
+          { type: "volume", source: "logs", target: "/var/log/nginx", readOnly: false, options: [] },
+          { type: "anonymous", target: "/cache", readOnly: false, options: [] },
+        ],
         labels: { app: "web" },
         restart: "unless-stopped",
         memoryBytes: 64 * 1024 * 1024,

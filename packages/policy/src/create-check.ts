@@ -1,6 +1,7 @@
-import { isAtOrBelow, normalizeHostPath } from "./host-path.js";
+import { isAtOrBelow } from "./host-path.js";
 import { maskText } from "./mask.js";
 import type { CreateRequest, CreateSafety, Reason } from "./types.js";
+import { cleanAbsolutePath, type MountFacts, mountProblem, parseVolumeSpec } from "./volume-spec.js";
 
 const unsafe = (message: string): Reason => ({ code: "create_unsafe", message });
 
@@ -11,12 +12,6 @@ function isHost(mode: unknown): boolean {
 /** `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` are one capability. */
 export function normalizeCapability(cap: string): string {
   return cap.trim().toUpperCase().replace(/^CAP_/, "");
-}
-
-/** The host path of a bind (`/src:/dst:ro` -> `/src`); `undefined` for a named volume. */
-function bindSource(bind: string): string | undefined {
-  const source = bind.startsWith("/") ? bind.split(":")[0]! : undefined;
-  return source === undefined ? undefined : normalizeHostPath(source);
 }
 
 /** Deny reasons for a container-creation spec; empty when it is within `create_safety`. */
@@ -94,30 +89,72 @@ export function checkCreate(safety: CreateSafety, create: CreateRequest): Reason
     );
   }
 
+  // Raw `-v` strings and parsed mounts go through the same parser and the same judgement.
+  const mounts: MountFacts[] = [];
   for (const bind of create.binds ?? []) {
-    const path = bindSource(String(bind));
-    if (path === undefined) continue;
-    const blocked = safety.blockedBindMounts.find(
-      (b) => path === b || (b !== "/" && path.startsWith(`${b}/`)) || isAtOrBelow(b, path),
-    );
-    if (blocked !== undefined) {
-      const relation = path === blocked ? "is" : path.startsWith(`${blocked}/`) ? "lies under" : "contains";
+    const parsed = parseVolumeSpec(bind);
+    // A lone path in `binds` is a host path (the field's older meaning), never an anonymous volume.
+    if (parsed.ok && parsed.mount.type === "anonymous")
+      mounts.push({ ...parsed.mount, type: "bind", source: parsed.mount.target });
+    else if (parsed.ok) mounts.push(parsed.mount);
+    else reasons.push(unsafe(maskText(parsed.problem)));
+  }
+  for (const mount of create.mounts ?? []) {
+    const problem = mountProblem(mount);
+    if (problem === undefined) mounts.push(mount);
+    else reasons.push(unsafe(maskText(problem)));
+  }
+  for (const mount of mounts) {
+    if (mount.type !== "bind") continue;
+    const clean = cleanAbsolutePath(mount.source ?? "", "host path");
+    if ("problem" in clean) continue; // reported above
+    const reason = judgeBindSource(safety, clean.path, undefined);
+    if (reason !== undefined) {
+      reasons.push(reason);
+      continue;
+    }
+    if (mount.realSourceProblem !== undefined && mount.realSourceProblem !== null) {
       reasons.push(
         unsafe(
-          `Binding host path ${path} is refused: it ${relation} ${blocked}, listed in create_safety.blocked_bind_mounts. ` +
-            "Mount a narrower directory, or remove the entry from create_safety.blocked_bind_mounts if this is intended.",
+          `Binding host path ${clean.path} is refused: its real path could not be checked (${maskText(String(mount.realSourceProblem))}). ` +
+            "Bind a path that exists and can be read, without dangling symlinks.",
         ),
       );
       continue;
     }
-    if (safety.allowedBindMounts.length > 0 && !safety.allowedBindMounts.some((a) => isAtOrBelow(path, a))) {
-      reasons.push(
-        unsafe(
-          `Binding host path ${path} is refused: it is not under any entry of create_safety.allowed_bind_mounts ` +
-            `(${safety.allowedBindMounts.join(", ")}). Add the directory there to allow it.`,
-        ),
-      );
+    if (typeof mount.realSource === "string" && mount.realSource !== clean.path) {
+      const real = cleanAbsolutePath(mount.realSource, "real host path");
+      const viaLink =
+        "problem" in real
+          ? unsafe(`Binding host path ${clean.path} is refused: ${real.problem}.`)
+          : judgeBindSource(safety, real.path, clean.path);
+      if (viaLink !== undefined) reasons.push(viaLink);
     }
   }
   return reasons;
+}
+
+/**
+ * The reason a host path may not be bound, if any. `via` is the path as given when `path` is what it
+ * resolves to through symlinks.
+ */
+function judgeBindSource(safety: CreateSafety, path: string, via: string | undefined): Reason | undefined {
+  const subject = via === undefined ? `host path ${path}` : `host path ${via} (a symlink to ${path})`;
+  const blocked = safety.blockedBindMounts.find(
+    (b) => path === b || (b !== "/" && path.startsWith(`${b}/`)) || isAtOrBelow(b, path),
+  );
+  if (blocked !== undefined) {
+    const relation = path === blocked ? "is" : path.startsWith(`${blocked}/`) ? "lies under" : "contains";
+    return unsafe(
+      `Binding ${subject} is refused: it ${relation} ${blocked}, listed in create_safety.blocked_bind_mounts. ` +
+        "Mount a narrower directory, or remove the entry from create_safety.blocked_bind_mounts if this is intended.",
+    );
+  }
+  if (safety.allowedBindMounts.length > 0 && !safety.allowedBindMounts.some((a) => isAtOrBelow(path, a))) {
+    return unsafe(
+      `Binding ${subject} is refused: it is not under any entry of create_safety.allowed_bind_mounts ` +
+        `(${safety.allowedBindMounts.join(", ")}). Add the directory there to allow it.`,
+    );
+  }
+  return undefined;
 }

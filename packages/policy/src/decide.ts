@@ -185,6 +185,9 @@ function sanitizeCreate(c: Record<string, unknown>): CreateRequest {
     devices: list(c["devices"]),
     securityOpt: list(c["securityOpt"]),
     binds: list(c["binds"]),
+    mounts: Array.isArray(c["mounts"])
+      ? c["mounts"].map((m) => (m !== null && typeof m === "object" ? m : { type: String(m) }))
+      : undefined,
   };
   return out as CreateRequest;
 }

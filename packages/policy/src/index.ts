@@ -37,3 +37,13 @@ export {
   type ResourceKindDefinition,
   type Vocabulary,
 } from "./vocabulary.js";
+export {
+  cleanAbsolutePath,
+  type MountFacts,
+  type MountSpec,
+  mountProblem,
+  type ParsedVolumeSpec,
+  parseVolumeSpec,
+  VOLUME_NAME,
+  VOLUME_SPEC_USAGE,
+} from "./volume-spec.js";

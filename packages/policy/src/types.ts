@@ -1,4 +1,5 @@
 import type { Vocabulary } from "./vocabulary.js";
+import type { MountFacts } from "./volume-spec.js";
 
 /** Stable codes of decision reasons. Match on these, show the message. */
 export type ReasonCode =
@@ -63,10 +64,15 @@ export interface CreateRequest {
   readonly devices?: readonly string[];
   readonly securityOpt?: readonly string[];
   /**
-   * Bind mounts: host paths, or Docker bind strings `source:target[:options]`. A source that is not an
-   * absolute path is a named volume, not a bind; pass volumes as resources of kind `volume`.
+   * Host paths, or `docker run -v` strings (`/src:/dst:ro`, `name:/data`), read by `parseVolumeSpec`:
+   * a spec it refuses is denied, and a lone path is judged as a host path. Prefer `mounts`. Pass volumes as resources of kind `volume` too, for the volume lists.
    */
   readonly binds?: readonly string[];
+  /**
+   * Mounts already parsed (by `parseVolumeSpec`, or built from a compose file's long syntax), with the
+   * bind sources' real paths when the daemon shares this machine's filesystem. Checked again here.
+   */
+  readonly mounts?: readonly MountFacts[];
 }
 
 /** An image build; checked against `build_safety`. */

@@ -2,6 +2,7 @@ import {
   type CallResult,
   createKernel,
   type Kernel,
+  localRealPath,
   type Plugin,
   toolSurface,
 } from "@arktechnwa/docker-mcp-core";
@@ -72,6 +73,9 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
     breaker: config.breaker && { ...config.breaker, probe: (signal: AbortSignal) => engine.ping(signal) },
     endpoint: engine.endpoint,
+    // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their real
+    // paths too. Over TCP the daemon's filesystem is not ours to look at.
+    ...(engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
     ...(audit ? { audit } : {}),
   });
 

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   BUSYBOX_IMAGE,
   docker,
@@ -428,7 +431,7 @@ describe("docker_create and docker_remove", () => {
       [{ privileged: true }, /allow_privileged/],
       [{ volumes: ["/var/run/docker.sock:/var/run/docker.sock"] }, /docker\.sock|bind/i],
       [{ volumes: ["/:/host"] }, /bind/i],
-      [{ volumes: ["//etc/../etc/:/e:ro"] }, /bind/i],
+      [{ volumes: ["//etc/./:/e:ro"] }, /bind/i],
       [{ pid: "host" }, /allow_host_pid/],
       [{ network: "host" }, /allow_host_network/],
       [{ cap_add: ["SYS_ADMIN"] }, /allow_cap_add/],
@@ -443,6 +446,90 @@ describe("docker_create and docker_remove", () => {
       expect(text(r)).toMatch(message);
     }
     expect(await created()).toEqual(before);
+  });
+
+  it("refuses bind specs with whitespace, control characters, '..' or relative paths, creating nothing", async () => {
+    const created = () =>
+      docker(["ps", "-aq", "--filter", "label=dev.arktechnwa.docker-mcp.created-by"]).then((out) =>
+        out.split("\n").filter(Boolean),
+      );
+    const before = await created();
+    const specs = [
+      " /etc:/h",
+      "\t/var/run/docker.sock:/s",
+      "\n/:/host",
+      "\r/etc:/h:ro",
+      "\u00a0/etc:/h",
+      "\u200b/etc:/h",
+      "\ufeff/:/host",
+      "/etc :/h",
+      "/tmp: /h",
+      "/tmp:/h: ro",
+      "/tmp/../etc:/h",
+      "./etc:/h",
+      "~/x:/h",
+      "etc/passwd:/h",
+      " data:/d",
+    ];
+    for (const spec of specs) {
+      const r = await call(server.client, "docker_create", {
+        image: BUSYBOX_IMAGE,
+        labels: testLabels,
+        volumes: [spec],
+        start: true,
+      });
+      expect(r.isError, JSON.stringify(spec)).toBe(true);
+      expect(text(r), JSON.stringify(spec)).toMatch(/Volume .* is refused/);
+    }
+    expect(await created()).toEqual(before);
+  });
+
+  it("judges a bind source by its real path: symlinks to the socket or /etc are refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "docker-mcp-links-"));
+    try {
+      const socket = realpathSync("/var/run/docker.sock");
+      symlinkSync(socket, join(dir, "sock"));
+      symlinkSync("/var/run", join(dir, "run"));
+      symlinkSync("/etc", join(dir, "etc"));
+      symlinkSync("/", join(dir, "root"));
+      symlinkSync(join(dir, "missing-target"), join(dir, "dangling"));
+      mkdirSync(join(dir, "plain"));
+      symlinkSync(join(dir, "plain"), join(dir, "harmless"));
+      const refused: [string, RegExp][] = [
+        [`${dir}/sock:/s`, /symlink to .*docker\.sock/],
+        [`${dir}/run/docker.sock:/s`, /symlink to .*docker\.sock/],
+        [`${dir}/etc:/h:ro`, /symlink to \/etc/],
+        [`${dir}/etc/not-there-yet:/h`, /symlink to \/etc\/not-there-yet/],
+        [`${dir}/root:/host:ro`, /symlink to \/[^a-z]/],
+        [`${dir}/dangling:/h`, /could not be checked/],
+      ];
+      const created = () =>
+        docker(["ps", "-aq", "--filter", "label=dev.arktechnwa.docker-mcp.created-by"]).then((out) =>
+          out.split("\n").filter(Boolean),
+        );
+      const before = await created();
+      for (const [spec, message] of refused) {
+        const r = await call(server.client, "docker_create", {
+          image: BUSYBOX_IMAGE,
+          labels: testLabels,
+          volumes: [spec],
+        });
+        expect(r.isError, spec).toBe(true);
+        expect(text(r), spec).toMatch(message);
+      }
+      expect(await created()).toEqual(before);
+      // A symlink to an ordinary directory is fine: the check refuses what it should, not everything.
+      const ok = await call(server.client, "docker_create", {
+        image: BUSYBOX_IMAGE,
+        name: fixtureName("link-ok"),
+        labels: testLabels,
+        volumes: [`${dir}/harmless:/h:ro`],
+      });
+      expect(ok.isError ?? false, text(ok)).toBe(false);
+      await docker(["rm", "-f", (ok.structuredContent as { id: string }).id]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("holds the image lists however the image is named: tag, full ID or short ID", async () => {

@@ -1,4 +1,11 @@
-import { defineTool, type TargetRef, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import {
+  defineTool,
+  type MountSpec,
+  parseVolumeSpec,
+  type TargetRef,
+  ToolError,
+  type ToolHandler,
+} from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
@@ -46,9 +53,19 @@ const input = z.strictObject({
     .optional()
     .describe("Like docker run -p: '8080:80/tcp', '127.0.0.1:8080:80', '80'."),
   volumes: z
-    .array(z.string().min(1))
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((spec, check) => {
+          const parsed = parseVolumeSpec(spec);
+          if (!parsed.ok) check.addIssue({ code: "custom", message: parsed.problem });
+        }),
+    )
     .optional()
-    .describe("Like docker run -v: '/host/path:/in/container:ro', 'volname:/data'."),
+    .describe(
+      "Like docker run -v: '/host/path:/in/container:ro', 'volname:/data', '/in/container'. Exactly these forms: no whitespace, relative paths or '..'.",
+    ),
   labels: z.record(z.string().min(1), z.string()).optional(),
   restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).optional(),
   memory: z
@@ -93,14 +110,21 @@ export function networkTargets(network: string | undefined): TargetRef[] {
   return [{ kind: "network", ref: network, resolve: false }];
 }
 
+/**
+ * The `-v` specs, parsed once by the policy's parser: the same mounts are judged (create facts, volume
+ * targets) and sent to the engine. Input validation already refused any spec the parser refuses.
+ */
+export function parseVolumes(volumes: readonly string[] | undefined): MountSpec[] {
+  return (volumes ?? []).map((spec) => {
+    const parsed = parseVolumeSpec(spec);
+    if (!parsed.ok) throw new ToolError("invalid_input", parsed.problem);
+    return parsed.mount;
+  });
+}
+
 /** The named volumes of `-v` specs ("data:/var/lib/x"); host paths and anonymous volumes are not named. */
 export function namedVolumes(volumes: string[] | undefined): string[] {
-  return (volumes ?? [])
-    .map((spec) => spec.split(":"))
-    .filter(
-      (parts) => parts.length >= 2 && !(parts[0] ?? "").startsWith("/") && !(parts[0] ?? "").startsWith("."),
-    )
-    .map((parts) => parts[0] as string);
+  return parseVolumes(volumes).flatMap((m) => (m.type === "volume" && m.source ? [m.source] : []));
 }
 
 export const createTool = defineTool({
@@ -133,7 +157,7 @@ export const createTool = defineTool({
     ...(args.network ? { networkMode: args.network } : {}),
     ...(args.pid ? { pidMode: args.pid } : {}),
     ...(args.cap_add ? { capAdd: args.cap_add } : {}),
-    ...(args.volumes ? { binds: args.volumes } : {}),
+    ...(args.volumes ? { mounts: parseVolumes(args.volumes) } : {}),
   }),
   render: (out) =>
     `${out.started ? "Created and started" : "Created"} ${out.name ?? out.id.slice(0, 12)} (${out.id.slice(0, 12)}) from ${out.image}` +
@@ -158,7 +182,7 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
         ...(cmd ? { cmd } : {}),
         ...(env ? { env } : {}),
         ...(args.ports ? { ports: args.ports } : {}),
-        ...(args.volumes ? { volumes: args.volumes } : {}),
+        ...(args.volumes ? { mounts: parseVolumes(args.volumes) } : {}),
         labels: { ...args.labels, [CREATED_BY_LABEL]: "docker-mcp" },
         ...(args.restart ? { restart: args.restart } : {}),
         ...(memoryBytes ? { memoryBytes } : {}),
