@@ -6,8 +6,8 @@ import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js
 import { raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage } from "./errors.js";
 import { startHeartbeat } from "./heartbeat.js";
-import { interruptedMessage } from "./interrupted.js";
 import type { HostPathResolver } from "./host-real-path.js";
+import { interruptedMessage } from "./interrupted.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
 import type {
   ExecLimits,
