@@ -35,13 +35,14 @@ export function shapeAnswer(
   output: unknown,
   redactor: Redactor,
   caps: AnswerCaps,
+  product: string,
 ): { text: string; structured: Record<string, unknown> } {
   const name = manifest.name;
   const checked = manifest.output.safeParse(output);
   if (!checked.success) {
     throw new ToolError(
       "internal_error",
-      `${name} produced an answer that does not match its output schema (${formatIssues(checked.error.issues)}). This is a bug in docker-mcp; please report it.`,
+      `${name} produced an answer that does not match its output schema (${formatIssues(checked.error.issues)}). This is a bug in ${product}; please report it.`,
     );
   }
   redactor.learn(checked.data);

@@ -94,15 +94,18 @@ export class CircuitBreaker {
     this.trialInFlight = false;
   }
 
-  /** What a call refused by the open circuit is told: why, when it will retry, and what to check. */
-  openMessage(endpoint?: string): string {
+  /**
+   * What a call refused by the open circuit is told: why, when it will retry, and what to check. The
+   * words for the system and the server come from the server (the kernel knows no particular system).
+   */
+  openMessage(words: { system: string; product: string; checkReachable: string }): string {
     const retry = Math.ceil(this.retryInMs() / 1000);
     const window = this.options.windowMs;
     const why = `failed to answer ${this.options.failureThreshold} time${this.options.failureThreshold === 1 ? "" : "s"}${window !== undefined && Number.isFinite(window) ? ` within ${formatSeconds(window)}` : " in a row"}`;
     const resume = this.options.probe
-      ? `docker-mcp pings it every ${formatSeconds(this.probeIntervalMs)} and resumes as soon as it answers, at the latest it retries in ${retry} s`
-      : `docker-mcp retries in ${retry} s`;
-    return `The Docker daemon${endpoint ? ` at ${endpoint}` : ""} ${why}, so calls are paused (circuit breaker): ${resume}. Check that dockerd is running and reachable.`;
+      ? `${words.product} pings it every ${formatSeconds(this.probeIntervalMs)} and resumes as soon as it answers, at the latest it retries in ${retry} s`
+      : `${words.product} retries in ${retry} s`;
+    return `${words.system} ${why}, so calls are paused (circuit breaker): ${resume}. ${words.checkReachable}`;
   }
 
   /** Stops the probe for good (the server is closing). */

@@ -1,12 +1,11 @@
+// What other packages use: the plugin contract, the kernel the server builds, and a few helpers
+// plugins share. Everything else stays internal (tests import it by relative path).
 export {
   type MountFacts,
   type MountSpec,
   type ParsedVolumeSpec,
   parseVolumeSpec,
 } from "@arktechnwa/mcp-policy";
-export { deriveAnnotations, type ToolAnnotations } from "./annotations.js";
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from "./circuit-breaker.js";
-export { type AbortCause, type Deadline, raceSignal, startDeadline } from "./deadline.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
 export { formatBytes, formatSeconds } from "./format.js";
 export {
@@ -21,12 +20,10 @@ export {
   type CallOptions,
   type CallResult,
   createKernel,
-  DEFAULT_TIMEOUTS,
   type Kernel,
   type KernelOptions,
   type KernelTool,
 } from "./kernel.js";
-export { type LoadedTool, loadPlugins } from "./load-plugins.js";
 export {
   type AnyObjectSchema,
   type BuildFacts,
@@ -43,13 +40,12 @@ export {
   type ResolvedResource,
   type ResourceResolver,
   type TargetRef,
-  TIMEOUT_CLASSES,
-  type TimeoutClass,
   type ToolContext,
   type ToolHandler,
   type ToolManifest,
   type VisibilityResult,
 } from "./plugin.js";
-export { isSecretKey, MASK, Redactor, secretValuesFromEnv } from "./redact.js";
+export { secretValuesFromEnv } from "./redact.js";
 export { sanitizeText } from "./sanitize.js";
 export { type ToolSurface, toolSurface } from "./tool-surface.js";
+export type { KernelWording } from "./wording.js";

@@ -13,7 +13,6 @@ import type {
   ExecLimits,
   Plugin,
   ResourceResolver,
-  TimeoutClass,
   ToolContext,
   ToolHandler,
   ToolManifest,
@@ -21,22 +20,10 @@ import type {
 import { Redactor } from "./redact.js";
 import { sanitizeText } from "./sanitize.js";
 import { type ToolSurface, toolSurface } from "./tool-surface.js";
+import { type KernelWording, NEUTRAL_WORDING, sentence } from "./wording.js";
 
 export type { CallResult } from "./answer.js";
 export type { AuditRecord, AuditTarget } from "./audit.js";
-
-export const DEFAULT_TIMEOUTS: Readonly<Record<TimeoutClass, number>> = {
-  read: 30_000,
-  lifecycle: 60_000,
-  exec: 30_000,
-  compose: 120_000,
-};
-
-/**
- * Error codes that say the daemon itself is not answering: they feed the circuit breaker (the
- * kernel's own deadline is counted where it fires).
- */
-const DAEMON_DOWN_CODES = new Set(["UNREACHABLE", "TIMEOUT"]);
 
 export interface KernelOptions<Deps> {
   plugins: Plugin<Deps>[];
@@ -46,11 +33,15 @@ export interface KernelOptions<Deps> {
   levels: Iterable<string>;
   /** The policy's exec limits, given to exec-like handlers. */
   exec: ExecLimits;
-  timeouts?: Partial<Record<TimeoutClass, number>>;
+  /**
+   * The timeout classes tools may name, each with its deadline in ms (the server defines them from
+   * its config). A tool naming another class fails to load.
+   */
+  timeouts: Readonly<Record<string, number>>;
   /** false disables the breaker. */
   breaker?: Omit<CircuitBreakerOptions, "now"> | false;
-  /** Where the tools' calls go (e.g. "unix:///var/run/docker.sock"), named in timeout and breaker messages. */
-  endpoint?: string;
+  /** How messages name the target system and which errors mean it is down (neutral by default). */
+  wording?: Partial<KernelWording>;
   /** The text answer is cut at this many characters. */
   maxTextChars?: number;
   /**
@@ -108,8 +99,9 @@ interface RunningTool<Deps> extends LoadedTool<Deps> {
  */
 export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const now = options.now ?? Date.now;
-  const loaded = loadPlugins(options.plugins, new Set(options.levels));
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const timeouts = checkTimeouts(options.timeouts);
+  const loaded = loadPlugins(options.plugins, new Set(options.levels), new Set(Object.keys(timeouts)));
+  const wording: KernelWording = { ...NEUTRAL_WORDING, ...options.wording };
   const maxTextChars = options.maxTextChars ?? 50_000;
   const maxStructuredChars = options.maxStructuredChars ?? 1_000_000;
   const breaker =
@@ -156,7 +148,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       );
     }
     if (closing.signal.aborted)
-      return failure("shutting_down", "docker-mcp is shutting down; no new calls are taken.");
+      return failure(
+        "shutting_down",
+        `${sentence(wording.product)} is shutting down; no new calls are taken.`,
+      );
     const manifest = tool.manifest;
     const redactor = new Redactor();
     const targets: AuditTarget[] = [];
@@ -176,7 +171,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
     const input = parsed.data;
 
-    // Levels first: a tool whose level is off learns nothing about the daemon, not even whether a name exists.
+    // Levels first: a tool whose level is off learns nothing about the target system, not even whether a name exists.
     const levelDecision = decide(policy, request);
     if (!levelDecision.allowed) {
       finish("denied", levelDecision);
@@ -184,7 +179,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
 
     if (breaker && !breaker.tryAcquire()) {
-      const message = breaker.openMessage(options.endpoint);
+      const message = breaker.openMessage(wording);
       finish("error", levelDecision, message);
       return failure("circuit_open", message);
     }
@@ -192,7 +187,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const cancel = callOptions.signal
       ? AbortSignal.any([callOptions.signal, closing.signal])
       : closing.signal;
-    const deadline = startDeadline(timeouts[manifest.timeoutClass], cancel, now());
+    const timeoutMs = timeouts[manifest.timeoutClass] as number;
+    const deadline = startDeadline(timeoutMs, cancel, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
     // A check the handler asked for while running that denied: the call's outcome is then "denied".
@@ -202,7 +198,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       request = authorization.request;
       decision = authorization.decision;
       if (!authorization.proceed) {
-        // The daemon answered every lookup: a denial says nothing bad about its health.
+        // The target system answered every lookup: a denial says nothing bad about its health.
         breaker?.recordSuccess();
         finish("denied", decision);
         return denial(decision, authorization.resolved);
@@ -263,10 +259,13 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         () => inflight.delete(work),
       );
       const output = await raceSignal(work, deadline.signal);
-      const { text, structured } = shapeAnswer(manifest, output, redactor, {
-        maxTextChars,
-        maxStructuredChars,
-      });
+      const { text, structured } = shapeAnswer(
+        manifest,
+        output,
+        redactor,
+        { maxTextChars, maxStructuredChars },
+        wording.product,
+      );
       breaker?.recordSuccess();
       if (manifest.failed?.(structured)) {
         // Acted on nothing: an error, whose answer still lists what happened to each target.
@@ -285,17 +284,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         // The signal fired: whatever the handler threw, the deadline or the cancel is the real story.
         if (cause === "deadline") breaker?.recordFailure();
         else breaker?.recordNeutral();
-        const message = interruptedMessage(
-          manifest,
-          cause,
-          timeouts[manifest.timeoutClass],
-          options.endpoint,
-        );
+        const message = interruptedMessage(manifest, cause, timeoutMs, wording);
         finish(cause === "deadline" ? "timeout" : "cancelled", decision, message);
         return failure(cause === "deadline" ? "deadline_exceeded" : "cancelled", redactor.text(message));
       }
       const code = errorCode(error) ?? "error";
-      if (DAEMON_DOWN_CODES.has(code)) breaker?.recordFailure();
+      if (wording.isUnreachable(error)) breaker?.recordFailure();
       else breaker?.recordSuccess();
       const message = redactor.text(sanitizeText(errorMessage(error)));
       if (lateDenial) {
@@ -315,7 +309,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   }
 
   async function close(graceMs = 8_000): Promise<void> {
-    closing.abort(new DOMException("docker-mcp is shutting down", "AbortError"));
+    closing.abort(new DOMException(`${sentence(wording.product)} is shutting down`, "AbortError"));
     breaker?.dispose();
     if (inflight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
@@ -329,4 +323,18 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   }
 
   return { tools, enabledTools, call, close };
+}
+
+/** Every class needs a positive, finite deadline: a typo in the server's table must not mean "never". */
+function checkTimeouts(timeouts: Readonly<Record<string, number>>): Readonly<Record<string, number>> {
+  const entries = Object.entries(timeouts ?? {});
+  if (entries.length === 0) throw new Error("createKernel: no timeout classes given (timeouts is empty)");
+  for (const [name, ms] of entries) {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
+      throw new Error(
+        `createKernel: timeout class "${name}" needs a positive number of ms, got ${String(ms)}`,
+      );
+    }
+  }
+  return { ...timeouts };
 }

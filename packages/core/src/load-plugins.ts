@@ -3,7 +3,6 @@ import {
   KERNEL_API_VERSION,
   type Plugin,
   type ResourceResolver,
-  TIMEOUT_CLASSES,
   type ToolHandler,
   type ToolManifest,
 } from "./plugin.js";
@@ -39,6 +38,7 @@ export interface LoadedPlugins<Deps> {
 export function loadPlugins<Deps>(
   plugins: Plugin<Deps>[],
   knownLevels: ReadonlySet<string>,
+  timeoutClasses: ReadonlySet<string>,
 ): LoadedPlugins<Deps> {
   const tools = new Map<string, LoadedTool<Deps>>();
   const resolvers = new Map<string, LoadedResolver<Deps>>();
@@ -81,10 +81,10 @@ export function loadPlugins<Deps>(
           );
         }
       }
-      if (!TIMEOUT_CLASSES.includes(tool.timeoutClass)) {
+      if (!timeoutClasses.has(tool.timeoutClass)) {
         throw new PluginLoadError(
           name,
-          `tool "${tool.name}" has timeout class "${tool.timeoutClass}" (use one of ${TIMEOUT_CLASSES.join(", ")})`,
+          `tool "${tool.name}" has timeout class "${tool.timeoutClass}", which this server does not define (use one of ${[...timeoutClasses].join(", ")})`,
         );
       }
       if (!EFFECTS.has(tool.effect)) {

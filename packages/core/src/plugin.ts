@@ -4,10 +4,6 @@ import type { z } from "zod";
 /** Bumped when the plugin contract changes incompatibly; the kernel refuses other versions. */
 export const KERNEL_API_VERSION = 1;
 
-/** Which deadline a tool runs under (configurable per class). */
-export type TimeoutClass = "read" | "lifecycle" | "exec" | "compose";
-export const TIMEOUT_CLASSES: readonly TimeoutClass[] = ["read", "lifecycle", "exec", "compose"];
-
 /** What a tool does to the world; the MCP annotations are derived from it, never hand-written. */
 export type Effect = "read" | "write" | "destructive";
 
@@ -62,17 +58,21 @@ export interface ToolManifest<
   I extends AnyObjectSchema = AnyObjectSchema,
   O extends AnyObjectSchema = AnyObjectSchema,
 > {
-  /** `^[A-Za-z0-9_.-]{1,64}$`; docker tools are `docker_*`. */
+  /** `^[A-Za-z0-9_.-]{1,64}$`, conventionally prefixed by the system (e.g. `docker_*`). */
   name: string;
   title: string;
   description: string;
   /** Every level must be on in the policy. */
   levels: string[];
-  timeoutClass: TimeoutClass;
+  /**
+   * Which deadline the tool runs under: a class the server defines (e.g. read, lifecycle, exec,
+   * compose, pull, build), each configurable. A class the server does not define fails the load.
+   */
+  timeoutClass: string;
   effect: Effect;
   /** Calling twice with the same input leaves the world as calling once. */
   idempotent?: boolean;
-  /** The tool reaches beyond the local daemon (e.g. a registry). */
+  /** The tool reaches beyond the system it manages (e.g. a registry). */
   openWorld?: boolean;
   input: I;
   output: O;
@@ -122,7 +122,7 @@ export interface PluginManifest {
 export interface RejectedTarget {
   ref: string;
   kind: string;
-  /** "denied" by policy or "unresolved" (not found, ambiguous, daemon error). */
+  /** "denied" by policy or "unresolved" (not found, ambiguous, system error). */
   status: "denied" | "unresolved";
   code: string;
   message: string;

@@ -40,6 +40,7 @@ const kernelFor = (document: unknown) => {
     policy,
     levels: policy.vocabulary.levels.map((l) => l.name),
     exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+    timeouts: { lifecycle: 60_000 },
     breaker: false,
   });
 };

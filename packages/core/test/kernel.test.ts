@@ -1,17 +1,26 @@
 import { dockerVocabulary, loadPolicy } from "@arktechnwa/mcp-policy";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import {
-  type AuditRecord,
-  createKernel,
-  defineTool,
-  KERNEL_API_VERSION,
-  MASK,
-  type Plugin,
-  PluginLoadError,
-  type ResolvedResource,
-  ToolError,
-} from "../src/index.js";
+import type { AuditRecord } from "../src/audit.js";
+import { errorCode, PluginLoadError, ToolError } from "../src/errors.js";
+import { createKernel } from "../src/kernel.js";
+import { defineTool, KERNEL_API_VERSION, type Plugin, type ResolvedResource } from "../src/plugin.js";
+import { MASK } from "../src/redact.js";
+import type { KernelWording } from "../src/wording.js";
+
+/** The timeout classes a server would define. */
+const TIMEOUTS = { read: 30_000, lifecycle: 60_000, exec: 30_000, compose: 120_000 };
+
+/** What a server injects: which errors mean the target is down, and how to check state. */
+const WORDING: Partial<KernelWording> = {
+  product: "test-server",
+  isUnreachable: (error) => errorCode(error) === "UNREACHABLE",
+  checkState: () => "Check the current state with t_list before retrying.",
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 interface Deps {
   containers: ResolvedResource[];
@@ -141,6 +150,7 @@ function kernel(
     audit?: (r: AuditRecord) => void;
     bypass?: boolean;
     breaker?: { failureThreshold: number; cooldownMs: number };
+    now?: () => number;
   } = {},
 ) {
   const deps: Deps = { containers, acted: [] };
@@ -151,9 +161,11 @@ function kernel(
     policy,
     levels: dockerVocabulary.levels.map((l) => l.name),
     exec: { maxOutputBytes: 100, timeoutMs: 1000 },
-    ...(extra.timeouts ? { timeouts: extra.timeouts } : {}),
+    timeouts: { ...TIMEOUTS, ...extra.timeouts },
+    wording: WORDING,
     ...(extra.audit ? { audit: extra.audit } : {}),
     ...(extra.breaker ? { breaker: extra.breaker } : {}),
+    ...(extra.now ? { now: extra.now } : {}),
   });
   return { k, deps };
 }
@@ -266,21 +278,61 @@ describe("kernel pipeline", () => {
     expect(r.text).toContain(MASK);
   });
 
-  it("reports a write past its deadline as outcome unknown", async () => {
-    const { k } = kernel(policyDoc, { timeouts: { lifecycle: 50 } });
-    const t0 = Date.now();
-    const r = await k.call("t_slow", {});
-    expect(Date.now() - t0).toBeLessThan(1000);
+  it("reports a write past its deadline as outcome unknown, at the deadline and not before", async () => {
+    vi.useFakeTimers();
+    const { k } = kernel(policyDoc, { timeouts: { lifecycle: 1500 } });
+    let settled = false;
+    const pending = k.call("t_slow", {}).finally(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const r = await pending;
     expect(r.code).toBe("deadline_exceeded");
+    expect(r.text).toMatch(/within its 1.5 s deadline \(timeout class "lifecycle"\)/);
     expect(r.text).toMatch(/outcome is unknown/);
-    expect(r.text).toMatch(/docker_ps or docker_inspect/);
+    // How to check the state is the server's wording.
+    expect(r.text).toMatch(/Check the current state with t_list before retrying\.$/);
+  });
+
+  it("tells a read past its deadline what to try, in neutral words unless the server says otherwise", async () => {
+    vi.useFakeTimers();
+    const readSlow = defineTool({
+      ...slowTool,
+      name: "t_read_slow",
+      levels: ["read"],
+      timeoutClass: "read",
+      effect: "read",
+    });
+    const k = createKernel({
+      plugins: [
+        {
+          manifest: { name: "r", apiVersion: KERNEL_API_VERSION, tools: [readSlow] },
+          handlers: { t_read_slow: () => () => new Promise(() => {}) },
+        },
+      ],
+      deps: {},
+      policy: loadPolicy({}),
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1, timeoutMs: 1 },
+      timeouts: { read: 2000 },
+    });
+    const pending = k.call("t_read_slow", {});
+    await vi.advanceTimersByTimeAsync(2000);
+    const r = await pending;
+    expect(r.code).toBe("deadline_exceeded");
+    expect(r.text).toBe(
+      't_read_slow did not finish within its 2 s deadline (timeout class "read"). The target system may be overloaded or stuck; try again, narrow the request, or raise the "read" timeout.',
+    );
+    expect(r.text).not.toMatch(/docker|daemon/i);
   });
 
   it("ends a call the client cancels", async () => {
     const { k } = kernel(policyDoc);
     const client = new AbortController();
     const pending = k.call("t_slow", {}, { signal: client.signal });
-    setTimeout(() => client.abort(), 20);
+    client.abort();
     const r = await pending;
     expect(r.code).toBe("cancelled");
   });
@@ -330,15 +382,26 @@ describe("kernel pipeline", () => {
   });
 
   it("a denied trial call closes a half-open circuit instead of wedging it", async () => {
-    const { k } = kernel(policyDoc, { breaker: { failureThreshold: 1, cooldownMs: 30 } });
+    let clock = 1_000_000;
+    const { k } = kernel(policyDoc, {
+      breaker: { failureThreshold: 1, cooldownMs: 30 },
+      now: () => clock,
+    });
     expect((await k.call("t_echo", { container: "down" })).code).toBe("UNREACHABLE");
+    const open = await k.call("t_echo", { container: "web" });
+    expect(open.code).toBe("circuit_open");
+    expect(open.text).toBe(
+      "The target system failed to answer 1 time within 60 s, so calls are paused (circuit breaker): test-server retries in 1 s. Check that it is running and reachable.",
+    );
+    clock += 29;
     expect((await k.call("t_echo", { container: "web" })).code).toBe("circuit_open");
-    await new Promise((r) => setTimeout(r, 40));
+    clock += 1;
     expect((await k.call("t_echo", { container: "vault" })).code).toBe("blacklisted");
     expect((await k.call("t_echo", { container: "web" })).isError).toBe(false);
   });
 
   it("close() cancels calls in flight, waits for their handlers, then refuses new calls", async () => {
+    vi.useFakeTimers();
     let finished = false;
     const slowPlugin: Plugin<Deps> = {
       manifest: {
@@ -365,16 +428,29 @@ describe("kernel pipeline", () => {
       policy: loadPolicy({ permissions: { lifecycle: true } }),
       levels: dockerVocabulary.levels.map((l) => l.name),
       exec: { maxOutputBytes: 1, timeoutMs: 1 },
+      timeouts: TIMEOUTS,
+      wording: WORDING,
     });
     const pending = k.call("t_cleanup", {});
-    await new Promise((r) => setTimeout(r, 10));
-    await k.close(2000);
+    await vi.advanceTimersByTimeAsync(10);
+    let closed = false;
+    const closing = k.close(2000).then(() => {
+      closed = true;
+    });
+    await vi.advanceTimersByTimeAsync(49);
+    expect(closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing;
     expect(finished).toBe(true);
     expect((await pending).code).toBe("cancelled");
-    expect((await k.call("t_cleanup", {})).code).toBe("shutting_down");
+    expect(await k.call("t_cleanup", {})).toMatchObject({
+      code: "shutting_down",
+      text: "Test-server is shutting down; no new calls are taken.",
+    });
   });
 
   it("sends heartbeat progress while a call runs", async () => {
+    vi.useFakeTimers();
     const deps: Deps = { containers, acted: [] };
     const k = createKernel({
       plugins: [plugin],
@@ -382,13 +458,17 @@ describe("kernel pipeline", () => {
       policy: loadPolicy({ permissions: { lifecycle: true } }),
       levels: dockerVocabulary.levels.map((l) => l.name),
       exec: { maxOutputBytes: 1, timeoutMs: 1 },
-      timeouts: { lifecycle: 130 },
-      heartbeatMs: 40,
+      timeouts: { ...TIMEOUTS, lifecycle: 2_500 },
+      heartbeatMs: 1_000,
     });
     const beats: string[] = [];
-    await k.call("t_slow", {}, { onProgress: (message) => beats.push(message) });
-    expect(beats.length).toBeGreaterThanOrEqual(2);
-    expect(beats[0]).toMatch(/t_slow still running/);
+    const pending = k.call("t_slow", {}, { onProgress: (message) => beats.push(message) });
+    await vi.advanceTimersByTimeAsync(2_500);
+    await pending;
+    expect(beats).toEqual(["t_slow still running after 1 s", "t_slow still running after 2 s"]);
+    // Stopped with the call: no beat after it ended.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(beats).toHaveLength(2);
   });
 
   it("refuses an answer too large for a model, saying how to narrow it", async () => {
@@ -399,6 +479,7 @@ describe("kernel pipeline", () => {
       policy: loadPolicy(policyDoc),
       levels: dockerVocabulary.levels.map((l) => l.name),
       exec: { maxOutputBytes: 1, timeoutMs: 1 },
+      timeouts: TIMEOUTS,
       maxStructuredChars: 100,
     });
     const r = await k.call("t_echo", { container: "web", say: "x".repeat(200) });
@@ -416,7 +497,13 @@ describe("kernel pipeline", () => {
 
 describe("plugin loading", () => {
   const levels = dockerVocabulary.levels.map((l) => l.name);
-  const base = { deps: {}, policy: loadPolicy({}), levels, exec: { maxOutputBytes: 1, timeoutMs: 1 } };
+  const base = {
+    deps: {},
+    policy: loadPolicy({}),
+    levels,
+    exec: { maxOutputBytes: 1, timeoutMs: 1 },
+    timeouts: TIMEOUTS,
+  };
   const make = (
     tools: unknown[],
     handlers: Record<string, unknown>,
@@ -424,6 +511,15 @@ describe("plugin loading", () => {
     apiVersion = KERNEL_API_VERSION,
   ) => ({ manifest: { name, apiVersion, tools }, handlers }) as unknown as Plugin<unknown>;
   const noop = () => async () => ({});
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    "refuses a timeout class whose deadline is %s ms",
+    (ms) => {
+      expect(() => createKernel({ ...base, plugins: [], timeouts: { ...TIMEOUTS, read: ms } })).toThrow(
+        /timeout class "read" needs a positive number of ms/,
+      );
+    },
+  );
 
   it.each([
     [
@@ -436,6 +532,11 @@ describe("plugin loading", () => {
     ["stray handler", [make([listTool], { t_list: noop, t_other: noop })], /belongs to no declared tool/],
     ["wrong API version", [make([listTool], { t_list: noop }, "p", 99)], /API version 99/],
     ["bad tool name", [make([{ ...listTool, name: "bad name!" }], { "bad name!": noop })], /must match/],
+    [
+      "a timeout class the server does not define",
+      [make([{ ...listTool, timeoutClass: "pull" }], { t_list: noop })],
+      /tool "t_list" has timeout class "pull", which this server does not define \(use one of read, lifecycle, exec, compose\)/,
+    ],
   ])("rejects %s, naming the plugin", (_what, plugins, message) => {
     expect(() => createKernel({ ...base, plugins })).toThrow(PluginLoadError);
     expect(() => createKernel({ ...base, plugins })).toThrow(message);

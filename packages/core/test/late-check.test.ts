@@ -58,6 +58,7 @@ function kernelFor(policyDoc: unknown, seen: LateDecision[], audit: AuditRecord[
     policy: loadPolicy(policyDoc),
     levels: ["read", "lifecycle", "exec", "create", "images", "volumes", "networks", "system"],
     exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+    timeouts: { compose: 120_000 },
     audit: (r) => audit.push(r),
   });
 }

@@ -1,10 +1,19 @@
-import { describe, expect, it } from "vitest";
-import { CircuitBreaker, raceSignal, startDeadline } from "../src/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CircuitBreaker } from "../src/circuit-breaker.js";
+import { raceSignal, startDeadline } from "../src/deadline.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("startDeadline", () => {
-  it("fires at the deadline with a TimeoutError and says so", async () => {
-    const d = startDeadline(30);
-    await new Promise((r) => setTimeout(r, 60));
+  it("fires at the deadline, not before, with a TimeoutError and says so", () => {
+    vi.useFakeTimers();
+    const d = startDeadline(30, undefined, Date.now());
+    expect(d.deadline).toBe(Date.now() + 30);
+    vi.advanceTimersByTime(29);
+    expect(d.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
     expect(d.signal.aborted).toBe(true);
     expect((d.signal.reason as DOMException).name).toBe("TimeoutError");
     expect(d.cause()).toBe("deadline");
@@ -23,11 +32,18 @@ describe("startDeadline", () => {
 
 describe("raceSignal", () => {
   it("rejects at the deadline even when the work ignores its signal", async () => {
+    vi.useFakeTimers();
     const d = startDeadline(50);
     const never = new Promise<never>(() => {});
-    const t0 = Date.now();
-    await expect(raceSignal(never, d.signal)).rejects.toMatchObject({ name: "TimeoutError" });
-    expect(Date.now() - t0).toBeLessThan(1000);
+    let settled = false;
+    const raced = raceSignal(never, d.signal).finally(() => {
+      settled = true;
+    });
+    const rejected = expect(raced).rejects.toMatchObject({ name: "TimeoutError" });
+    await vi.advanceTimersByTimeAsync(49);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await rejected;
     d.dispose();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSecretKey, MASK, Redactor, sanitizeText, secretValuesFromEnv } from "../src/index.js";
+import { isSecretKey, MASK, Redactor, secretValuesFromEnv } from "../src/redact.js";
+import { sanitizeText } from "../src/sanitize.js";
 
 describe("isSecretKey", () => {
   it.each([

@@ -113,7 +113,14 @@ const policy = loadPolicy({
 
 function kernel(plugins: Plugin<Deps>[]) {
   const deps: Deps = { networks, acted: [] };
-  const k = createKernel({ plugins, deps, policy, levels, exec: { maxOutputBytes: 1, timeoutMs: 1 } });
+  const k = createKernel({
+    plugins,
+    deps,
+    policy,
+    levels,
+    exec: { maxOutputBytes: 1, timeoutMs: 1 },
+    timeouts: { read: 30_000, lifecycle: 60_000 },
+  });
   return { k, deps };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sanitizeText } from "../src/index.js";
+import { sanitizeText } from "../src/sanitize.js";
 
 describe("sanitizeText", () => {
   it("strips ANSI colors, OSC titles and cursor moves", () => {

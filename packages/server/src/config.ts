@@ -1,8 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import type { TimeoutClass } from "@arktechnwa/docker-mcp-core";
-import { DEFAULT_TIMEOUTS } from "@arktechnwa/docker-mcp-core";
 import { EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
 import {
   closest,
@@ -13,12 +11,8 @@ import {
 } from "@arktechnwa/mcp-policy";
 import { cosmiconfig } from "cosmiconfig";
 import { z } from "zod";
-import {
-  SERVER_SECTION_NAMES,
-  type ServerSections,
-  serverSections,
-  TIMEOUT_CLASS_NAMES,
-} from "./server-config.js";
+import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./server-config.js";
+import { TIMEOUT_CLASS_NAMES, TIMEOUT_CLASSES, type TimeoutClassName } from "./timeout-classes.js";
 
 export const MODULE_NAME = "docker-mcp";
 
@@ -48,8 +42,8 @@ export interface ResolvedConfig {
   source: string | undefined;
   policy: Policy;
   docker: DockerSection;
-  /** Total deadline per timeout class, in milliseconds. */
-  timeouts: Record<TimeoutClass, number> & Partial<Record<(typeof TIMEOUT_CLASS_NAMES)[number], number>>;
+  /** Total deadline per timeout class (every class the server defines), in milliseconds. */
+  timeouts: Record<TimeoutClassName, number>;
   breaker: BreakerConfig | false;
   fallback: {
     enabled: boolean;
@@ -168,9 +162,9 @@ export function resolveConfig(
 
   const sections = parsed.data;
   const neverhang = sections.neverhang ?? {};
-  const configured = (name: (typeof TIMEOUT_CLASS_NAMES)[number]) =>
+  const configured = (name: TimeoutClassName) =>
     durationMs(neverhang.timeouts?.[name] ?? neverhang[`${name}_timeout`]);
-  const timeouts: ResolvedConfig["timeouts"] = { ...DEFAULT_TIMEOUTS };
+  const timeouts: ResolvedConfig["timeouts"] = { ...TIMEOUT_CLASSES };
   for (const name of TIMEOUT_CLASS_NAMES) {
     const value = configured(name);
     if (value !== undefined) timeouts[name] = value;

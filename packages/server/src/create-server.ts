@@ -4,7 +4,6 @@ import {
   type Kernel,
   localRealPath,
   type Plugin,
-  toolSurface,
 } from "@arktechnwa/docker-mcp-core";
 import { createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -16,6 +15,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
+import { dockerWording } from "./docker-wording.js";
 import { guardTransport } from "./request-guard.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -72,7 +72,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     timeouts: config.timeouts,
     // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
     breaker: config.breaker && { ...config.breaker, probe: (signal: AbortSignal) => engine.ping(signal) },
-    endpoint: engine.endpoint,
+    wording: dockerWording(engine.endpoint),
     // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their real
     // paths too. Over TCP the daemon's filesystem is not ours to look at.
     ...(engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMEOUT_CLASS_NAMES, type TimeoutClassName } from "./timeout-classes.js";
 
 /**
  * A duration: a number of milliseconds (the design document writes `"read_timeout": 30000`), or a
@@ -17,19 +18,13 @@ const duration = z
   ])
   .describe('Milliseconds (30000), or a string with a unit: "30s", "2m", "500ms".');
 
-/**
- * The timeout classes a config may set. A tool declares one of them; the kernel gives each call the
- * class's total deadline.
- */
-export const TIMEOUT_CLASS_NAMES = ["read", "lifecycle", "exec", "compose", "pull", "build"] as const;
-
 /** `neverhang.<class>_timeout`: the design document's spelling of `neverhang.timeouts.<class>`. */
 const flatTimeouts = Object.fromEntries(
   TIMEOUT_CLASS_NAMES.map((name) => [
     `${name}_timeout`,
     duration.optional().describe(`Same as neverhang.timeouts.${name}.`),
   ]),
-) as Record<`${(typeof TIMEOUT_CLASS_NAMES)[number]}_timeout`, z.ZodOptional<typeof duration>>;
+) as Record<`${TimeoutClassName}_timeout`, z.ZodOptional<typeof duration>>;
 
 const filePath = z.string().min(1);
 
@@ -67,7 +62,7 @@ export const serverSections = {
       timeouts: z
         .strictObject(
           Object.fromEntries(TIMEOUT_CLASS_NAMES.map((name) => [name, duration.optional()])) as Record<
-            (typeof TIMEOUT_CLASS_NAMES)[number],
+            TimeoutClassName,
             z.ZodOptional<typeof duration>
           >,
         )

@@ -23,7 +23,14 @@ describe("resolveConfig", () => {
     const c = resolveConfig({}, undefined, false);
     expect(c.policy.levels).toMatchObject({ read: true, lifecycle: false, exec: false, create: false });
     // exec: the command gets exec_safety.timeout (30 s), the call 5 s more to kill it and confirm.
-    expect(c.timeouts).toEqual({ read: 30_000, lifecycle: 60_000, exec: 35_000, compose: 120_000 });
+    expect(c.timeouts).toEqual({
+      read: 30_000,
+      lifecycle: 60_000,
+      exec: 35_000,
+      compose: 120_000,
+      pull: 300_000,
+      build: 600_000,
+    });
     // The design document's breaker: 3 failures in 60 s open it for 5 minutes (a /_ping probe closes it sooner).
     expect(c.breaker).toEqual({
       failureThreshold: 3,

@@ -5,7 +5,7 @@ import { createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { defineTool, KERNEL_API_VERSION, type Plugin } from "@arktechnwa/docker-mcp-core";
+import { defineTool, KERNEL_API_VERSION, type Plugin, type ToolContext } from "@arktechnwa/docker-mcp-core";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -117,6 +117,27 @@ describe("when the daemon cannot be reached", () => {
   });
 });
 
+/** A tool that never answers, under the given timeout class. */
+function slow(name: string, timeoutClass: string, effect: "read" | "write" = "read") {
+  return defineTool({
+    name,
+    title: name,
+    description: "Never answers.",
+    levels: [effect === "read" ? "read" : "lifecycle"],
+    timeoutClass,
+    effect,
+    input: z.strictObject({}),
+    output: z.object({}),
+    render: () => "",
+  });
+}
+
+/** A handler that ends only when its call's signal fires. */
+const untilAborted = (_input: unknown, ctx: ToolContext) =>
+  new Promise<never>((_resolve, reject) => {
+    ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+  });
+
 describe("createServer", () => {
   it("builds a server from a single plugin of someone else's", async () => {
     const hello = defineTool({
@@ -140,6 +161,46 @@ describe("createServer", () => {
     const r = await call(client, "hello_world", { who: "docker" });
     expect(r.structuredContent).toEqual({ greeting: "hello docker" });
     expect(text(r)).toBe("hello docker");
+    await app.close();
+  });
+
+  it("refuses a plugin whose tool names a timeout class the server does not define", async () => {
+    const plugin: Plugin<ServerDeps> = {
+      manifest: {
+        name: "odd",
+        apiVersion: KERNEL_API_VERSION,
+        tools: [defineTool({ ...slow("odd_tool", "read"), timeoutClass: "glacial" })],
+      },
+      handlers: { odd_tool: () => untilAborted },
+    };
+    await expect(inMemory([plugin])).rejects.toThrow(
+      /plugin "odd": tool "odd_tool" has timeout class "glacial", which this server does not define \(use one of read, lifecycle, exec, compose, pull, build\)/,
+    );
+  });
+
+  it("runs tools under the pull and build classes, set in neverhang.timeouts, with Docker wording", async () => {
+    const plugin: Plugin<ServerDeps> = {
+      manifest: {
+        name: "slow",
+        apiVersion: KERNEL_API_VERSION,
+        tools: [slow("slow_pull", "pull", "write"), slow("slow_build", "build", "read")],
+      },
+      handlers: {
+        slow_pull: () => untilAborted,
+        slow_build: () => untilAborted,
+      },
+    };
+    const { client, app } = await inMemory([plugin], {
+      permissions: { lifecycle: true },
+      neverhang: { timeouts: { pull: "1s", build: "1s" } },
+    });
+    const [pull, build] = await Promise.all([call(client, "slow_pull", {}), call(client, "slow_build", {})]);
+    expect(text(pull)).toBe(
+      'slow_pull did not finish within its 1 s deadline (timeout class "pull"): the outcome is unknown, the change may or may not have happened. Check the current state with docker_ps or docker_inspect before retrying.',
+    );
+    expect(text(build)).toMatch(
+      /^slow_build did not finish within its 1 s deadline \(timeout class "build"\)\. The daemon at \S+ may be overloaded or stuck; try again, narrow the request, or raise neverhang\.build_timeout \(milliseconds\)\.$/,
+    );
     await app.close();
   });
 
