@@ -107,6 +107,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("while open, the probe closes the circuit as soon as the daemon answers", async () => {
+    vi.useFakeTimers();
     let up = false;
     let probes = 0;
     const b = new CircuitBreaker({
@@ -122,24 +123,23 @@ describe("CircuitBreaker", () => {
     b.recordFailure();
     expect(b.state).toBe("open");
     expect(b.probing).toBe(true);
-    const waitUntil = async (ok: () => boolean) => {
-      const t0 = Date.now();
-      while (!ok() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
-    };
-    await waitUntil(() => probes >= 2);
-    expect(probes).toBeGreaterThanOrEqual(2);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(probes).toBe(0);
+    await vi.advanceTimersByTimeAsync(21);
+    expect(probes).toBe(2);
     // Failed probes keep it open.
     expect(b.state).toBe("open");
     up = true;
-    await waitUntil(() => b.state === "closed");
+    await vi.advanceTimersByTimeAsync(20);
+    expect(probes).toBe(3);
     expect(b.state).toBe("closed");
     expect(b.probing).toBe(false);
-    const after = probes;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(probes).toBe(after);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(probes).toBe(3);
   });
 
   it("a probe that hangs is cut at its own deadline and proves nothing", async () => {
+    vi.useFakeTimers();
     const signals: AbortSignal[] = [];
     const b = new CircuitBreaker({
       failureThreshold: 1,
@@ -152,12 +152,17 @@ describe("CircuitBreaker", () => {
       },
     });
     b.recordFailure();
-    const t0 = Date.now();
-    while (signals.length < 2 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
-    expect(signals.length).toBeGreaterThanOrEqual(2);
-    expect(signals.slice(0, -1).every((s) => s.aborted)).toBe(true);
+    await vi.advanceTimersByTimeAsync(39);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signals[0]?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(signals).toHaveLength(2);
     expect(b.state).toBe("open");
     b.dispose();
     expect(b.probing).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(signals).toHaveLength(2);
   });
 });
