@@ -1,5 +1,5 @@
 import type { ApiClient } from "./api-client.js";
-import { daemonMessage, statusOf } from "./daemon-errors.js";
+import { statusRules } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
 import type { ContainerIdentity, ContainerSummary, ListContainersOptions } from "./types.js";
 
@@ -86,24 +86,19 @@ export function inspectContainer(
 }
 
 function notFoundOrAmbiguous(error: unknown, ref: string, endpoint: string): EngineError | undefined {
-  const status = statusOf(error);
-  const message = daemonMessage(error);
-  if (/multiple IDs found/i.test(message)) {
+  return statusRules(endpoint, [
     // Signalled to resolveContainer, which counts the candidates.
-    return new EngineError("AMBIGUOUS", `'${ref}' matches more than one container ID.`, {
-      cause: error,
-      statusCode: status,
-      endpoint,
-    });
-  }
-  if (status === 404) {
-    return new EngineError(
-      "NOT_FOUND",
-      `No container named or with ID prefix '${ref}'. List containers with docker_ps.`,
-      { cause: error, statusCode: status, endpoint },
-    );
-  }
-  return undefined;
+    {
+      message: /multiple IDs found/i,
+      code: "AMBIGUOUS",
+      text: () => `'${ref}' matches more than one container ID.`,
+    },
+    {
+      status: 404,
+      code: "NOT_FOUND",
+      text: () => `No container named or with ID prefix '${ref}'. List containers with docker_ps.`,
+    },
+  ])(error);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { ApiClient } from "./api-client.js";
-import { daemonMessage, statusOf } from "./daemon-errors.js";
-import { EngineError } from "./errors.js";
+import { statusRules } from "./daemon-errors.js";
 import { portBindings } from "./port-spec.js";
 import type { CreateContainerSpec } from "./types.js";
 import { volumeBinds } from "./volume-spec.js";
@@ -47,37 +46,34 @@ export async function createContainer(
       what: `create a container from '${spec.image}'`,
     },
     signal,
-    (error) => {
-      const status = statusOf(error);
-      const message = daemonMessage(error);
-      const options = { cause: error, statusCode: status, endpoint: api.endpoint };
-      if (status === 404 && /no such image/i.test(message)) {
-        return new EngineError(
-          "NOT_FOUND",
+    statusRules(api.endpoint, [
+      {
+        status: 404,
+        message: /no such image/i,
+        code: "NOT_FOUND",
+        text: () =>
           `Image '${spec.image}' is not present locally: pull it first (docker_pull, or 'docker pull ${spec.image}'). Creating never pulls.`,
-          options,
-        );
-      }
-      if (status === 409) {
-        // The daemon names the container holding the name by its full ID: one the caller may not be
-        // allowed to see, so the message leaves it out.
-        if (spec.name && /already in use/i.test(message)) {
-          return new EngineError(
-            "CONFLICT",
-            `The name '${spec.name}' is already in use by another container; choose another name or remove that container first.`,
-            options,
-          );
-        }
-        return new EngineError(
-          "CONFLICT",
-          `Could not create the container: ${message.replace(/\b[0-9a-f]{12,64}\b/g, "(ID hidden)")}`,
-          options,
-        );
-      }
-      if (status === 400)
-        return new EngineError("INVALID", `Docker refused the container spec: ${message}`, options);
-      return undefined;
-    },
+      },
+      // The daemon names the container holding the name by its full ID: one the caller may not be
+      // allowed to see, so the message leaves it out.
+      ...(spec.name
+        ? [
+            {
+              status: 409,
+              message: /already in use/i,
+              code: "CONFLICT" as const,
+              text: () =>
+                `The name '${spec.name}' is already in use by another container; choose another name or remove that container first.`,
+            },
+          ]
+        : []),
+      {
+        status: 409,
+        code: "CONFLICT",
+        text: (m) => `Could not create the container: ${m.replace(/\b[0-9a-f]{12,64}\b/g, "(ID hidden)")}`,
+      },
+      { status: 400, code: "INVALID", text: (m) => `Docker refused the container spec: ${m}` },
+    ]),
   );
   return { id: created.Id, warnings: created.Warnings ?? [] };
 }
@@ -98,23 +94,17 @@ export async function removeContainer(
       what: `remove container ${short}`,
     },
     signal,
-    (error) => {
-      const status = statusOf(error);
-      if (status === 409) {
-        return new EngineError(
-          "CONFLICT",
-          `Could not remove container ${short}: ${daemonMessage(error)}. Stop it first or use force.`,
-          { cause: error, statusCode: status, endpoint: api.endpoint },
-        );
-      }
-      if (status === 404) {
-        return new EngineError("NOT_FOUND", `Could not remove container ${short}: no such container.`, {
-          cause: error,
-          statusCode: status,
-          endpoint: api.endpoint,
-        });
-      }
-      return undefined;
-    },
+    statusRules(api.endpoint, [
+      {
+        status: 409,
+        code: "CONFLICT",
+        text: (m) => `Could not remove container ${short}: ${m}. Stop it first or use force.`,
+      },
+      {
+        status: 404,
+        code: "NOT_FOUND",
+        text: () => `Could not remove container ${short}: no such container.`,
+      },
+    ]),
   );
 }

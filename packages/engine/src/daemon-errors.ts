@@ -1,4 +1,5 @@
 import { EngineError } from "./errors.js";
+import type { EngineErrorCode } from "./types.js";
 
 const UNREACHABLE_HINTS: Record<string, string> = {
   ENOENT:
@@ -67,7 +68,55 @@ export function connectionError(error: unknown, endpoint: string, what: string):
   });
 }
 
-/** Generic mapping of a failed daemon call; callers handle call-specific statuses first. */
+/**
+ * One way a call turns a daemon answer into an engine error: the statuses it applies to (any when
+ * omitted) and, optionally, a pattern the daemon's message must match (some daemons answer a wrong
+ * state with 500). `text` gets the daemon's message and says what happened and what to do.
+ */
+export interface StatusRule {
+  status?: number | readonly number[];
+  message?: RegExp;
+  code: EngineErrorCode;
+  text: (daemonMessage: string) => string;
+}
+
+/** What any call means by 404, 304 and 409 unless it says better. */
+function defaultRules(what: string): StatusRule[] {
+  return [
+    { status: 404, code: "NOT_FOUND", text: (m) => `Could not ${what}: ${m}.` },
+    { status: [304, 409], code: "CONFLICT", text: (m) => `Could not ${what}: ${m}.` },
+  ];
+}
+
+/**
+ * The one place daemon statuses become engine errors: the first rule that fits wins. Calls pass their
+ * own rules (with better messages) to `api.json`/`api.stream`; anything no rule fits falls through to
+ * `mapDaemonError`.
+ */
+export function statusRules(
+  endpoint: string,
+  rules: readonly StatusRule[],
+): (error: unknown) => EngineError | undefined {
+  return (error) => matchRule(error, endpoint, rules);
+}
+
+function matchRule(error: unknown, endpoint: string, rules: readonly StatusRule[]): EngineError | undefined {
+  const status = statusOf(error);
+  const message = daemonMessage(error);
+  for (const rule of rules) {
+    const statuses = rule.status === undefined ? undefined : ([] as number[]).concat(rule.status);
+    if (statuses && (status === undefined || !statuses.includes(status))) continue;
+    if (rule.message && !rule.message.test(message)) continue;
+    return new EngineError(rule.code, rule.text(message), {
+      cause: error,
+      ...(status !== undefined ? { statusCode: status } : {}),
+      endpoint,
+    });
+  }
+  return undefined;
+}
+
+/** Generic mapping of a failed daemon call; callers handle call-specific statuses first (statusRules). */
 export function mapDaemonError(error: unknown, endpoint: string, what: string): EngineError {
   if (error instanceof EngineError) return error;
   const unreachable = connectionError(error, endpoint, what);
@@ -86,20 +135,6 @@ export function mapDaemonError(error: unknown, endpoint: string, what: string): 
   }
   const status = statusOf(error);
   const message = daemonMessage(error);
-  if (status === 404) {
-    return new EngineError("NOT_FOUND", `Could not ${what}: ${message}.`, {
-      cause: error,
-      statusCode: status,
-      endpoint,
-    });
-  }
-  if (status === 304 || status === 409) {
-    return new EngineError("CONFLICT", `Could not ${what}: ${message}.`, {
-      cause: error,
-      statusCode: status,
-      endpoint,
-    });
-  }
   if (status === undefined) {
     return new EngineError(
       "UNREACHABLE",
@@ -107,9 +142,12 @@ export function mapDaemonError(error: unknown, endpoint: string, what: string): 
       { cause: error, endpoint },
     );
   }
-  return new EngineError("DAEMON", `Docker refused to ${what} (HTTP ${status}): ${message}`, {
-    cause: error,
-    statusCode: status,
-    endpoint,
-  });
+  return (
+    matchRule(error, endpoint, defaultRules(what)) ??
+    new EngineError("DAEMON", `Docker refused to ${what} (HTTP ${status}): ${message}`, {
+      cause: error,
+      statusCode: status,
+      endpoint,
+    })
+  );
 }

@@ -1,14 +1,13 @@
 import { ApiClient } from "./api-client.js";
+import { containersArea } from "./areas/containers.js";
+import { imagesArea } from "./areas/images.js";
+import { networksArea } from "./areas/networks.js";
+import { systemArea } from "./areas/system.js";
+import { volumesArea } from "./areas/volumes.js";
 import { resolveConnection } from "./connection.js";
-import { inspectContainer, listContainers, resolveContainer } from "./containers.js";
 import { CpuHistory } from "./cpu-history.js";
-import { createContainer, removeContainer } from "./create.js";
 import { EngineError } from "./errors.js";
-import { runExec } from "./exec.js";
-import { inspectImage } from "./images.js";
-import { lifecycle } from "./lifecycle.js";
-import { readLogs } from "./logs.js";
-import { type StatsStrategy, sampleStats } from "./stats.js";
+import type { StatsStrategy } from "./stats.js";
 import type { ConnectionOptions, DockerEngine } from "./types.js";
 
 export interface CreateEngineOptions extends ConnectionOptions {
@@ -49,55 +48,35 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
 
   return {
     endpoint: api.endpoint,
-    async ping(signal) {
-      const { apiVersion, engineVersion } = await api.ping(signal).catch((error: unknown) => {
-        throw api.toEngineError(error, { what: "ping the daemon" }, signal);
-      });
-      const negotiated = await api.ensureVersion(signal);
-      return { apiVersion: negotiated ?? apiVersion ?? "", ...(engineVersion ? { engineVersion } : {}) };
-    },
-    listContainers: (opts, signal) => listContainers(api, opts, signal),
-    resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
-    inspectContainer: (id, signal) => inspectContainer(api, id, signal),
-    inspectImage: (ref, signal) => inspectImage(api, ref, signal),
-    readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
-    stats: (ids, signal) => sampleStats(api, ids, signal, statsStrategy, history),
-    startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
-    stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),
-    restartContainer: (id, opts, signal) => lifecycle(api, id, "restart", opts.timeoutSeconds, signal),
-    pauseContainer: (id, signal) => lifecycle(api, id, "pause", undefined, signal),
-    unpauseContainer: (id, signal) => lifecycle(api, id, "unpause", undefined, signal),
-    exec: (id, opts, signal) => runExec(api, id, opts, signal),
-    createContainer: (spec, signal) => createContainer(api, spec, signal),
-    removeContainer: (id, opts, signal) => removeContainer(api, id, opts, signal),
+    ...systemArea(api),
+    ...containersArea(api, { statsStrategy, history }),
+    ...imagesArea(api),
+    ...networksArea(api),
+    ...volumesArea(api),
     async close() {
       api.close();
     },
   };
 }
 
-/** An engine whose every call rejects with the configuration error. */
+/**
+ * An engine whose every call rejects with the configuration error. A proxy, so a call added to any
+ * area fails the same way without a second list of methods to keep in step.
+ */
 function brokenEngine(error: EngineError): DockerEngine {
   const fail = async (): Promise<never> => {
     throw error;
   };
-  return {
+  const own: Pick<DockerEngine, "endpoint" | "close"> = {
     endpoint: error.endpoint ?? "(invalid Docker address)",
-    ping: fail,
-    listContainers: fail,
-    resolveContainer: fail,
-    inspectContainer: fail,
-    inspectImage: fail,
-    readLogs: fail,
-    stats: fail,
-    startContainer: fail,
-    stopContainer: fail,
-    restartContainer: fail,
-    pauseContainer: fail,
-    unpauseContainer: fail,
-    exec: fail,
-    createContainer: fail,
-    removeContainer: fail,
     close: async () => {},
   };
+  return new Proxy(own as DockerEngine, {
+    get(target, key) {
+      if (key in target) return target[key as keyof typeof target];
+      // Not a thenable (an awaited engine must not hang) and nothing for symbols or serialization.
+      if (typeof key === "symbol" || key === "then" || key === "toJSON") return undefined;
+      return fail;
+    },
+  });
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { abortError, delay } from "./abort.js";
 import type { ApiClient } from "./api-client.js";
-import { daemonMessage, statusOf } from "./daemon-errors.js";
+import { statusRules } from "./daemon-errors.js";
 import { Demuxer } from "./demux.js";
 import { EngineError } from "./errors.js";
 import { type ExecState, inspectExec, type KillOutcome, killExec } from "./exec-kill.js";
@@ -134,17 +134,13 @@ async function createExec(
       what: `exec in container ${short}`,
     },
     signal,
-    (error) => {
-      const status = statusOf(error);
-      if (status === 409) {
-        return new EngineError(
-          "CONFLICT",
-          `Cannot exec in container ${short}: ${daemonMessage(error)}. Start (or unpause) it first.`,
-          { cause: error, statusCode: status, endpoint: api.endpoint },
-        );
-      }
-      return undefined;
-    },
+    statusRules(api.endpoint, [
+      {
+        status: 409,
+        code: "CONFLICT",
+        text: (m) => `Cannot exec in container ${short}: ${m}. Start (or unpause) it first.`,
+      },
+    ]),
   );
   return created.Id;
 }

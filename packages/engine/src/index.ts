@@ -1,5 +1,10 @@
 export { abortError, isTimeoutReason } from "./abort.js";
 export { compareVersions, MAX_API_VERSION } from "./api-client.js";
+export type { ContainersArea } from "./areas/containers.js";
+export type { ImageSummary, ImagesArea } from "./areas/images.js";
+export type { NetworkIdentity, NetworksArea } from "./areas/networks.js";
+export type { SystemArea } from "./areas/system.js";
+export type { VolumeIdentity, VolumesArea } from "./areas/volumes.js";
 export type { ResolvedConnection } from "./connection.js";
 export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
 export { createBody } from "./create.js";

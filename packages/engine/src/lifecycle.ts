@@ -1,6 +1,5 @@
 import type { ApiClient } from "./api-client.js";
-import { daemonMessage, statusOf } from "./daemon-errors.js";
-import { EngineError } from "./errors.js";
+import { statusRules } from "./daemon-errors.js";
 
 export type LifecycleAction = "start" | "stop" | "restart" | "pause" | "unpause";
 
@@ -38,31 +37,16 @@ export async function lifecycle(
       what,
     },
     signal,
-    (error) => {
-      const status = statusOf(error);
-      const message = daemonMessage(error);
-      if (status === 304) {
-        return new EngineError("CONFLICT", `Container ${short} ${ALREADY[action]}: nothing to do.`, {
-          cause: error,
-          statusCode: status,
-          endpoint: api.endpoint,
-        });
-      }
-      if (status === 404) {
-        return new EngineError(
-          "NOT_FOUND",
+    statusRules(api.endpoint, [
+      { status: 304, code: "CONFLICT", text: () => `Container ${short} ${ALREADY[action]}: nothing to do.` },
+      {
+        status: 404,
+        code: "NOT_FOUND",
+        text: () =>
           `Could not ${what}: no such container (it may have been removed). List containers with docker_ps.`,
-          { cause: error, statusCode: status, endpoint: api.endpoint },
-        );
-      }
-      if (status === 409 || STATE_CONFLICT.test(message)) {
-        return new EngineError("CONFLICT", `Could not ${what}: ${message}.`, {
-          cause: error,
-          statusCode: status,
-          endpoint: api.endpoint,
-        });
-      }
-      return undefined;
-    },
+      },
+      { status: 409, code: "CONFLICT", text: (m) => `Could not ${what}: ${m}.` },
+      { message: STATE_CONFLICT, code: "CONFLICT", text: (m) => `Could not ${what}: ${m}.` },
+    ]),
   );
 }

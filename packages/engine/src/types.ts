@@ -1,4 +1,10 @@
+import type { ContainersArea } from "./areas/containers.js";
+import type { ImagesArea } from "./areas/images.js";
+import type { NetworksArea } from "./areas/networks.js";
+import type { SystemArea } from "./areas/system.js";
+import type { VolumesArea } from "./areas/volumes.js";
 import type { VolumeMount } from "./volume-spec.js";
+
 // The engine's public contract: the only road from docker-mcp to the Docker daemon.
 // Every method takes an AbortSignal that carries the caller's total deadline and cancel; the engine
 // passes it to every request and destroys streams/kills work when it fires.
@@ -196,49 +202,14 @@ export interface ConnectionOptions {
 }
 
 /**
- * What plugins see of Docker. Implemented by `createEngine()` on dockerode; a fake for fault tests.
- * Every method rejects with an EngineError (code + message that says what to check).
+ * What plugins see of Docker: one object made of the areas (containers, images, networks, volumes,
+ * system), each declared and implemented in its own file under areas/. Implemented by `createEngine()`;
+ * a new daemon call goes into its area's interface and factory, nowhere else. Every method rejects
+ * with an EngineError (code + message that says what to check).
  */
-export interface DockerEngine {
+export interface DockerEngine extends ContainersArea, ImagesArea, NetworksArea, VolumesArea, SystemArea {
   /** Where the engine talks to, for messages: "unix:///var/run/docker.sock", "tcp://host:2376". */
   readonly endpoint: string;
-  ping(signal: AbortSignal): Promise<{ apiVersion: string; engineVersion?: string }>;
-
-  listContainers(options: ListContainersOptions, signal: AbortSignal): Promise<ContainerSummary[]>;
-  /** name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. */
-  resolveContainer(ref: string, signal: AbortSignal): Promise<ContainerIdentity>;
-  /** A local image by name, tag, digest or ID (NOT_FOUND when it is not present). */
-  inspectImage(ref: string, signal: AbortSignal): Promise<ImageIdentity>;
-  /** The raw inspect document (GET /containers/{id}/json). */
-  inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
-  /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
-  readLogs(id: string, tty: boolean, options: LogsOptions, signal: AbortSignal): Promise<LogsResult>;
-  /** Samples every container concurrently; CPU % from two samples taken by the engine. */
-  stats(ids: string[], signal: AbortSignal): Promise<StatsSample[]>;
-
-  startContainer(id: string, signal: AbortSignal): Promise<void>;
-  stopContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
-  restartContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
-  pauseContainer(id: string, signal: AbortSignal): Promise<void>;
-  unpauseContainer(id: string, signal: AbortSignal): Promise<void>;
-
-  /**
-   * Runs a command; on `timeoutMs` it is killed and the result says `timedOut`. When `signal` fires
-   * (cancel or deadline) the command is killed too, within a short grace, and the call rejects with
-   * ABORTED/TIMEOUT saying whether it was killed.
-   */
-  exec(id: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult>;
-
-  createContainer(
-    spec: CreateContainerSpec,
-    signal: AbortSignal,
-  ): Promise<{ id: string; warnings: string[] }>;
-  removeContainer(
-    id: string,
-    options: { force?: boolean; volumes?: boolean },
-    signal: AbortSignal,
-  ): Promise<void>;
-
   /** Releases sockets/agents. */
   close(): Promise<void>;
 }

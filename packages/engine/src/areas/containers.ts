@@ -1,0 +1,78 @@
+import type { ApiClient } from "../api-client.js";
+import { inspectContainer, listContainers, resolveContainer } from "../containers.js";
+import type { CpuHistory } from "../cpu-history.js";
+import { createContainer, removeContainer } from "../create.js";
+import { runExec } from "../exec.js";
+import { lifecycle } from "../lifecycle.js";
+import { readLogs } from "../logs.js";
+import { type StatsStrategy, sampleStats } from "../stats.js";
+import type {
+  ContainerIdentity,
+  ContainerSummary,
+  CreateContainerSpec,
+  ExecOptions,
+  ExecResult,
+  ListContainersOptions,
+  LogsOptions,
+  LogsResult,
+  StatsSample,
+} from "../types.js";
+
+/** Containers: perception and action on containers. */
+export interface ContainersArea {
+  listContainers(options: ListContainersOptions, signal: AbortSignal): Promise<ContainerSummary[]>;
+  /** name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. */
+  resolveContainer(ref: string, signal: AbortSignal): Promise<ContainerIdentity>;
+  /** The raw inspect document (GET /containers/{id}/json). */
+  inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
+  readLogs(id: string, tty: boolean, options: LogsOptions, signal: AbortSignal): Promise<LogsResult>;
+  /** Samples every container concurrently; CPU % from two samples taken by the engine. */
+  stats(ids: string[], signal: AbortSignal): Promise<StatsSample[]>;
+
+  startContainer(id: string, signal: AbortSignal): Promise<void>;
+  stopContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
+  restartContainer(id: string, options: { timeoutSeconds?: number }, signal: AbortSignal): Promise<void>;
+  pauseContainer(id: string, signal: AbortSignal): Promise<void>;
+  unpauseContainer(id: string, signal: AbortSignal): Promise<void>;
+
+  /**
+   * Runs a command; on `timeoutMs` it is killed and the result says `timedOut`. When `signal` fires
+   * (cancel or deadline) the command is killed too, within a short grace, and the call rejects with
+   * ABORTED/TIMEOUT saying whether it was killed.
+   */
+  exec(id: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult>;
+
+  createContainer(
+    spec: CreateContainerSpec,
+    signal: AbortSignal,
+  ): Promise<{ id: string; warnings: string[] }>;
+  removeContainer(
+    id: string,
+    options: { force?: boolean; volumes?: boolean },
+    signal: AbortSignal,
+  ): Promise<void>;
+}
+
+export interface ContainersAreaOptions {
+  statsStrategy: StatsStrategy;
+  history: CpuHistory | undefined;
+}
+
+export function containersArea(api: ApiClient, options: ContainersAreaOptions): ContainersArea {
+  return {
+    listContainers: (opts, signal) => listContainers(api, opts, signal),
+    resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
+    inspectContainer: (id, signal) => inspectContainer(api, id, signal),
+    readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
+    stats: (ids, signal) => sampleStats(api, ids, signal, options.statsStrategy, options.history),
+    startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
+    stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),
+    restartContainer: (id, opts, signal) => lifecycle(api, id, "restart", opts.timeoutSeconds, signal),
+    pauseContainer: (id, signal) => lifecycle(api, id, "pause", undefined, signal),
+    unpauseContainer: (id, signal) => lifecycle(api, id, "unpause", undefined, signal),
+    exec: (id, opts, signal) => runExec(api, id, opts, signal),
+    createContainer: (spec, signal) => createContainer(api, spec, signal),
+    removeContainer: (id, opts, signal) => removeContainer(api, id, opts, signal),
+  };
+}
