@@ -1,3 +1,4 @@
+import { dockerResources } from "@arktechnwa/docker-kit";
 import {
   type CallResult,
   createKernel,
@@ -26,6 +27,7 @@ export interface ServerDeps {
 }
 
 export interface CreateServerOptions {
+  /** Tool plugins; docker-kit's resource provider is loaded with them always. */
   plugins: Plugin<ServerDeps>[];
   config: ResolvedConfig;
   /** Defaults to an engine built from `config.docker` and the DOCKER_* environment. */
@@ -61,7 +63,9 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     });
   const audit = createAuditSink(config.audit, stderr);
   const kernel = createKernel<ServerDeps>({
-    plugins: options.plugins,
+    // The resource provider is always there: every container, image, network, volume and compose
+    // project a tool targets is resolved by it (never judged on the text typed).
+    plugins: [dockerResources, ...options.plugins.filter((plugin) => plugin !== dockerResources)],
     deps: { engine },
     policy: config.policy,
     levels: config.policy.vocabulary.levels.map((level) => level.name),

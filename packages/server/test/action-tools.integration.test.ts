@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   BUSYBOX_IMAGE,
+  buildTestImage,
   docker,
   ensureBusyboxImage,
   ensureDaemon,
@@ -10,6 +11,7 @@ import {
   fixtureName,
   RUN_ID,
   removeFixtures,
+  removeTestImage,
   runFixture,
   TEST_LABEL,
   TEST_RUN_LABEL,
@@ -416,9 +418,22 @@ describe("docker_create and docker_remove", () => {
   });
 
   it("refuses an image outside whitelist_images", async () => {
+    // A local image (an absent one is not found before the policy is asked).
+    const outside = `docker-mcp-outside/busybox:${RUN_ID}`;
+    await buildTestImage([outside], "outside");
+    try {
+      const r = await call(server.client, "docker_create", { image: outside });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/whitelist_images/);
+    } finally {
+      await removeTestImage([outside]);
+    }
+  });
+
+  it("refuses an absent image without pulling it", async () => {
     const r = await call(server.client, "docker_create", { image: "nginx:1.27" });
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/whitelist_images/);
+    expect(text(r)).toMatch(/No local image 'nginx:1\.27'.*pull the image first/);
   });
 
   it("refuses privileged, a Docker socket mount, / and /etc, host PID and added capabilities by default", async () => {

@@ -12,4 +12,5 @@ export { startPrivateDaemon } from "./private-daemon.js";
 export type { RegistryImage, RegistryImageOptions } from "./registry-image.js";
 export { pushRegistryImage } from "./registry-image.js";
 export { newRunId, RUN_ID } from "./run-id.js";
+export { buildTestImage, removeTestImage } from "./test-image.js";
 export { waitFor } from "./wait-for.js";

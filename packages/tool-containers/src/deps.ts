@@ -1,8 +1,4 @@
-import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import type { DockerDeps } from "@arktechnwa/docker-kit";
 
 /** What the containers plugin needs from the server that loads it. */
-export interface ContainersDeps {
-  engine: DockerEngine;
-  /** Clock for relative times (`since: "-1h"`); injectable for tests. */
-  now?: () => number;
-}
+export type ContainersDeps = DockerDeps;

@@ -1,6 +1,5 @@
 export { formatPorts, healthFromStatus, statusIcon, uptimeFromStatus } from "./container-status.js";
 export type { ContainersDeps } from "./deps.js";
 export { containersPlugin } from "./plugin.js";
-export { containerResolver, identityToResource } from "./resolve-container.js";
 export { ShellSyntaxError, splitShellWords } from "./shell-words.js";
 export { CREATED_BY_LABEL, parseMemory } from "./tools/create.js";

@@ -1,6 +1,5 @@
 import { KERNEL_API_VERSION, type Plugin } from "@arktechnwa/docker-mcp-core";
 import type { ContainersDeps } from "./deps.js";
-import { containerResolver, imageResolver } from "./resolve-container.js";
 import { createHandler, createTool } from "./tools/create.js";
 import { execHandler, execTool } from "./tools/exec.js";
 import { inspectHandler, inspectTool } from "./tools/inspect.js";
@@ -10,7 +9,10 @@ import { psHandler, psTool } from "./tools/ps.js";
 import { removeHandler, removeTool } from "./tools/remove.js";
 import { statsHandler, statsTool } from "./tools/stats.js";
 
-/** Containers: perception (ps, inspect, logs, stats) and action (lifecycle, exec, create, remove). */
+/**
+ * Containers: perception (ps, inspect, logs, stats) and action (lifecycle, exec, create, remove). The
+ * containers, images, networks and volumes its tools target are resolved by docker-kit's provider.
+ */
 export const containersPlugin: Plugin<ContainersDeps> = {
   manifest: {
     name: "containers",
@@ -36,5 +38,4 @@ export const containersPlugin: Plugin<ContainersDeps> = {
     docker_create: createHandler,
     docker_remove: removeHandler,
   },
-  resolvers: { container: containerResolver, image: imageResolver },
 };

@@ -1,9 +1,9 @@
+import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import { EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
+import { type ContainerIdentity, EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import { commandInput, execEnvInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, identityOf } from "../resolve-container.js";
 
 const input = z.strictObject({
   container: z.string().min(1).describe("Container name, ID prefix or full ID."),
@@ -64,7 +64,7 @@ export const execTool = defineTool({
 
 export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    const identity = identityOf(ctx.targets[0]);
+    const identity = targetData<ContainerIdentity>(ctx, "container");
     if (identity.state !== "running") {
       throw new ToolError(
         "not_running",

@@ -1,7 +1,8 @@
+import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, identityOf } from "../resolve-container.js";
 
 const SECTIONS = ["config", "state", "network", "mounts", "all"] as const;
 
@@ -76,7 +77,7 @@ function section(doc: Doc, which: (typeof SECTIONS)[number]): Doc {
 
 export function inspectHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    const identity = identityOf(ctx.targets[0]);
+    const identity = targetData<ContainerIdentity>(ctx, "container");
     const doc = await deps.engine.inspectContainer(identity.id, ctx.signal);
     const which = args.section ?? "all";
     return {

@@ -1,8 +1,8 @@
+import { actOnEach, dataOf, refList, renderItems, summarizeItems } from "@arktechnwa/docker-kit";
 import { defineTool, errorCode, errorMessage, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import type { ContainerIdentity, DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { actOnEach } from "../act-on-each.js";
-import { containerRefs, itemResult, refList, renderItems, summarizeItems } from "../container-list-input.js";
+import { CONTAINER_ITEMS, containerRefs, itemResult } from "../container-list-input.js";
 import type { ContainersDeps } from "../deps.js";
 
 const stopSeconds = z
@@ -115,23 +115,29 @@ function lifecycleTool(action: Action) {
     targetKinds: ["container"],
     targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
     targetMode: "each",
-    render: (out) => renderItems(out.summary, out.results),
+    render: (out) => renderItems(out.summary, out.results, "container"),
   });
   const handler =
     (deps: ContainersDeps): ToolHandler<typeof input, typeof output> =>
     async (args, ctx) => {
       const timeout = (args as { timeout?: number }).timeout;
-      const results = await actOnEach(refList(args.containers), ctx, async (identity, signal) => {
-        const unchanged = action.unchangedWhen(identity.state);
-        if (unchanged) return { status: "unchanged", message: unchanged };
-        try {
-          await action.run(deps.engine, identity.id, timeout, signal);
-        } catch (error) {
-          if (errorCode(error) === "CONFLICT") return { status: "unchanged", message: errorMessage(error) };
-          throw error;
-        }
-        return { status: "done", message: action.verb };
-      });
+      const results = await actOnEach(
+        refList(args.containers),
+        ctx,
+        CONTAINER_ITEMS,
+        async (target, signal) => {
+          const identity = dataOf<ContainerIdentity>(target, "container");
+          const unchanged = action.unchangedWhen(identity.state);
+          if (unchanged) return { status: "unchanged", message: unchanged };
+          try {
+            await action.run(deps.engine, identity.id, timeout, signal);
+          } catch (error) {
+            if (errorCode(error) === "CONFLICT") return { status: "unchanged", message: errorMessage(error) };
+            throw error;
+          }
+          return { status: "done", message: action.verb };
+        },
+      );
       return { results, summary: summarizeItems(action.verb, results) };
     };
   return { tool, handler };

@@ -1,9 +1,9 @@
+import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import { parseTime } from "@arktechnwa/docker-mcp-engine";
+import { type ContainerIdentity, parseTime } from "@arktechnwa/docker-mcp-engine";
 import { RE2JS } from "re2js";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, identityOf } from "../resolve-container.js";
 
 /** Text kept per call: enough for a diagnosis, small enough for a model's context. */
 const MAX_LOG_BYTES = 256 * 1024;
@@ -107,7 +107,7 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         "follow is not supported yet. Read recent lines with since (for example since: '-5m') and call again later.",
       );
     }
-    const identity = identityOf(ctx.targets[0]);
+    const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
     const tail = args.tail === "all" ? undefined : (args.tail ?? (args.grep ? GREP_DEFAULT_TAIL : 100));
     const result = await deps.engine.readLogs(

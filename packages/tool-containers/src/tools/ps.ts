@@ -1,3 +1,4 @@
+import { displayName, listVisibleContainers, ownNames } from "@arktechnwa/docker-kit";
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import {
@@ -8,7 +9,6 @@ import {
   uptimeFromStatus,
 } from "../container-status.js";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, ownNames, summaryToResource, withImageTags } from "../resolve-container.js";
 
 const STATES = ["created", "running", "paused", "restarting", "removing", "exited", "dead"] as const;
 
@@ -79,12 +79,7 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     if (args.filter?.status) filters.status = [args.filter.status];
     if (args.filter?.label) filters.label = [args.filter.label];
     const all = args.all === true || args.filter?.status !== undefined;
-    const listed = await withImageTags(
-      deps,
-      await deps.engine.listContainers({ all, filters }, ctx.signal),
-      ctx.signal,
-    );
-    const { visible: seen, hidden } = ctx.visible(listed, summaryToResource);
+    const { visible: seen, hidden } = await listVisibleContainers(deps, ctx, { all, filters });
     const name = args.filter?.name;
     const visible = name ? seen.filter((c) => ownNames(c.names).some(nameMatcher(name))) : seen;
     // A hidden count under a filter would tell which names or labels hidden containers have.

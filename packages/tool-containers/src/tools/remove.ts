@@ -1,7 +1,8 @@
+import { actOnEach, dataOf, refList, renderItems, summarizeItems } from "@arktechnwa/docker-kit";
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { actOnEach } from "../act-on-each.js";
-import { containerRefs, itemResult, refList, renderItems, summarizeItems } from "../container-list-input.js";
+import { CONTAINER_ITEMS, containerRefs, itemResult } from "../container-list-input.js";
 import type { ContainersDeps } from "../deps.js";
 
 const input = z.strictObject({
@@ -26,28 +27,34 @@ export const removeTool = defineTool({
   targetKinds: ["container"],
   targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
-  render: (out) => renderItems(out.summary, out.results),
+  render: (out) => renderItems(out.summary, out.results, "container"),
 });
 
 export function removeHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    const results = await actOnEach(refList(args.containers), ctx, async (identity, signal) => {
-      if (
-        (identity.state === "running" || identity.state === "paused" || identity.state === "restarting") &&
-        !args.force
-      ) {
-        return {
-          status: "failed",
-          message: `is ${identity.state}: stop it first (docker_stop) or pass force: true`,
-        };
-      }
-      await deps.engine.removeContainer(
-        identity.id,
-        { ...(args.force ? { force: true } : {}), ...(args.volumes ? { volumes: true } : {}) },
-        signal,
-      );
-      return { status: "done", message: "removed" };
-    });
+    const results = await actOnEach(
+      refList(args.containers),
+      ctx,
+      CONTAINER_ITEMS,
+      async (target, signal) => {
+        const identity = dataOf<ContainerIdentity>(target, "container");
+        if (
+          (identity.state === "running" || identity.state === "paused" || identity.state === "restarting") &&
+          !args.force
+        ) {
+          return {
+            status: "failed",
+            message: `is ${identity.state}: stop it first (docker_stop) or pass force: true`,
+          };
+        }
+        await deps.engine.removeContainer(
+          identity.id,
+          { ...(args.force ? { force: true } : {}), ...(args.volumes ? { volumes: true } : {}) },
+          signal,
+        );
+        return { status: "done", message: "removed" };
+      },
+    );
     return { results, summary: summarizeItems("removed", results) };
   };
 }

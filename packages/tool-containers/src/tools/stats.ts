@@ -1,8 +1,8 @@
+import { displayName, listVisibleContainers, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, formatBytes, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import type { StatsSample } from "@arktechnwa/docker-mcp-engine";
+import type { ContainerIdentity, StatsSample } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
-import { displayName, identityOf, summaryToResource, withImageTags } from "../resolve-container.js";
 
 const input = z.strictObject({
   container: z
@@ -91,7 +91,7 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
     let ids: string[];
     let hidden = 0;
     if (args.container) {
-      const identity = identityOf(ctx.targets[0]);
+      const identity = targetData<ContainerIdentity>(ctx, "container");
       if (identity.state !== "running" && identity.state !== "paused") {
         return {
           containers: [],
@@ -101,12 +101,7 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
       }
       ids = [identity.id];
     } else {
-      const running = await withImageTags(
-        deps,
-        await deps.engine.listContainers({ all: false }, ctx.signal),
-        ctx.signal,
-      );
-      const seen = ctx.visible(running, summaryToResource);
+      const seen = await listVisibleContainers(deps, ctx, { all: false });
       hidden = seen.hidden;
       ids = seen.visible.map((c) => c.id);
     }

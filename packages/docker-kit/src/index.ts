@@ -1,0 +1,34 @@
+export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } from "./act-on-each.js";
+export type { DockerDeps } from "./deps.js";
+export { imageTagOf, isImageId, withImageTags } from "./image-tags.js";
+export {
+  ICON,
+  ITEM_STATUSES,
+  type ItemResult,
+  type ItemStatus,
+  itemResultSchema,
+  refList,
+  refsSchema,
+  renderItems,
+  summarizeItems,
+} from "./item-result.js";
+export {
+  listVisible,
+  listVisibleContainers,
+  listVisibleImages,
+  listVisibleNetworks,
+  listVisibleVolumes,
+} from "./list-visible.js";
+export { COMPOSE_PROJECT_LABEL, displayName, ownNames, shortId } from "./names.js";
+export { dockerResources } from "./provider.js";
+export { type ComposeProject, composeProjectResolver } from "./resolve-compose-project.js";
+export {
+  containerResolver,
+  containerResource,
+  identityToResource,
+  summaryToResource,
+} from "./resolve-container.js";
+export { imageResolver, imageResource } from "./resolve-image.js";
+export { networkResolver, networkResource } from "./resolve-network.js";
+export { volumeResolver, volumeResource } from "./resolve-volume.js";
+export { dataOf, singleTarget, targetData, theTarget } from "./single-target.js";

@@ -1,0 +1,69 @@
+import type { ResolvedResource, ToolContext, VisibilityResult } from "@arktechnwa/docker-mcp-core";
+import type {
+  ContainerSummary,
+  ImageSummary,
+  ListContainersOptions,
+  NetworkIdentity,
+  VolumeIdentity,
+} from "@arktechnwa/docker-mcp-engine";
+import type { DockerDeps } from "./deps.js";
+import { withImageTags } from "./image-tags.js";
+import { summaryToResource } from "./resolve-container.js";
+import { imageResource } from "./resolve-image.js";
+import { networkResource } from "./resolve-network.js";
+import { volumeResource } from "./resolve-volume.js";
+
+/**
+ * Lists through the engine and keeps what the policy lets the caller see, counting what it hid. Every
+ * listing tool goes through here (or one of the kind-specific forms below), so a hidden resource never
+ * reaches an answer. Report `hidden` only when no filter narrowed the list: under a filter, the count
+ * would tell which names or labels hidden resources have.
+ */
+export async function listVisible<T>(
+  ctx: Pick<ToolContext, "visible">,
+  list: () => Promise<T[]>,
+  describe: (item: T) => ResolvedResource,
+): Promise<VisibilityResult<T>> {
+  return ctx.visible(await list(), describe);
+}
+
+/** Containers the caller may see (judged by their names, image and compose project). */
+export function listVisibleContainers(
+  deps: DockerDeps,
+  ctx: Pick<ToolContext, "visible" | "signal">,
+  options: ListContainersOptions,
+): Promise<VisibilityResult<ContainerSummary>> {
+  return listVisible(
+    ctx,
+    async () => withImageTags(deps, await deps.engine.listContainers(options, ctx.signal), ctx.signal),
+    summaryToResource,
+  );
+}
+
+/** Images the caller may see: an image is hidden when any of its tags, digests or its ID is. */
+export function listVisibleImages(
+  deps: DockerDeps,
+  ctx: Pick<ToolContext, "visible" | "signal">,
+): Promise<VisibilityResult<ImageSummary>> {
+  return listVisible(
+    ctx,
+    () => deps.engine.listImages(ctx.signal),
+    (image) => imageResource(image),
+  );
+}
+
+/** Networks the caller may see (judged by name). */
+export function listVisibleNetworks(
+  deps: DockerDeps,
+  ctx: Pick<ToolContext, "visible" | "signal">,
+): Promise<VisibilityResult<NetworkIdentity>> {
+  return listVisible(ctx, () => deps.engine.listNetworks(ctx.signal), networkResource);
+}
+
+/** Volumes the caller may see (judged by name). */
+export function listVisibleVolumes(
+  deps: DockerDeps,
+  ctx: Pick<ToolContext, "visible" | "signal">,
+): Promise<VisibilityResult<VolumeIdentity>> {
+  return listVisible(ctx, () => deps.engine.listVolumes(ctx.signal), volumeResource);
+}

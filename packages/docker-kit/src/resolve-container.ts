@@ -1,0 +1,56 @@
+import {
+  type ResolvedResource,
+  type ResourceResolver,
+  secretValuesFromEnv,
+} from "@arktechnwa/docker-mcp-core";
+import type { ContainerIdentity, ContainerSummary } from "@arktechnwa/docker-mcp-engine";
+import type { DockerDeps } from "./deps.js";
+import { imageTagOf, isImageId } from "./image-tags.js";
+import { COMPOSE_PROJECT_LABEL, ownNames } from "./names.js";
+
+/** name, /name, ID prefix or full ID -> one container, with its secret env values for the redactor. */
+export function containerResolver(deps: DockerDeps): ResourceResolver {
+  return async (ref, signal) => {
+    const identity = await deps.engine.resolveContainer(ref, signal);
+    const resource = identityToResource(identity);
+    // Created from a bare image ID, a container's Config.Image names no image the image lists could
+    // match: judge it by the tag its image carries instead.
+    if (isImageId(identity.image)) {
+      const tag = await imageTagOf(deps, identity.imageId || identity.image, signal);
+      if (tag) resource.image = tag;
+    }
+    return resource;
+  };
+}
+
+function related(labels: Record<string, string>): ResolvedResource["related"] {
+  const project = labels[COMPOSE_PROJECT_LABEL];
+  return project ? [{ kind: "compose_project", names: [project] }] : undefined;
+}
+
+/** What the policy judges of a container: its own names, its image and its compose project. */
+export function containerResource(c: {
+  id: string;
+  names: string[];
+  image: string;
+  labels: Record<string, string>;
+}): ResolvedResource {
+  const rel = related(c.labels);
+  return {
+    kind: "container",
+    id: c.id,
+    names: ownNames(c.names),
+    image: c.image,
+    ...(rel ? { related: rel } : {}),
+  };
+}
+
+/** A resolved container: what the policy judges, its secrets, and the engine's identity as data. */
+export function identityToResource(identity: ContainerIdentity): ResolvedResource {
+  return { ...containerResource(identity), secrets: secretValuesFromEnv(identity.env), data: identity };
+}
+
+/** The identity a listing row gives the policy (for filtering what the caller may see). */
+export function summaryToResource(summary: ContainerSummary): ResolvedResource {
+  return containerResource(summary);
+}
