@@ -8,11 +8,11 @@ function context(targets: ResolvedResource[], rejected: RejectedTarget[], deadli
     deadline: Date.now() + deadlineMs,
     targets,
     rejected,
-    visible: (items) => ({ visible: items, hidden: 0 }),
+    visible: <T>(items: T[]) => ({ visible: items, hidden: 0 }),
     exec: { maxOutputBytes: 1, timeoutMs: 1 },
     progress: () => {},
     addSecrets: () => {},
-  } as ToolContext;
+  } as unknown as ToolContext;
 }
 
 const volume = (ref: string, name = ref): ResolvedResource => ({ kind: "volume", ref, names: [name] });
