@@ -189,7 +189,12 @@ const IDENTITY_CODES = new Set(["blacklisted", "not_whitelisted", "image_blackli
 
 /** Whether the caller named the resource by ID or ID prefix, not by one of its names. */
 function addressedAnonymously(resource: ResolvedResource): resource is ResolvedResource & { ref: string } {
-  return resource.ref !== undefined && !resource.names.includes(resource.ref.replace(/^\//, ""));
+  // An empty reference (a container created without a name) names nothing, so it hides nothing.
+  return (
+    resource.ref !== undefined &&
+    resource.ref !== "" &&
+    !resource.names.includes(resource.ref.replace(/^\//, ""))
+  );
 }
 
 /**
