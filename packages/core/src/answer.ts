@@ -1,9 +1,9 @@
+import { cutMaskedChars, type Redactor } from "@arktechnwa/mcp-mask";
 import { closest, type Decision } from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
 import { denialText } from "./authorize.js";
 import { ToolError } from "./errors.js";
 import type { AnyObjectSchema, ResolvedResource, ToolManifest } from "./plugin.js";
-import type { Redactor } from "./redact.js";
 import { sanitizeText } from "./sanitize.js";
 
 export interface CallResult {
@@ -94,7 +94,9 @@ function sanitizeDeep(value: unknown): unknown {
   return value;
 }
 
+/** Cuts text that is already masked (so no secret can be cut in half), never inside a mask. */
 function capText(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[... ${text.length - max} more characters cut; narrow the request (tail, grep, filters) to see them]`;
+  const kept = cutMaskedChars(text, max);
+  return `${kept}\n[... ${text.length - kept.length} more characters cut; narrow the request (tail, grep, filters) to see them]`;
 }

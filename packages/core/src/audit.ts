@@ -1,3 +1,4 @@
+import { maskValue, type Redactor } from "@arktechnwa/mcp-mask";
 import {
   type Decision,
   type DecisionRequest,
@@ -30,12 +31,14 @@ export type AuditWriter = (
   outcome: AuditRecord["outcome"],
   request: DecisionRequest,
   decision: Decision | undefined,
-  extra: { targets: AuditTarget[]; started: number; error?: string },
+  extra: { targets: AuditTarget[]; started: number; error?: string; redactor?: Redactor },
 ) => void;
 
 /**
- * One line per call, built on the policy's own audit record (which masks secrets in the request).
- * A sink that throws never fails the call.
+ * One line per call, built on the policy's own audit record (which masks secrets in the request with
+ * the same table), then masked whole with the call's redactor, so the secrets the call learned (the
+ * target's environment and argv) are hidden in the record as in the answer. A sink that throws never
+ * fails the call.
  */
 export function createAuditWriter(
   sink: ((record: AuditRecord) => void) | undefined,
@@ -48,13 +51,14 @@ export function createAuditWriter(
       const base = decision
         ? toAuditRecord(request, decision, now())
         : toAuditRecord(request, { allowed: false, reasons: [], revision: policy.revision }, now());
-      sink({
+      const record: AuditRecord = {
         ...base,
         targets: extra.targets,
         outcome,
         durationMs: now() - extra.started,
         ...(extra.error ? { error: extra.error } : {}),
-      });
+      };
+      sink(extra.redactor ? extra.redactor.value(record) : maskValue(record));
     } catch {
       // An audit sink that fails must not fail the call.
     }

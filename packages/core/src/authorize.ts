@@ -26,6 +26,8 @@ export type Authorizer = (
   input: Record<string, unknown>,
   signal: AbortSignal,
   audited: AuditTarget[],
+  /** Sees every resolved target, allowed or not (the kernel learns their secrets and names from it). */
+  onResolved?: (resource: ResolvedResource) => void,
 ) => Promise<Authorization>;
 
 /**
@@ -90,7 +92,7 @@ export function createAuthorizer(
     }
   }
 
-  return async (manifest, input, signal, audited) => {
+  return async (manifest, input, signal, audited, onResolved) => {
     const refs = manifest.targets?.(input) ?? [];
     checkDeclared(manifest, refs);
     const command = manifest.command?.(input);
@@ -111,6 +113,7 @@ export function createAuthorizer(
       signal,
     );
     for (const { ref, r } of resolved) {
+      if (r.ok) onResolved?.(r.resource);
       audited.push({
         kind: ref.kind,
         ref: ref.ref,

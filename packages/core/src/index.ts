@@ -1,5 +1,7 @@
 // What other packages use: the plugin contract, the kernel the server builds, and a few helpers
 // plugins share. Everything else stays internal (tests import it by relative path).
+
+export { secretValuesFromArgv, secretValuesFromEnv } from "@arktechnwa/mcp-mask";
 export {
   type MountFacts,
   type MountSpec,
@@ -45,7 +47,6 @@ export {
   type ToolManifest,
   type VisibilityResult,
 } from "./plugin.js";
-export { secretValuesFromEnv } from "./redact.js";
 export { sanitizeText } from "./sanitize.js";
 export { type ToolSurface, toolSurface } from "./tool-surface.js";
 export type { KernelWording } from "./wording.js";

@@ -1,3 +1,4 @@
+import { Redactor } from "@arktechnwa/mcp-mask";
 import { type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
 import { type CallResult, denial, failure, formatIssues, shapeAnswer } from "./answer.js";
 import { type AuditRecord, type AuditTarget, createAuditWriter } from "./audit.js";
@@ -17,7 +18,6 @@ import type {
   ToolHandler,
   ToolManifest,
 } from "./plugin.js";
-import { Redactor } from "./redact.js";
 import { sanitizeText } from "./sanitize.js";
 import { type ToolSurface, toolSurface } from "./tool-surface.js";
 import { type KernelWording, NEUTRAL_WORDING, sentence } from "./wording.js";
@@ -157,11 +157,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const targets: AuditTarget[] = [];
     let request: DecisionRequest = { tool: name, levels: manifest.levels };
     const finish = (outcome: AuditRecord["outcome"], decision: Decision | undefined, error?: string) =>
-      audit(outcome, request, decision, {
-        targets,
-        started,
-        ...(error ? { error: redactor.text(error) } : {}),
-      });
+      audit(outcome, request, decision, { targets, started, redactor, ...(error ? { error } : {}) });
 
     const parsed = manifest.input.safeParse(args ?? {});
     if (!parsed.success) {
@@ -194,16 +190,21 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     // A check the handler asked for while running that denied: the call's outcome is then "denied".
     let lateDenial: Decision | undefined;
     try {
-      const authorization = await authorize(manifest, input, deadline.signal, targets);
+      // Every resolved target's secrets are masked (in a denial's audit record too), and its names are
+      // names, not keys; what the caller asks to run is masked like the target's own argv.
+      const authorization = await authorize(manifest, input, deadline.signal, targets, (resource) => {
+        redactor.add(resource.secrets ?? []);
+        redactor.addNames(resource.names);
+      });
       request = authorization.request;
       decision = authorization.decision;
+      if (request.command) redactor.addArgv(request.command);
       if (!authorization.proceed) {
         // The target system answered every lookup: a denial says nothing bad about its health.
         breaker?.recordSuccess();
         finish("denied", decision);
         return denial(decision, authorization.resolved);
       }
-      for (const resource of authorization.allowed) redactor.add(resource.secrets ?? []);
 
       const ctx: ToolContext = {
         signal: deadline.signal,
@@ -212,9 +213,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         rejected: authorization.rejected,
         exec: options.exec,
         visible: (items, describe) => {
-          const visible = items.filter(
-            (item) => decide(policy, { ...request, resources: toPolicyResources(describe(item)) }).allowed,
-          );
+          const visible = items.filter((item) => {
+            const resource = describe(item);
+            const allowed = decide(policy, { ...request, resources: toPolicyResources(resource) }).allowed;
+            if (allowed) redactor.addNames(resource.names);
+            return allowed;
+          });
           return { visible, hidden: items.length - visible.length };
         },
         progress: (message, progress, total) => {
@@ -235,6 +239,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
             ...(check.build ? { build: check.build } : {}),
           };
           const d = decide(policy, late);
+          for (const resource of check.resources ?? []) redactor.addNames(resource.names);
           const code = d.reasons[0]?.code ?? (d.allowed ? "allowed" : "denied");
           targets.push({
             kind: "check",
@@ -249,6 +254,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
             reasons: d.allowed ? [] : d.reasons.map((r) => ({ code: r.code, message: r.message })),
           };
         },
+        redact: <T>(value: T): T =>
+          (typeof value === "string" ? redactor.text(value) : redactor.value(value)) as T,
+        redactCapped: (text, maxBytes, upstreamCut) => redactor.capped(text, maxBytes, upstreamCut),
       };
 
       const work = tool.handler(input, ctx);

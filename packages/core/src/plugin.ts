@@ -183,6 +183,20 @@ export interface ToolContext {
   progress(message: string, progress?: number, total?: number): void;
   /** Registers values that must be masked in this call's answer. */
   addSecrets(values: Iterable<string>): void;
+  /**
+   * Masks text (or a JSON-like value) with this call's secrets and the masking table, exactly as the
+   * answer will be masked. Use it before anything leaves the handler by another road (a request to a
+   * model, a file), and before matching: a grep must run on masked text, or it reveals a masked
+   * value one guessed character at a time.
+   */
+  redact<T>(value: T): T;
+  /**
+   * Masks, then keeps at most `maxBytes` (UTF-8) without ending inside a mask. Set `upstreamCut` when
+   * the text was already cut before it reached the handler (an output cap, a line limit): its last
+   * characters, where the start of a secret could sit unrecognized, are then dropped too. Cut output
+   * this way, never by slicing raw text.
+   */
+  redactCapped(text: string, maxBytes: number, upstreamCut?: boolean): { text: string; droppedBytes: number };
 }
 
 export type ToolHandler<

@@ -1,3 +1,4 @@
+import { MASK } from "@arktechnwa/mcp-mask";
 import { dockerVocabulary, loadPolicy } from "@arktechnwa/mcp-policy";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -5,7 +6,6 @@ import type { AuditRecord } from "../src/audit.js";
 import { errorCode, PluginLoadError, ToolError } from "../src/errors.js";
 import { createKernel } from "../src/kernel.js";
 import { defineTool, KERNEL_API_VERSION, type Plugin, type ResolvedResource } from "../src/plugin.js";
-import { MASK } from "../src/redact.js";
 import type { KernelWording } from "../src/wording.js";
 
 /** The timeout classes a server would define. */

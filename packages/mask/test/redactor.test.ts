@@ -103,6 +103,13 @@ describe("resource names are not keys", () => {
 });
 
 describe("learned values", () => {
+  it("masks environment values by key and keeps the key", () => {
+    const out = new Redactor().value({
+      Config: { Env: ["PATH=/bin", "DB_PASSWORD=hunter2hunter2", "MODE=prod"] },
+    });
+    expect(out.Config.Env).toEqual(["PATH=/bin", `DB_PASSWORD=${MASK}`, "MODE=prod"]);
+  });
+
   it("masks a learned secret wherever it appears again", () => {
     const r = new Redactor();
     const doc = {

@@ -1,4 +1,4 @@
-import { maskArgv, maskText, maskValue } from "./mask.js";
+import { maskArgv, maskText, maskValue } from "@arktechnwa/mcp-mask";
 import type { Decision, DecisionRequest, Reason } from "./types.js";
 
 /** One line of the audit log: what was asked, what was decided and why, under which policy revision. */
@@ -49,7 +49,7 @@ export function toAuditRecord(
     }));
   }
   if (Array.isArray(req.command)) record.command = maskArgv(req.command.map(String));
-  if (req.create !== undefined) record.create = maskValue(req.create);
+  if (req.create !== undefined) record.create = maskValue(req.create, { everyEnvValue: true });
   if (req.build !== undefined) record.build = maskValue(req.build);
   return record;
 }

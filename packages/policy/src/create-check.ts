@@ -1,5 +1,5 @@
+import { maskText } from "@arktechnwa/mcp-mask";
 import { isAtOrBelow } from "./host-path.js";
-import { maskText } from "./mask.js";
 import type { CreateRequest, CreateSafety, Reason } from "./types.js";
 import { cleanAbsolutePath, type MountFacts, mountProblem, parseVolumeSpec } from "./volume-spec.js";
 

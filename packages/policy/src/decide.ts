@@ -3,7 +3,7 @@ import { compiledFor } from "./compiled.js";
 import { checkComposeFiles } from "./compose-check.js";
 import { checkCreate } from "./create-check.js";
 import { checkCommand } from "./exec-check.js";
-import { maskText } from "./mask.js";
+import { maskText } from "@arktechnwa/mcp-mask";
 import { checkResource } from "./resource-check.js";
 import type { CreateRequest, Decision, DecisionRequest, Policy, Reason } from "./types.js";
 

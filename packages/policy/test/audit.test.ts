@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MASK } from "@arktechnwa/mcp-mask";
 import { decide, loadPolicy, toAuditRecord } from "../src/index.js";
 
 describe("toAuditRecord", () => {
@@ -58,7 +59,7 @@ describe("toAuditRecord", () => {
     expect(text).not.toContain("s3cr3t");
     expect(text).not.toContain("ghp_0123456789");
     expect(text).not.toContain("abcdef123456");
-    expect(record.command).toContain("API_TOKEN=***");
+    expect(record.command).toContain(`API_TOKEN=${MASK}`);
     expect(record.command).toContain("--password");
     expect(record.command).toContain("psql");
   });
@@ -80,7 +81,7 @@ describe("toAuditRecord", () => {
     expect(text).not.toContain("k-123");
     expect(text).not.toContain("glpat-abcdefghij");
     expect(record.allowed).toBe(false);
-    expect(record.create).toMatchObject({ env: ["PGPASSWORD=***", "MODE=***"], privileged: true });
+    expect(record.create).toMatchObject({ env: [`PGPASSWORD=${MASK}`, `MODE=${MASK}`], privileged: true });
   });
 
   it("marks bypassed decisions", () => {
