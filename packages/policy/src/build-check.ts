@@ -1,5 +1,5 @@
-import { isAtOrBelow, normalizeHostPath } from "./host-path.js";
 import { maskText } from "@arktechnwa/mcp-mask";
+import { isAtOrBelow, normalizeHostPath } from "./host-path.js";
 import type { BuildRequest, BuildSafety, Reason } from "./types.js";
 
 const unsafe = (message: string): Reason => ({ code: "build_unsafe", message });

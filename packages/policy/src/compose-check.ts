@@ -1,5 +1,5 @@
+import { maskText } from "@arktechnwa/mcp-mask";
 import { isAtOrBelow, normalizeHostPath } from "./host-path.js";
-import { maskText } from "./mask.js";
 import type { ComposeSafety, Reason } from "./types.js";
 
 /**

@@ -1,9 +1,9 @@
+import { maskText } from "@arktechnwa/mcp-mask";
 import { checkBuild } from "./build-check.js";
 import { compiledFor } from "./compiled.js";
 import { checkComposeFiles } from "./compose-check.js";
 import { checkCreate } from "./create-check.js";
 import { checkCommand } from "./exec-check.js";
-import { maskText } from "@arktechnwa/mcp-mask";
 import { checkResource } from "./resource-check.js";
 import type { CreateRequest, Decision, DecisionRequest, Policy, Reason } from "./types.js";
 

@@ -1,6 +1,6 @@
+import { maskText } from "@arktechnwa/mcp-mask";
 import { analyseCommand, type CommandSegment, type Redirect } from "./command-analysis.js";
 import { normalizeHostPath } from "./host-path.js";
-import { maskText } from "@arktechnwa/mcp-mask";
 import type { PatternSet } from "./pattern.js";
 import type { Reason } from "./types.js";
 

@@ -1,6 +1,6 @@
+import { maskText } from "@arktechnwa/mcp-mask";
 import type { CompiledKind, CompiledPolicy } from "./compiled.js";
 import { summarize } from "./exec-check.js";
-import { maskText } from "@arktechnwa/mcp-mask";
 import type { Reason } from "./types.js";
 
 /** Loose view of a resource: decide() must cope with whatever a caller passes. */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { MASK } from "@arktechnwa/mcp-mask";
+import { describe, expect, it } from "vitest";
 import { decide, loadPolicy, toAuditRecord } from "../src/index.js";
 
 describe("toAuditRecord", () => {
