@@ -1,4 +1,4 @@
-import { secretValuesFromArgv, secretValuesFromEnv } from "@arktechnwa/mcp-mask";
+import { MASK, secretValuesFromArgv, secretValuesFromEnv } from "@arktechnwa/mcp-mask";
 import { dockerVocabulary, loadPolicy } from "@arktechnwa/mcp-policy";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -8,7 +8,6 @@ import {
   createKernel,
   defineTool,
   KERNEL_API_VERSION,
-  MASK,
   type Plugin,
   type ResolvedResource,
   ToolError,
@@ -116,6 +115,7 @@ function kernel() {
     policy: loadPolicy({ permissions: { read: true, exec: true } }),
     levels: dockerVocabulary.levels.map((l) => l.name),
     exec: { maxOutputBytes: 10_000, timeoutMs: 1000 },
+    timeouts: { read: 5000, exec: 5000 },
     audit: (r) => records.push(r),
   });
   return { k, records };
@@ -154,6 +154,7 @@ describe("one masking table for answers, errors and audit records", () => {
         policy: loadPolicy({ permissions: { read: true, exec: true, blacklist_containers: [NAME] } }),
         levels: dockerVocabulary.levels.map((l) => l.name),
         exec: { maxOutputBytes: 10_000, timeoutMs: 1000 },
+        timeouts: { read: 5000, exec: 5000 },
         audit: (rec) => records.push(rec),
       });
       const r = await k.call("t_run", { container: NAME, command: ["echo", carrier] });
