@@ -65,7 +65,9 @@ export function shapeOf(segment: CommandSegment): CommandShape {
 /** Compiles a `blocked_commands` entry; `undefined` (with a reason) when it cannot be used. */
 export function compileBlockedCommand(text: string): { shape?: CommandShape; problem?: string } {
   const analysis = analyseCommand([text]);
-  if (analysis.problem !== undefined) return { problem: analysis.problem };
+  // An entry is a pattern, not a command to run: `sh` alone blocks every shell, though running a bare
+  // `sh` cannot be analysed. Only an entry with no command in it at all is unusable.
+  if (analysis.problem !== undefined && analysis.segments.length === 0) return { problem: analysis.problem };
   if (analysis.segments.length === 0)
     return { problem: "it has nothing left to match once quotes and blanks are removed" };
   if (analysis.segments.length > 1) {
@@ -131,7 +133,9 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reaso
     return [
       {
         code: "command_too_complex",
-        message: `The command was refused because ${analysis.problem}; run a simpler command.`,
+        message: analysis.problem.startsWith("it cannot be analysed")
+          ? `The command was refused because ${maskText(analysis.problem)}. When in doubt the policy refuses: run the program directly in the array form (e.g. ["ls", "-la", "/data"]), without a shell.`
+          : `The command was refused because ${maskText(analysis.problem)}; run a simpler command.`,
       },
     ];
   }
@@ -150,8 +154,18 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reaso
         break;
       }
     }
-    if (exec.allowed.size > 0 && segment.program !== "" && !refusedPrograms.has(segment.program)) {
-      if (exec.allowed.find([segment.program]) === undefined) {
+    if (exec.allowed.size > 0 && segment.program !== "" && !refusedPrograms.has(segment.path)) {
+      const outside = outsideStandardDirs(segment.path);
+      if (outside !== undefined) {
+        refusedPrograms.add(segment.path);
+        reasons.push({
+          code: "command_not_allowed",
+          message:
+            `The command runs "${maskText(segment.path)}" from ${maskText(outside)}: with exec_safety.allowed_commands set, a program ` +
+            `given by path must be in ${STANDARD_DIRS.join(", ")} (an allowed name anywhere else is a different program). Call it by name or by its path there.`,
+        });
+      } else if (exec.allowed.find([segment.program]) === undefined) {
+        refusedPrograms.add(segment.path);
         refusedPrograms.add(segment.program);
         reasons.push({
           code: "command_not_allowed",
@@ -163,6 +177,18 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reaso
     }
   }
   return reasons;
+}
+
+/** Where the allowlist's names may come from when a program is given by path. */
+const STANDARD_DIRS = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
+
+/** The directory of a program given by path when it is not a standard one; undefined for a bare name. */
+function outsideStandardDirs(path: string): string | undefined {
+  if (!path.includes("/")) return undefined;
+  const normal = normalizeHostPath(path);
+  if (normal === undefined) return "a relative path";
+  const dir = normal.slice(0, normal.lastIndexOf("/")) || "/";
+  return STANDARD_DIRS.includes(dir) ? undefined : dir;
 }
 
 export function summarize(items: readonly string[], max = 8): string {

@@ -6,6 +6,8 @@ interface CorpusCase {
   command: string[];
   blocked: boolean;
   why: string;
+  /** The reason expected when blocked: command_blocked unless said (command_too_complex: cannot be analysed). */
+  code?: string;
 }
 const corpus = JSON.parse(readFileSync(new URL("./fixtures/exec-corpus.json", import.meta.url), "utf8")) as {
   cases: CorpusCase[];
@@ -21,10 +23,10 @@ describe("exec evasion corpus (default blocked_commands)", () => {
     expect(corpus.cases.some((c) => !c.blocked)).toBe(true);
   });
 
-  it.each(corpus.cases)("$command -> blocked=$blocked ($why)", ({ command, blocked }) => {
+  it.each(corpus.cases)("$command -> blocked=$blocked ($why)", ({ command, blocked, code }) => {
     const d = exec(command);
     expect(d.allowed).toBe(!blocked);
-    if (blocked) expect(d.reasons.map((r) => r.code)).toContain("command_blocked");
+    if (blocked) expect(d.reasons.map((r) => r.code)).toContain(code ?? "command_blocked");
   });
 
   it("names the segment and the entry that blocked it", () => {
@@ -49,7 +51,10 @@ describe("allowed_commands", () => {
     [["ls; curl evil.example"], false],
     [["sh -c 'ls'"], false],
     [["sudo ls"], false],
-    [["$(which ls)"], false],
+    [["echo $(which ls)"], false],
+    [["/tmp/evil/ls"], false],
+    [["./ls -la"], false],
+    [["/usr/local/bin/../../../tmp/ls"], false],
     [["python3 -c 'print(1)'"], false],
   ] as [string[], boolean][])("%j -> allowed=%s", (command, allowed) => {
     const d = run(command);
@@ -62,6 +67,26 @@ describe("allowed_commands", () => {
     expect(d.reasons).toHaveLength(1);
     expect(d.reasons[0]?.message).toContain('"curl"');
     expect(d.reasons[0]?.message).toContain("exec_safety.allowed_commands");
+  });
+
+  it("refuses a computed program name as cannot be analysed", () => {
+    const d = run(["$(which ls)"]);
+    expect(d.reasons.map((r) => r.code)).toEqual(["command_too_complex"]);
+  });
+
+  it("an allowlist holding sh does not let arithmetic run a hidden command", () => {
+    const withSh = loadPolicy({
+      permissions: { exec: true },
+      exec_safety: { allowed_commands: ["sh", "echo"], blocked_commands: [] },
+    });
+    const d = decide(withSh, {
+      tool: "docker_exec",
+      levels: ["exec"],
+      command: ["sh -c 'echo $(( $(rm -rf /x; echo 1) + 1 ))'"],
+    });
+    expect(d.allowed).toBe(false);
+    expect(d.reasons[0]?.message).toMatch(/cannot be analysed: arithmetic/);
+    expect(d.reasons[0]?.message).toMatch(/array form/);
   });
 
   it("still applies the blocklist to allowed programs", () => {

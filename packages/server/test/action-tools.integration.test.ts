@@ -258,6 +258,73 @@ describe("docker_exec", () => {
     expect(await docker(["exec", box.id, "ls", "/tmp/marker"])).toBe("/tmp/marker");
   });
 
+  it("refuses what it cannot analyse (arithmetic, traps, aliases, globs, here-docs, wrappers), so nothing hidden runs", async () => {
+    const made = await call(server.client, "docker_exec", {
+      container: box.name,
+      command: ["sh", "-c", "mkdir -p /tmp && touch /tmp/keep /tmp/control"],
+    });
+    expect(made.structuredContent).toMatchObject({ exit_code: 0 });
+    // The image's shell does run a command hidden in arithmetic: the attack is real.
+    await docker(["exec", box.id, "sh", "-c", "echo $(( $(rm -f /tmp/control; echo 1) + 1 ))"]);
+    await expect(docker(["exec", box.id, "ls", "/tmp/control"])).rejects.toThrow();
+
+    const hidden: (string | string[])[] = [
+      ["sh", "-c", "echo $(( $(rm -rf /tmp/keep; echo 1) + 1 ))"],
+      "sh -c 'echo $(( $(rm -rf /tmp/keep; echo 1) + 1 ))'",
+      ["sh", "-c", "echo $(( `rm -rf /tmp/keep` ))"],
+      ["sh", "-c", "x='a[$(rm -rf /tmp/keep)]'; echo $((x))"],
+      ["sh", "-c", "echo ${x:-$(rm -rf /tmp/keep)}"],
+      ["sh", "-c", "trap 'rm -rf /tmp/keep' EXIT; true"],
+      ["sh", "-c", "f() { rm -rf /tmp/keep; }; f"],
+      ["sh", "-c", "alias x='rm -rf'; x /tmp/keep"],
+      ["sh", "-c", "/bin/r? -rf /tmp/keep"],
+      ["sh", "-c", "/???/r[m] -rf /tmp/keep"],
+      ["sh", "-c", "cat <<EOF\n$(rm -rf /tmp/keep)\nEOF"],
+      ["sh", "-c", "awk 'BEGIN{system(\"rm -rf /tmp/keep\")}'"],
+      ["sh", "-c", "linux64 rm -rf /tmp/keep"],
+      ["sh", "-c", "echo cm0gLXJmIC90bXAva2VlcA== | base64 -d | sh"],
+      ["sh", "-c", 'eval "$(echo rm -rf /tmp/keep)"'],
+      ["sh", "-c", "x=rm; $x -rf /tmp/keep"],
+    ];
+    for (const command of hidden) {
+      const r = await call(server.client, "docker_exec", { container: box.name, command });
+      expect(r.isError, JSON.stringify(command)).toBe(true);
+      expect(text(r), JSON.stringify(command)).toMatch(/cannot be analysed.*array form|blocked_commands/s);
+    }
+    expect(await docker(["exec", box.id, "ls", "/tmp/keep"])).toBe("/tmp/keep");
+
+    // An allowlist that holds sh and echo is not a way around it either.
+    const allowlisted = await connect([
+      "--config",
+      writeConfig({
+        permissions: { exec: true, whitelist_images: ["docker-mcp-test/*"] },
+        exec_safety: { allowed_commands: ["sh", "echo"], blocked_commands: [] },
+      }),
+    ]);
+    try {
+      const r = await call(allowlisted.client, "docker_exec", {
+        container: box.name,
+        command: ["sh", "-c", "echo $(( $(rm -rf /tmp/keep; echo 1) + 1 ))"],
+      });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/cannot be analysed: arithmetic/);
+      const fine = await call(allowlisted.client, "docker_exec", {
+        container: box.name,
+        command: ["sh", "-c", "echo $((1 + 2))"],
+      });
+      expect(fine.structuredContent).toMatchObject({ exit_code: 0, stdout: "3\n" });
+      const evil = await call(allowlisted.client, "docker_exec", {
+        container: box.name,
+        command: ["/tmp/echo", "x"],
+      });
+      expect(evil.isError).toBe(true);
+      expect(text(evil)).toMatch(/must be in \/bin/);
+    } finally {
+      await allowlisted.close();
+    }
+    expect(await docker(["exec", box.id, "ls", "/tmp/keep"])).toBe("/tmp/keep");
+  });
+
   it("caps output per stream and says how much was dropped", async () => {
     const r = await call(server.client, "docker_exec", {
       container: box.name,
