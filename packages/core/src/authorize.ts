@@ -190,10 +190,14 @@ export function reasonText(decision: Decision): string {
 /** Reasons that are about a resource's identity (its names, image, project) rather than the call. */
 const IDENTITY_CODES = new Set(["blacklisted", "not_whitelisted", "image_blacklisted", "unnamed"]);
 
-/** Whether the caller named the resource by ID or ID prefix, not by one of its names. */
+/**
+ * Whether the caller named the resource by ID or ID prefix, not by one of its names. Only a resolved
+ * resource has an ID: a bare name (a resource about to be created, perhaps unnamed) is never anonymous.
+ */
 function addressedAnonymously(resource: ResolvedResource): resource is ResolvedResource & { ref: string } {
   // An empty reference (a container created without a name) names nothing, so it hides nothing.
   return (
+    resource.id !== undefined &&
     resource.ref !== undefined &&
     resource.ref !== "" &&
     !resource.names.includes(resource.ref.replace(/^\//, ""))

@@ -202,6 +202,10 @@ describe("resolution fails closed", () => {
       code: "blacklisted",
     });
     expect(await k.call("t_network_create", { name: "new-net" })).toMatchObject({ isError: false });
+    // Unnamed, it cannot be judged by the network lists: the denial says so (it was not named by ID).
+    const unnamed = await k.call("t_network_create", { name: "" });
+    expect(unnamed).toMatchObject({ isError: true, code: "unnamed" });
+    expect(unnamed.text).toMatch(/has no name/);
     expect(deps.acted).toEqual(["new-net"]);
   });
 
