@@ -19,7 +19,7 @@ Options:
   -v, --version           Print the version.
 
 Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
-exec_safety, create_safety, build_safety, neverhang (timeouts per class, circuit_breaker), fallback (reserved for
+exec_safety, create_safety, build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (reserved for
 the coming AI synthesis),
 audit (file), tools (show_all). See the README for every key.
 

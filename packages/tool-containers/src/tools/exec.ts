@@ -22,8 +22,9 @@ const input = z.strictObject({
 });
 
 const output = z.object({
-  container: z.object({ id: z.string(), name: z.string() }),
-  command: z.array(z.string()),
+  container: z.string().describe("The container's name, e.g. 'myapp-web'."),
+  container_id: z.string().describe("Its full ID."),
+  command: z.array(z.string()).describe("The argv that ran, e.g. ['ls', '-la', '/app']."),
   exit_code: z.number().int().nullable().describe("null when unknown (killed or the daemon did not say)."),
   stdout: z.string(),
   stderr: z.string(),
@@ -49,7 +50,7 @@ export const execTool = defineTool({
   targets: (args) => [{ kind: "container", ref: args.container }],
   command: (args) => toArgv(args.command),
   render: (out) => {
-    const head = `${out.container.name}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
+    const head = `${out.container}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
     const parts = [head];
     if (out.stdout) parts.push(`stdout:\n${out.stdout}`);
     if (out.stdout_truncated_bytes)
@@ -99,7 +100,8 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       note = [killed, note].filter(Boolean).join(" ");
     }
     return {
-      container: { id: identity.id, name: displayName(identity) },
+      container: displayName(identity),
+      container_id: identity.id,
       command: cmd,
       exit_code: result.exitCode,
       stdout: result.stdout,
