@@ -103,8 +103,8 @@ async function benchStats(prefix) {
     let t = performance.now();
     const r = await client.callTool({ name: "docker_stats", arguments: {} });
     mcp.push(performance.now() - t);
-    if (r.structuredContent.containers.length !== STATS_CONTAINERS)
-      throw new Error(`docker_stats saw ${r.structuredContent.containers.length} containers`);
+    if (r.structuredContent.stats.length !== STATS_CONTAINERS)
+      throw new Error(`docker_stats saw ${r.structuredContent.stats.length} containers`);
     t = performance.now();
     await run("docker", ["stats", "--no-stream", ...names]);
     cli.push(performance.now() - t);

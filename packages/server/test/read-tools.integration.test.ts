@@ -82,7 +82,14 @@ describe("docker_ps", () => {
     const r = await call(server.client, "docker_ps", { filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` } });
     expect(r.isError).toBeFalsy();
     const out = r.structuredContent as {
-      containers: { name: string; state: string; ports: string[]; uptime?: string; status_icon: string }[];
+      containers: {
+        name: string;
+        status: string;
+        ports: string[];
+        uptime: string | null;
+        health: string | null;
+        status_icon: string;
+      }[];
       summary: string;
       hidden?: number;
     };
@@ -93,8 +100,10 @@ describe("docker_ps", () => {
     expect(out.summary).toBe("2 running containers");
     const w = out.containers.find((c) => c.name === web.name);
     expect(w?.ports[0]).toMatch(/^127\.0\.0\.1:\d+->80\/tcp$/);
-    expect(w?.uptime).toMatch(/^\d+[smh]$/);
-    expect(w?.status_icon).toBe("🟢");
+    expect(w?.uptime).toMatch(/^\d+[smh]( \d+[smh])?$/);
+    expect(w?.status).toBe("running");
+    expect(w?.health).toBeNull();
+    expect(w?.status_icon).toBe("✓");
     expect(text(r)).not.toContain(vault.name);
 
     const all = await call(server.client, "docker_ps", {});
@@ -120,12 +129,13 @@ describe("docker_ps", () => {
       filter: { label: `${TEST_RUN_LABEL}=${RUN_ID}` },
     });
     const out = r.structuredContent as {
-      containers: { name: string; exit_code?: number; state: string }[];
+      containers: { name: string; exit_code?: number; status: string; uptime: string | null }[];
       summary: string;
     };
     expect(out.containers.find((c) => c.name === exited.name)).toMatchObject({
-      state: "exited",
+      status: "exited",
       exit_code: 3,
+      uptime: null,
     });
     expect(out.summary).toBe("2 running, 1 stopped container");
   });
@@ -267,18 +277,18 @@ describe("docker_stats", () => {
     expect(r.isError).toBeFalsy();
     const row = (
       r.structuredContent as {
-        containers: { name: string; memory: string; cpu_percent: number; pids: number }[];
+        stats: { container: string; memory: string; cpu_percent: number; pids: number }[];
       }
-    ).containers[0];
-    expect(row?.name).toBe(web.name);
+    ).stats[0];
+    expect(row?.container).toBe(web.name);
     expect(row?.memory).toMatch(/^[\d.]+[BKMGT] \/ [\d.]+[BKMGT]$/);
     expect(row?.pids).toBeGreaterThanOrEqual(1);
   });
 
   it("reports every visible running container, never the hidden one", async () => {
     const r = await call(server.client, "docker_stats", {});
-    const out = r.structuredContent as { containers: { name: string }[]; hidden: number };
-    const names = out.containers.map((c) => c.name);
+    const out = r.structuredContent as { stats: { container: string }[]; hidden: number };
+    const names = out.stats.map((c) => c.container);
     expect(names).toContain(web.name);
     expect(names).toContain(tty.name);
     expect(names).not.toContain(vault.name);

@@ -1,18 +1,19 @@
 import type { ContainerPort } from "@arktechnwa/docker-mcp-engine";
 
+/** One character per state, as the design document shows ("status_icon": "✓" for a running container). */
 const ICONS: Record<string, string> = {
-  running: "🟢",
-  paused: "⏸️",
-  restarting: "🔄",
-  created: "⚪",
-  exited: "🔴",
-  dead: "💀",
-  removing: "🗑️",
+  running: "✓",
+  paused: "⏸",
+  restarting: "↻",
+  created: "○",
+  exited: "✗",
+  dead: "✗",
+  removing: "…",
 };
 
-export function statusIcon(state: string, health?: string): string {
-  if (state === "running" && health === "unhealthy") return "🟠";
-  return ICONS[state] ?? "❔";
+export function statusIcon(state: string, health?: string | null): string {
+  if (state === "running" && health === "unhealthy") return "⚠";
+  return ICONS[state] ?? "?";
 }
 
 /** Health as Docker prints it in the status column: "(healthy)", "(unhealthy)", "(health: starting)". */

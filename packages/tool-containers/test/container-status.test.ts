@@ -26,10 +26,12 @@ describe("healthFromStatus and statusIcon", () => {
     expect(healthFromStatus("Up 3 minutes")).toBeUndefined();
   });
   it("marks unhealthy running containers apart", () => {
-    expect(statusIcon("running")).toBe("🟢");
-    expect(statusIcon("running", "unhealthy")).toBe("🟠");
-    expect(statusIcon("exited")).toBe("🔴");
-    expect(statusIcon("weird")).toBe("❔");
+    expect(statusIcon("running")).toBe("✓");
+    expect(statusIcon("running", "healthy")).toBe("✓");
+    expect(statusIcon("running", "unhealthy")).toBe("⚠");
+    expect(statusIcon("exited")).toBe("✗");
+    expect(statusIcon("paused")).toBe("⏸");
+    expect(statusIcon("weird")).toBe("?");
   });
 });
 

@@ -9,6 +9,7 @@ import {
   uptimeFromStatus,
 } from "../container-status.js";
 import type { ContainersDeps } from "../deps.js";
+import { StartTimes } from "../uptime.js";
 
 const STATES = ["created", "running", "paused", "restarting", "removing", "exited", "dead"] as const;
 
@@ -32,13 +33,22 @@ const container = z.object({
   id: z.string().describe("Short ID (12 characters)."),
   name: z.string(),
   image: z.string(),
-  state: z.string(),
-  status: z.string().describe("Docker's status text, e.g. 'Up 3 hours (healthy)'."),
-  status_icon: z.string(),
-  uptime: z.string().optional(),
+  status: z.string().describe("The state: running, exited, paused, created, restarting, removing or dead."),
+  status_icon: z
+    .string()
+    .describe("✓ running, ⚠ running but unhealthy, ⏸ paused, ✗ exited or dead, ○ created."),
+  uptime: z
+    .string()
+    .nullable()
+    .describe("Since the container started, e.g. '3d 12h'; null when it is not running."),
+  ports: z.array(z.string()).describe("e.g. '0.0.0.0:8080->80/tcp'"),
+  health: z
+    .string()
+    .nullable()
+    .describe("healthy, unhealthy or starting; null when the container has no health check (or is stopped)."),
+  state: z.string().describe("Same as status."),
+  status_text: z.string().describe("Docker's own status text, e.g. 'Up 3 hours (healthy)'."),
   exit_code: z.number().int().optional(),
-  health: z.string().optional(),
-  ports: z.array(z.string()),
   created: z.string().describe("RFC 3339."),
 });
 
@@ -57,7 +67,8 @@ export const psTool = defineTool({
   name: "docker_ps",
   title: "List containers",
   description:
-    "List Docker containers with state, uptime, ports and health. Running only unless all=true. " +
+    "List Docker containers: name, image, status (running, exited, ...), uptime ('3d 12h'), ports and health " +
+    "(null without a health check). Running only unless all=true. " +
     "Filter by name, status or label. Containers the policy hides are left out.",
   levels: ["read"],
   timeoutClass: "read",
@@ -67,13 +78,15 @@ export const psTool = defineTool({
   render: (out) => {
     const lines = out.containers.map(
       (c) =>
-        `${c.status_icon} ${c.name} (${c.id}) ${c.image}: ${c.status}${c.ports.length ? `  ports ${c.ports.join(", ")}` : ""}`,
+        `${c.status_icon} ${c.name} (${c.id}) ${c.image}: ${c.status}${c.uptime ? ` ${c.uptime}` : ""}${c.health ? ` (${c.health})` : ""}${c.exit_code !== undefined ? ` (exit ${c.exit_code})` : ""}${c.ports.length ? `  ports ${c.ports.join(", ")}` : ""}`,
     );
     return [out.summary, ...lines].join("\n");
   },
 });
 
 export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
+  // Start times, kept across calls: only a container started since the last call costs an inspect.
+  const starts = new StartTimes();
   return async (args, ctx) => {
     const filters: Record<string, string[]> = {};
     if (args.filter?.status) filters.status = [args.filter.status];
@@ -87,21 +100,28 @@ export function psHandler(deps: ContainersDeps): ToolHandler<typeof input, typeo
     const limit = args.limit ?? 100;
     const shown = visible.slice(0, limit);
 
+    const uptimes = await starts.uptimes(
+      shown,
+      (id, signal) => deps.engine.inspectContainer(id, signal),
+      ctx.signal,
+    );
     const containers = shown.map((c) => {
-      const health = healthFromStatus(c.status);
-      const uptime = uptimeFromStatus(c.status);
+      const health = healthFromStatus(c.status) ?? null;
+      const running = c.state === "running" || c.state === "paused";
       const exitCode = exitCodeFromStatus(c.status);
       return {
         id: c.id.slice(0, 12),
         name: displayName(c),
         image: c.image,
-        state: c.state,
-        status: c.status,
+        status: c.state,
         status_icon: statusIcon(c.state, health),
-        ...(uptime ? { uptime } : {}),
-        ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
-        ...(health ? { health } : {}),
+        // The status text ("Up 3 days") when the start time could not be read.
+        uptime: running ? (uptimes.get(c.id) ?? uptimeFromStatus(c.status) ?? null) : null,
         ports: formatPorts(c.ports),
+        health,
+        state: c.state,
+        status_text: c.status,
+        ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
         created: new Date(c.created * 1000).toISOString(),
       };
     });
