@@ -67,6 +67,26 @@ describe("StartTimes", () => {
     expect(inspected).toEqual(["a", "a"]);
   });
 
+  it("starts no inspect past its time budget: the rest keep the status text until a later call", async () => {
+    let now = 10 * D;
+    const inspected: string[] = [];
+    const times = new StartTimes(100);
+    const rows = ["a", "b", "c", "d", "e", "f"].map((id) => ({ id, state: "running", status: "Up 2 hours" }));
+    const inspect = async (id: string) => {
+      inspected.push(id);
+      await Promise.resolve();
+      now += 60; // each inspect takes 60 ms
+      return { State: { StartedAt: new Date(now - 2 * H).toISOString() } };
+    };
+    const first = await times.uptimes(rows, inspect, signal, () => now);
+    // 4 lanes start at once; after that the 100 ms budget is spent.
+    expect(inspected).toHaveLength(4);
+    expect(first.size).toBe(4);
+    const second = await times.uptimes(rows, inspect, signal, () => now);
+    expect(second.size).toBe(6);
+    expect(inspected).toHaveLength(6);
+  });
+
   it("stopped containers have no uptime and cost no inspect; a failed inspect leaves the row out", async () => {
     const inspected: string[] = [];
     const times = new StartTimes();
