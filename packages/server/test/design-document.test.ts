@@ -262,4 +262,30 @@ describe("the neverhang example means what it says, against a daemon", () => {
       proxy?.close();
     }
   });
+
+  it("only a daemon that does not answer counts: a 404, a denial and a bad argument never open the circuit", async () => {
+    const { client, app } = await inMemory(
+      resolveConfig(
+        { docker: { socket: DAEMON_SOCKET }, neverhang: { circuit_breaker: { failures: 1 } } },
+        undefined,
+        false,
+      ),
+    );
+    try {
+      for (let i = 0; i < 3; i++) {
+        const missing = await call(client, "docker_inspect", { container: `no-such-container-${i}-xq` });
+        expect(missing.isError).toBe(true);
+        expect(text(missing)).toMatch(/no container|not found|no such/i);
+        const denied = await call(client, "docker_stop", { containers: "anything" });
+        expect(text(denied)).toMatch(/Denied by policy/);
+        const bad = await call(client, "docker_ps", { all: "yes" });
+        expect(text(bad)).toMatch(/Invalid arguments/);
+      }
+      const r = await call(client, "docker_ps", {});
+      expect(r.isError).toBeFalsy();
+      expect(text(r)).not.toMatch(/circuit breaker/);
+    } finally {
+      await app.close();
+    }
+  });
 });
