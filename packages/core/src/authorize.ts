@@ -216,21 +216,22 @@ export function denialText(decision: Decision, resources: readonly ResolvedResou
   const texts: string[] = [];
   for (const reason of decision.reasons) {
     if (!IDENTITY_CODES.has(reason.code)) {
-      texts.push(reason.message);
+      texts.push(hideIdentities(reason.message, resources));
       continue;
     }
     const about = anonymous.filter((resource) => mentions(reason.message, resource));
     if (about.length === 0) {
-      texts.push(reason.message);
+      texts.push(hideIdentities(reason.message, resources));
       continue;
     }
     for (const resource of about) {
       const list = /\b(?:permissions\.)?((?:black|white)list_[a-z_]+)/.exec(reason.message)?.[1];
       const text = `${capitalize(resource.kind.replace(/_/g, " "))} "${resource.ref}" is protected by the policy${list ? ` (permissions.${list})` : ""}. Named by ID, its names and the rule's pattern are not shown.`;
+      // Built from the caller's own reference: nothing in it to hide.
       if (!texts.includes(text)) texts.push(text);
     }
   }
-  return hideIdentities(texts.join(" "), resources);
+  return texts.join(" ");
 }
 
 /** Whether a policy message is about this resource: the policy quotes every name and image it mentions. */

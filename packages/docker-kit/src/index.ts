@@ -2,6 +2,7 @@ export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } f
 export type { DockerDeps } from "./deps.js";
 export { imageTagOf, isImageId, withImageTags } from "./image-tags.js";
 export {
+  actedOnNothing,
   ICON,
   ITEM_STATUSES,
   type ItemResult,

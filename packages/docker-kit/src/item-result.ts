@@ -64,6 +64,18 @@ export function renderItems<F extends string>(summary: string, items: ItemResult
   return [summary, ...items.map((i) => `${ICON[i.status]} ${i.name ?? i[field]}: ${i.message}`)].join("\n");
 }
 
+/** Statuses that mean nothing was done to that target. */
+const NOTHING_DONE: ReadonlySet<ItemStatus> = new Set(["denied", "not_found", "failed", "skipped"]);
+
+/**
+ * Whether an action on several targets acted on none of them (each denied, not found, failed or not
+ * attempted). Give it as the manifest's `failed` hook, `failed: (out) => actedOnNothing(out.results)`,
+ * so such a call is `isError: true` while a partial success is not.
+ */
+export function actedOnNothing(items: readonly { status: ItemStatus }[]): boolean {
+  return items.length > 0 && items.every((item) => NOTHING_DONE.has(item.status));
+}
+
 /** "2 stopped, 1 denied by policy (of 3)". */
 export function summarizeItems(verb: string, items: readonly { status: ItemStatus }[]): string {
   const count = (status: ItemStatus) => items.filter((i) => i.status === status).length;

@@ -1,4 +1,11 @@
-import { actOnEach, dataOf, refList, renderItems, summarizeItems } from "@arktechnwa/docker-kit";
+import {
+  actedOnNothing,
+  actOnEach,
+  dataOf,
+  refList,
+  renderItems,
+  summarizeItems,
+} from "@arktechnwa/docker-kit";
 import { defineTool, errorCode, errorMessage, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
@@ -116,6 +123,8 @@ function lifecycleTool(action: Action) {
     targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
     targetMode: "each",
     render: (out) => renderItems(out.summary, out.results, "container"),
+    // Acting on no container at all is an error; the results still say what happened to each.
+    failed: (out) => actedOnNothing(out.results),
   });
   const handler =
     (deps: ContainersDeps): ToolHandler<typeof input, typeof output> =>

@@ -1,4 +1,11 @@
-import { actOnEach, dataOf, refList, renderItems, summarizeItems } from "@arktechnwa/docker-kit";
+import {
+  actedOnNothing,
+  actOnEach,
+  dataOf,
+  refList,
+  renderItems,
+  summarizeItems,
+} from "@arktechnwa/docker-kit";
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
@@ -28,6 +35,8 @@ export const removeTool = defineTool({
   targets: (args) => refList(args.containers).map((ref) => ({ kind: "container", ref })),
   targetMode: "each",
   render: (out) => renderItems(out.summary, out.results, "container"),
+  // Acting on no container at all is an error; the results still say what happened to each.
+  failed: (out) => actedOnNothing(out.results),
 });
 
 export function removeHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {

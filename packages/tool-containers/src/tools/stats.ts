@@ -17,7 +17,7 @@ const input = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      `true (default): one snapshot. false: ${STREAM_SAMPLES} snapshots about a second apart, each sent as progress while it comes, all in the answer.`,
+      `true (default): one snapshot. false: ${STREAM_SAMPLES} snapshots about a second apart, sent as progress while they come, all in the answer.`,
     ),
 });
 
@@ -149,7 +149,8 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
     for (let i = 0; i < rounds && ids.length > 0; i++) {
       const taken = await deps.engine.stats(ids, ctx.signal);
       series.push({ at: new Date().toISOString(), samples: taken });
-      if (rounds > 1) {
+      // The last snapshot is the answer itself.
+      if (i < rounds - 1) {
         const cpu = round2(taken.reduce((sum, s) => sum + s.cpuPercent, 0));
         ctx.progress(`snapshot ${i + 1} of ${rounds}: CPU ${cpu}% in all`, i + 1, rounds);
       }
