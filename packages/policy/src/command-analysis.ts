@@ -134,6 +134,12 @@ function parseShell(src: string, ctx: Context, depth: number, wordMode = false):
     cur = (cur ?? "") + s;
   };
   const substitute = (inner: string, open: string, close: string) => {
+    // A `case` pattern's `)` would end the substitution early here, and what follows would be read
+    // as arguments instead of commands.
+    if (open !== "`" && /(^|[\s;&|(])case(\s|$)/.test(inner)) {
+      refuse(ctx, `'case' inside ${open}...) is not followed`);
+      return;
+    }
     parseShell(inner, ctx, depth + 1);
     // The word keeps the substitution's text: unknown programs then fail an allowlist.
     append(open + inner + close);
