@@ -1,6 +1,7 @@
 import {
   type ResolvedResource,
   type ResourceResolver,
+  secretValuesFromArgv,
   secretValuesFromEnv,
 } from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, ContainerSummary } from "@arktechnwa/docker-mcp-engine";
@@ -8,7 +9,7 @@ import type { DockerDeps } from "./deps.js";
 import { imageTagOf, isImageId } from "./image-tags.js";
 import { COMPOSE_PROJECT_LABEL, ownNames } from "./names.js";
 
-/** name, /name, ID prefix or full ID -> one container, with its secret env values for the redactor. */
+/** name, /name, ID prefix or full ID -> one container, with its secret env and argv values for the redactor. */
 export function containerResolver(deps: DockerDeps): ResourceResolver {
   return async (ref, signal) => {
     const identity = await deps.engine.resolveContainer(ref, signal);
@@ -45,9 +46,14 @@ export function containerResource(c: {
   };
 }
 
-/** A resolved container: what the policy judges, its secrets, and the engine's identity as data. */
+/**
+ * A resolved container: what the policy judges, its secrets (from its environment and from its command
+ * lines: `--password VALUE`, `--token=VALUE`, `KEY=VALUE`, ...), and the engine's identity as data.
+ */
 export function identityToResource(identity: ContainerIdentity): ResolvedResource {
-  return { ...containerResource(identity), secrets: secretValuesFromEnv(identity.env), data: identity };
+  const secrets = new Set(secretValuesFromEnv(identity.env));
+  for (const argv of identity.argvs ?? []) for (const value of secretValuesFromArgv(argv)) secrets.add(value);
+  return { ...containerResource(identity), secrets: [...secrets], data: identity };
 }
 
 /** The identity a listing row gives the policy (for filtering what the caller may see). */

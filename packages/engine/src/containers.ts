@@ -25,8 +25,27 @@ interface RawInspect {
     Labels?: Record<string, string> | null;
     Tty?: boolean;
     Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    Healthcheck?: { Test?: string[] | null } | null;
   } | null;
+  Path?: string;
+  Args?: string[] | null;
   State?: { Status?: string } | null;
+}
+
+/**
+ * Every command line the container carries: the process's argv (Path and Args, what Entrypoint and
+ * Cmd became), Entrypoint and Cmd as configured, and the healthcheck's command. Empty ones are left out.
+ */
+function commandLines(raw: RawInspect): string[][] {
+  const lines = [
+    raw.Path ? [raw.Path, ...(raw.Args ?? [])] : [],
+    raw.Config?.Entrypoint ?? [],
+    raw.Config?.Cmd ?? [],
+    raw.Config?.Healthcheck?.Test ?? [],
+  ];
+  return lines.filter((line) => Array.isArray(line) && line.length > 0).map((line) => line.map(String));
 }
 
 export function stripSlash(name: string): string {
@@ -137,6 +156,7 @@ export async function resolveContainer(
     state: raw.State?.Status ?? "",
     tty: raw.Config?.Tty ?? false,
     env: raw.Config?.Env ?? [],
+    argvs: commandLines(raw),
   };
 }
 

@@ -14,6 +14,9 @@ export function matchText(line: string): string {
   return line.slice(0, last >= 0xd800 && last <= 0xdbff ? GREP_MAX_LINE_CHARS - 1 : GREP_MAX_LINE_CHARS);
 }
 
+/** How much more of an overlong line is read than the budget can keep (see maxLineChars). */
+export const LINE_LOOKAHEAD_CHARS = 64 * 1024;
+
 /** Unix seconds (possibly fractional) as Docker's since/until query value. */
 function wireTime(seconds: number): string {
   return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(9);
@@ -58,9 +61,9 @@ export async function readLogs(
   let full = false;
 
   const normalize = options.normalizeLine;
-  const onLine = (stream: LogLine["stream"]) => (raw: string) => {
+  const onLine = (stream: LogLine["stream"]) => (raw: string, cut: boolean) => {
     if (full) return;
-    const text = normalize ? normalize(raw) : raw;
+    const text = normalize ? normalize(raw, cut) : raw;
     if (matcher) {
       // Bounded input: even a slow matcher cannot spend long on one 256 KiB line.
       if (!matcher.test(matchText(text))) return;
@@ -69,8 +72,10 @@ export async function readLogs(
     }
     if (!kept.add({ stream, text })) full = true;
   };
-  // A line can never be kept beyond the budget, so there is no point holding more of it.
-  const maxLineChars = Math.max(options.maxBytes, 4096);
+  // A line can never be kept beyond the budget, so there is no point holding much more of it.
+  // Plus LINE_LOOKAHEAD_CHARS: the caller masks the line before the budget cuts it, so a secret
+  // across the budget's edge is still whole when it is masked.
+  const maxLineChars = Math.max(options.maxBytes, 4096) + LINE_LOOKAHEAD_CHARS;
   const stdout = new LineSplitter(onLine("stdout"), maxLineChars);
   const stderr = new LineSplitter(onLine("stderr"), maxLineChars);
   const demuxer = new Demuxer((stream: StreamType, payload) => {

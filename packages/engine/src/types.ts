@@ -24,6 +24,11 @@ export interface ContainerIdentity {
   tty: boolean;
   /** Config.Env as KEY=VALUE entries: the kernel masks secret values wherever they reappear. */
   env: string[];
+  /**
+   * Its command lines (the process's argv, Entrypoint, Cmd, the healthcheck's command): secrets passed
+   * as arguments (`--password VALUE`) are masked wherever they reappear, as environment values are.
+   */
+  argvs: string[][];
 }
 
 export interface ContainerPort {
@@ -87,10 +92,13 @@ export interface LogsOptions {
   /** Byte budget of text kept; reading stops once exceeded. */
   maxBytes: number;
   /**
-   * Applied to every line before grep and before it is kept (e.g. the kernel's `sanitizeText`), so
-   * escapes and invisible characters can neither hide a line from grep nor reach the caller.
+   * Applied to every line before grep and before it is kept (e.g. sanitize, then mask secrets), so
+   * escapes and invisible characters can neither hide a line from grep nor reach the caller, and grep
+   * sees what the caller will see (matching raw text would reveal a masked value). `cut` says the line
+   * was longer than the reader holds and its end was cut off (its last characters may be the start of
+   * a secret).
    */
-  normalizeLine?: (line: string) => string;
+  normalizeLine?: (line: string, cut: boolean) => string;
 }
 
 export interface LogLine {

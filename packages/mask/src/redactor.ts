@@ -19,10 +19,11 @@ const KEY_VALUE = new RegExp(
 
 /**
  * `--password VALUE` and `-api-key VALUE` in free text (an echoed command line, `ps` output, or
- * `/proc/N/cmdline` whose NUL separators became line breaks). A value starting with `-` is a flag.
+ * `/proc/N/cmdline` whose NUL separators became line breaks). A value starting with `-` is a flag,
+ * one starting with a shell operator (`grep -e --password | tail`) is no value.
  */
 const FLAG_VALUE = new RegExp(
-  `(?<![A-Za-z0-9_.-])(--?[A-Za-z][A-Za-z0-9_.-]*)([ \\t\\u0000]+|[ \\t]*\\r?\\n)(?!-)${VALUE}`,
+  `(?<![A-Za-z0-9_.-])(--?[A-Za-z][A-Za-z0-9_.-]*)([ \\t\\u0000]+|[ \\t]*\\r?\\n)(?![-|&;<>])${VALUE}`,
   "g",
 );
 

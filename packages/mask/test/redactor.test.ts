@@ -60,6 +60,7 @@ describe("secret-named keys in free text", () => {
     ["POSTGRES_PASSWORD_FILE=/run/secrets/db", "POSTGRES_PASSWORD_FILE=/run/secrets/db"],
     ["app --auth --port 80", "app --auth --port 80"],
     ["app --verbose hunter2", "app --verbose hunter2"],
+    ["grep -A1 -e --password | tail -n 1", "grep -A1 -e --password | tail -n 1"],
     ["12:30:45 server started", "12:30:45 server started"],
     ["see https://example.com/a", "see https://example.com/a"],
   ])("%j", (input, expected) => {

@@ -1,5 +1,13 @@
 import { displayName, targetData } from "@arktechnwa/docker-kit";
-import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import {
+  defineTool,
+  formatBytes,
+  sanitizeText,
+  secretValuesFromEnv,
+  type ToolContext,
+  ToolError,
+  type ToolHandler,
+} from "@arktechnwa/docker-mcp-core";
 import { type ContainerIdentity, EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import { commandInput, execEnvInput, toArgv, toEnvEntries } from "../command-input.js";
@@ -63,6 +71,22 @@ export const execTool = defineTool({
   },
 });
 
+/**
+ * Read this much past exec_safety.max_output, so that a secret across the cap is still whole when it is
+ * masked; the cut to max_output happens after masking.
+ */
+export const MASK_LOOKAHEAD_BYTES = 64 * 1024;
+
+/** Masks a stream, then cuts it to the cap; what the engine already dropped makes it an upstream cut. */
+function keepMasked(
+  ctx: ToolContext,
+  text: string,
+  engineDropped: number,
+): { text: string; dropped: number } {
+  const kept = ctx.redactCapped(sanitizeText(text), ctx.exec.maxOutputBytes, engineDropped > 0);
+  return { text: kept.text, dropped: kept.droppedBytes + engineDropped };
+}
+
 export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
     const identity = targetData<ContainerIdentity>(ctx, "container");
@@ -74,6 +98,7 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
     }
     const cmd = toArgv(args.command);
     const env = args.env ? toEnvEntries(args.env) : undefined;
+    if (env) ctx.addSecrets(secretValuesFromEnv(env));
     // The caller may ask for less time than the policy allows, never more; and the kill must fit in the call's deadline.
     const wanted = Math.min(
       ctx.exec.timeoutMs,
@@ -87,7 +112,7 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         ...(args.workdir ? { workdir: args.workdir } : {}),
         ...(args.user ? { user: args.user } : {}),
         ...(env ? { env } : {}),
-        maxOutputBytes: ctx.exec.maxOutputBytes,
+        maxOutputBytes: ctx.exec.maxOutputBytes + MASK_LOOKAHEAD_BYTES,
         timeoutMs,
       },
       ctx.signal,
@@ -99,15 +124,17 @@ export function execHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         : `The command ran past ${Math.round(timeoutMs / 1000)} s and could NOT be confirmed killed: it may still be running in the container.`;
       note = [killed, note].filter(Boolean).join(" ");
     }
+    const stdout = keepMasked(ctx, result.stdout, result.stdoutDroppedBytes);
+    const stderr = keepMasked(ctx, result.stderr, result.stderrDroppedBytes);
     return {
       container: displayName(identity),
       container_id: identity.id,
       command: cmd,
       exit_code: result.exitCode,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      stdout_truncated_bytes: result.stdoutDroppedBytes,
-      stderr_truncated_bytes: result.stderrDroppedBytes,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      stdout_truncated_bytes: stdout.dropped,
+      stderr_truncated_bytes: stderr.dropped,
       timed_out: result.timedOut,
       ...(result.killed !== undefined ? { killed: result.killed } : {}),
       ...(note ? { note } : {}),

@@ -28,7 +28,9 @@ const input = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe("Keep lines containing this text; /regex/ or /regex/i for a regular expression (RE2 syntax)."),
+    .describe(
+      "Keep lines containing this text; /regex/ or /regex/i for a regular expression (RE2 syntax). Matched on the line as shown, with secrets masked.",
+    ),
   timestamps: z.boolean().optional().describe("Prefix each line with its RFC 3339 timestamp."),
   follow: z.boolean().optional().describe("Not supported yet: use since (e.g. '-5m') to read recent lines."),
 });
@@ -120,7 +122,10 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
         ...(args.timestamps ? { timestamps: true } : {}),
         ...(args.grep ? parseGrep(args.grep) : {}),
         maxBytes: MAX_LOG_BYTES,
-        normalizeLine: sanitizeText,
+        // Grep and the size cap see the masked line: matching raw text would reveal a masked value
+        // one guessed character at a time, and a cut must not show the start of a secret.
+        normalizeLine: (line, cut) =>
+          ctx.redactCapped(sanitizeText(line), Number.POSITIVE_INFINITY, cut).text,
       },
       ctx.signal,
     );
