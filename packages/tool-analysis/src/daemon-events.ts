@@ -1,0 +1,33 @@
+/** One daemon event about the container (GET /events), reduced to what the diagnosis reads. */
+export interface DaemonEvent {
+  /** Epoch milliseconds. */
+  timeMs: number;
+  /** "die", "kill", "oom", "stop", "start", "restart", "health_status: unhealthy", ... */
+  action: string;
+  attributes: Record<string, string>;
+}
+
+/** The daemon's events around the container, and how far back the daemon's memory reaches. */
+export interface EventWindow {
+  /** This container's events, oldest first. */
+  events: DaemonEvent[];
+  /**
+   * The oldest event the daemon still holds (any container), epoch ms; undefined when it holds none.
+   * The daemon keeps only its last 256 events, and none across its own restart.
+   */
+  oldestMs: number | undefined;
+  /** The daemon returned its whole buffer (256 events): older ones were dropped. */
+  bufferFull: boolean;
+  /** Set when the events could not be read (the diagnosis goes on without them). */
+  error?: string;
+}
+
+/** moby keeps this many events in memory. */
+export const DAEMON_EVENT_BUFFER = 256;
+
+/** Whether events about something that happened at `whenMs` can still be on the daemon. */
+export function eventsCover(window: EventWindow, whenMs: number): boolean {
+  if (window.error) return false;
+  if (window.oldestMs === undefined) return false;
+  return window.oldestMs <= whenMs || !window.bufferFull;
+}
