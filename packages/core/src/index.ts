@@ -27,6 +27,14 @@ export {
   type KernelTool,
 } from "./kernel.js";
 export {
+  type CallModel,
+  type ModelPort,
+  type ModelReply,
+  type ModelRequest,
+  NO_MODEL,
+  type NoModel,
+} from "./model.js";
+export {
   type AnyObjectSchema,
   type BuildFacts,
   type CreateFacts,

@@ -10,6 +10,7 @@ import { startHeartbeat } from "./heartbeat.js";
 import type { HostPathResolver } from "./host-real-path.js";
 import { interruptedMessage } from "./interrupted.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
+import { type CallModel, NO_MODEL } from "./model.js";
 import type {
   ExecLimits,
   Plugin,
@@ -74,6 +75,8 @@ export interface CallOptions {
   /** The client's cancel signal (MCP `notifications/cancelled`). */
   signal?: AbortSignal;
   onProgress?: (message: string, progress?: number, total?: number) => void;
+  /** The model this call may use (the server builds it per call: sampling travels on the call's stream). */
+  model?: CallModel;
 }
 
 export interface Kernel {
@@ -257,6 +260,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         redact: <T>(value: T): T =>
           (typeof value === "string" ? redactor.text(value) : redactor.value(value)) as T,
         redactCapped: (text, maxBytes, upstreamCut) => redactor.capped(text, maxBytes, upstreamCut),
+        model: callOptions.model ?? NO_MODEL,
       };
 
       const work = tool.handler(input, ctx);

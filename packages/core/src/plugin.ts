@@ -1,5 +1,6 @@
 import type { BuildRequest, CreateRequest } from "@arktechnwa/mcp-policy";
 import type { z } from "zod";
+import type { CallModel } from "./model.js";
 
 /** Bumped when the plugin contract changes incompatibly; the kernel refuses other versions. */
 export const KERNEL_API_VERSION = 1;
@@ -197,6 +198,11 @@ export interface ToolContext {
    * this way, never by slicing raw text.
    */
   redactCapped(text: string, maxBytes: number, upstreamCut?: boolean): { text: string; droppedBytes: number };
+  /**
+   * A model the tool may ask (MCP sampling tied to this call, or the configured fallback), or why
+   * there is none. Whatever a tool sends it must be masked first.
+   */
+  model: CallModel;
 }
 
 export type ToolHandler<

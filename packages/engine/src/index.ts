@@ -14,6 +14,7 @@ export type { CreateEngineOptions } from "./engine.js";
 export { createEngine } from "./engine.js";
 export type { AmbiguousCandidate, EngineErrorOptions } from "./errors.js";
 export { EngineError, isEngineError } from "./errors.js";
+export type { DaemonEvent, EventsOptions } from "./events.js";
 export { EXEC_KILL_BUDGET_MS } from "./exec.js";
 export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
@@ -21,6 +22,7 @@ export { GREP_MAX_LINE_CHARS } from "./logs.js";
 export { parseTime } from "./parse-time.js";
 export type { PortMapping } from "./port-spec.js";
 export { parsePortSpec, portBindings } from "./port-spec.js";
+export type { ScanLogsOptions, ScanLogsResult } from "./scan-logs.js";
 export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";
 export type {

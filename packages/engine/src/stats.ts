@@ -25,6 +25,7 @@ interface CpuStats {
   cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };
   system_cpu_usage?: number;
   online_cpus?: number;
+  throttling_data?: { periods?: number; throttled_periods?: number; throttled_time?: number };
 }
 
 /** How a sample is taken; see `sampleStats` and the measurements in the README. */
@@ -88,6 +89,13 @@ export function computeSample(id: string, frame: RawStats, previous: CpuStats | 
     blockWriteBytes,
     pids: frame.pids_stats?.current ?? 0,
     running: true,
+    ...(cpu?.throttling_data
+      ? {
+          cpuPeriods: cpu.throttling_data.periods ?? 0,
+          cpuThrottledPeriods: cpu.throttling_data.throttled_periods ?? 0,
+          cpuThrottledTimeNs: cpu.throttling_data.throttled_time ?? 0,
+        }
+      : {}),
   };
 }
 

@@ -139,6 +139,13 @@ export interface StatsSample {
   error?: string;
   /** The time CPU % is averaged over (one collector tick, or since this container's previous sample). */
   cpuWindowMs?: number;
+  /**
+   * CFS throttling counters since the container started (cumulative; present when the daemon reports
+   * them): enforcement periods, periods in which the CPU limit throttled it, and total throttled time.
+   */
+  cpuPeriods?: number;
+  cpuThrottledPeriods?: number;
+  cpuThrottledTimeNs?: number;
 }
 
 export interface ExecOptions {

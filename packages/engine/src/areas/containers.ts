@@ -5,6 +5,7 @@ import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
 import { lifecycle } from "../lifecycle.js";
 import { readLogs } from "../logs.js";
+import { type ScanLogsOptions, type ScanLogsResult, scanLogs } from "../scan-logs.js";
 import { type StatsStrategy, sampleStats } from "../stats.js";
 import type {
   ContainerIdentity,
@@ -13,6 +14,7 @@ import type {
   ExecOptions,
   ExecResult,
   ListContainersOptions,
+  LogLine,
   LogsOptions,
   LogsResult,
   StatsSample,
@@ -27,6 +29,17 @@ export interface ContainersArea {
   inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
   readLogs(id: string, tty: boolean, options: LogsOptions, signal: AbortSignal): Promise<LogsResult>;
+  /**
+   * Streams a log to `onLine` without keeping it (bounded memory on any size); returning false stops.
+   * Rejects when `signal` fires; what onLine saw until then stays with the caller.
+   */
+  scanLogs(
+    id: string,
+    tty: boolean,
+    options: ScanLogsOptions,
+    onLine: (line: LogLine) => boolean | undefined,
+    signal: AbortSignal,
+  ): Promise<ScanLogsResult>;
   /** Samples every container concurrently; CPU % from two samples taken by the engine. */
   stats(ids: string[], signal: AbortSignal): Promise<StatsSample[]>;
 
@@ -65,6 +78,7 @@ export function containersArea(api: ApiClient, options: ContainersAreaOptions): 
     resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
     inspectContainer: (id, signal) => inspectContainer(api, id, signal),
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
+    scanLogs: (id, tty, opts, onLine, signal) => scanLogs(api, id, tty, opts, onLine, signal),
     stats: (ids, signal) => sampleStats(api, ids, signal, options.statsStrategy, options.history),
     startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
     stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),

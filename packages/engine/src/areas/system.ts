@@ -1,9 +1,15 @@
 import type { ApiClient } from "../api-client.js";
+import { type DaemonEvent, type EventsOptions, readEvents } from "../events.js";
 
 /** System: the daemon itself. */
 export interface SystemArea {
   /** Negotiates the API version on first use; UNREACHABLE when the daemon cannot be reached. */
   ping(signal: AbortSignal): Promise<{ apiVersion: string; engineVersion?: string }>;
+  /**
+   * The daemon's past events between since and until (both required; until at most the daemon's now,
+   * or the read waits for it). The daemon keeps its last 256 events in memory, none across a restart.
+   */
+  readEvents(options: EventsOptions, signal: AbortSignal): Promise<DaemonEvent[]>;
 }
 
 export function systemArea(api: ApiClient): SystemArea {
@@ -15,5 +21,6 @@ export function systemArea(api: ApiClient): SystemArea {
       const negotiated = await api.ensureVersion(signal);
       return { apiVersion: negotiated ?? apiVersion ?? "", ...(engineVersion ? { engineVersion } : {}) };
     },
+    readEvents: (options, signal) => readEvents(api, options, signal),
   };
 }

@@ -1,0 +1,95 @@
+import type { ApiClient } from "./api-client.js";
+import { Demuxer, type StreamType } from "./demux.js";
+import { LineSplitter } from "./line-splitter.js";
+import type { LogLine } from "./types.js";
+
+export interface ScanLogsOptions {
+  /** Lines from the end; undefined = all. */
+  tail?: number;
+  /** Unix seconds. */
+  since?: number;
+  until?: number;
+  timestamps?: boolean;
+  /** Stop after reading this many bytes from the daemon. */
+  maxBytes: number;
+  /** Lines longer than this are cut (the rest of the line is skipped, not kept). */
+  maxLineChars: number;
+}
+
+export interface ScanLogsResult {
+  bytesRead: number;
+  lines: number;
+  /** "end": the whole window was read; "max_bytes": the byte bound stopped it; "stopped": onLine asked to stop. */
+  stoppedBy: "end" | "max_bytes" | "stopped";
+}
+
+/**
+ * Streams a container's log line by line to `onLine`, keeping nothing: memory stays bounded whatever
+ * the log's size. Returning false from `onLine` stops the read. When `signal` fires the read stops and
+ * the call rejects (ABORTED/TIMEOUT); what `onLine` saw until then stays with the caller.
+ */
+export async function scanLogs(
+  api: ApiClient,
+  id: string,
+  tty: boolean,
+  options: ScanLogsOptions,
+  onLine: (line: LogLine) => boolean | undefined,
+  signal: AbortSignal,
+): Promise<ScanLogsResult> {
+  const what = `read the logs of container ${id.slice(0, 12)}`;
+  const res = await api.stream(
+    {
+      method: "GET",
+      path: `/containers/${encodeURIComponent(id)}/logs`,
+      query: {
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: options.tail === undefined ? "all" : Math.max(0, Math.floor(options.tail)),
+        since: options.since === undefined ? undefined : options.since.toFixed(3),
+        until: options.until === undefined ? undefined : options.until.toFixed(3),
+        timestamps: options.timestamps ?? false,
+      },
+      what,
+    },
+    signal,
+  );
+  let lines = 0;
+  let stopped = false;
+  const emit = (stream: LogLine["stream"]) => (text: string) => {
+    if (stopped) return;
+    lines++;
+    if (onLine({ stream, text }) === false) stopped = true;
+  };
+  const stdout = new LineSplitter(emit("stdout"), options.maxLineChars);
+  const stderr = new LineSplitter(emit("stderr"), options.maxLineChars);
+  const demuxer = new Demuxer((stream: StreamType, payload) => {
+    (stream === 2 ? stderr : stdout).push(payload);
+  });
+  let bytesRead = 0;
+  let stoppedBy: ScanLogsResult["stoppedBy"] = "end";
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      if (tty) stdout.push(chunk);
+      else demuxer.push(chunk);
+      if (stopped) {
+        stoppedBy = "stopped";
+        break;
+      }
+      if (bytesRead >= options.maxBytes) {
+        stoppedBy = "max_bytes";
+        break;
+      }
+    }
+    if (stoppedBy === "end") {
+      stdout.end();
+      stderr.end();
+    }
+  } catch (error) {
+    throw api.toEngineError(error, { what }, signal);
+  } finally {
+    res.destroy();
+  }
+  return { bytesRead, lines, stoppedBy };
+}
