@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { analysisPlugin } from "@arktechnwa/docker-mcp-tool-analysis";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer } from "./create-server.js";
@@ -19,9 +20,9 @@ Options:
   -v, --version           Print the version.
 
 Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
-exec_safety, create_safety, build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (reserved for
-the coming AI synthesis),
-audit (file), tools (show_all). See the README for every key.
+exec_safety, create_safety, build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (the
+Anthropic API for AI synthesis when the client offers no MCP sampling), audit (file), tools (show_all). See the README
+for every key.
 
 The server speaks MCP on stdin/stdout; logs and audit lines go to stderr.`;
 
@@ -79,7 +80,7 @@ export async function main(
     );
   }
 
-  const app = createServer({ plugins: [containersPlugin], config, stderr });
+  const app = createServer({ plugins: [containersPlugin, analysisPlugin], config, stderr });
   const transport = new LineStdioTransport();
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,

@@ -50,8 +50,8 @@ export interface ResolvedConfig {
     model: string;
     apiKeyEnv: string;
     baseUrl?: string;
-    maxTokens: number;
     maxLogLines: number;
+    maxTokens: number;
     timeoutMs: number;
   };
   audit: { enabled: boolean; file?: string };
@@ -190,11 +190,11 @@ export function resolveConfig(
     fallback: {
       enabled: fallback.enabled ?? false,
       model: fallback.model ?? "claude-haiku-4-5",
-      apiKeyEnv: fallback.api_key_env ?? "ANTHROPIC_API_KEY",
+      apiKeyEnv: fallback.api_key_env ?? "DOCKER_MCP_FALLBACK_KEY",
       ...(fallback.base_url ? { baseUrl: fallback.base_url } : {}),
-      maxTokens: fallback.max_tokens ?? 1024,
       maxLogLines: fallback.max_log_lines ?? 200,
-      timeoutMs: durationMs(fallback.timeout) ?? 30_000,
+      maxTokens: fallback.max_tokens ?? 500,
+      timeoutMs: durationMs(fallback.timeout) ?? 20_000,
     },
     audit: {
       enabled: sections.audit?.enabled ?? true,

@@ -18,6 +18,7 @@ import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
 import { dockerWording } from "./docker-wording.js";
 import { guardTransport } from "./request-guard.js";
+import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */
@@ -83,6 +84,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     ...(audit ? { audit } : {}),
   });
 
+  const anthropic = anthropicModel(config.fallback, options.env ?? process.env);
+
   const server = new Server(
     { name: options.name ?? "docker-mcp", version: options.version ?? SERVER_VERSION },
     { capabilities: { tools: { listChanged: false } } },
@@ -98,6 +101,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     let step = 0;
     const result = await kernel.call(request.params.name, request.params.arguments ?? {}, {
       signal: extra.signal,
+      // Built per call: a sampling request travels on this call's stream.
+      model: chooseModel(server, extra.sendRequest as SendRequest, config.fallback, anthropic),
       ...(progressToken !== undefined
         ? {
             onProgress: (message: string, progress?: number, total?: number) => {

@@ -95,14 +95,20 @@ export const serverSections = {
       enabled: z
         .boolean()
         .optional()
-        .describe("Let docker_diagnose ask a model for a synthesis (default false)."),
+        .describe(
+          "Let the analysis tools ask the Anthropic API when the client offers no MCP sampling (default false).",
+        ),
       model: z.string().min(1).optional(),
       api_key_env: z
         .string()
         .min(1)
         .optional()
-        .describe("Environment variable holding the API key (default ANTHROPIC_API_KEY)."),
-      base_url: z.string().url().optional(),
+        .describe("Environment variable holding the API key (default DOCKER_MCP_FALLBACK_KEY)."),
+      base_url: z
+        .string()
+        .url()
+        .optional()
+        .describe("API address (default: ANTHROPIC_BASE_URL, else the SDK's own)."),
       max_tokens: z.number().int().min(1).max(64000).optional(),
       max_log_lines: z
         .number()
@@ -110,7 +116,7 @@ export const serverSections = {
         .min(1)
         .max(10000)
         .optional()
-        .describe("Log lines sent to the model for a synthesis (default 200)."),
+        .describe("Log lines a model may see at most (default 200), after masking."),
       timeout: duration.optional(),
     })
     .optional(),

@@ -71,6 +71,7 @@ export const diagnoseTool = defineTool({
   idempotent: true,
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) => {
     const s = out.synthesis;

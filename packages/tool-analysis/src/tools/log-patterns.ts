@@ -84,6 +84,7 @@ export const logPatternsTool = defineTool({
   idempotent: true,
   input,
   output,
+  targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) => {
     const s = out.scanned;
