@@ -69,6 +69,14 @@ describe("resolveConfig", () => {
     });
     expect(c.docker.host).toBe("tcp://127.0.0.1:2376");
     expect(c.fallback).toMatchObject({ enabled: true, model: "claude-x", baseUrl: "http://127.0.0.1:9999" });
+    expect(resolveConfig({}, undefined, false).fallback).toEqual({
+      enabled: false,
+      model: "claude-haiku-4-5",
+      apiKeyEnv: "DOCKER_MCP_FALLBACK_KEY",
+      maxLogLines: 200,
+      maxTokens: 500,
+      timeoutMs: 20_000,
+    });
     expect(c.audit.file).toBe("/tmp/audit.jsonl");
     expect(c.showAllTools).toBe(true);
     expect(c.policy.levels.lifecycle).toBe(true);

@@ -96,6 +96,7 @@ beforeAll(async () => {
     runFixture({
       name: "diag-env",
       env: { LOG_LEVEL: "debug" },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
       script: 'echo booting; : "${DATABASE_URL:?}"',
     }).then((f) => ["env", f] as const),
     runFixture({ name: "diag-killed", script: "exec sleep 3600" }).then((f) => ["killed", f] as const),
