@@ -17,8 +17,8 @@ import {
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
 import { dockerWording } from "./docker-wording.js";
-import { guardTransport } from "./request-guard.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
+import { guardTransport } from "./request-guard.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */

@@ -2,7 +2,13 @@ import type { CallModel, ModelRequest } from "@arktechnwa/docker-mcp-core";
 import { describe, expect, it } from "vitest";
 import { findFacts } from "../src/find-facts.js";
 import { lowerOnly } from "../src/findings.js";
-import { modelPrompt, parseModelAnswer, rulesSynthesis, SynthesisCache, synthesize } from "../src/synthesis.js";
+import {
+  modelPrompt,
+  parseModelAnswer,
+  rulesSynthesis,
+  SynthesisCache,
+  synthesize,
+} from "../src/synthesis.js";
 import { inspectDoc } from "./inspect-fixture.js";
 
 const facts = findFacts({
@@ -42,7 +48,13 @@ describe("rules synthesis", () => {
 
 describe("modelPrompt", () => {
   it("holds the facts and at most max_log_lines lines, newest kept", () => {
-    const prompt = JSON.parse(modelPrompt(facts, facts.findings.length ? Array.from({ length: 300 }, (_, i) => `line ${i}`) : [], 200));
+    const prompt = JSON.parse(
+      modelPrompt(
+        facts,
+        facts.findings.length ? Array.from({ length: 300 }, (_, i) => `line ${i}`) : [],
+        200,
+      ),
+    );
     expect(prompt.log_lines).toHaveLength(200);
     expect(prompt.log_lines[0]).toBe("line 100");
     expect(prompt.log_note).toContain("the last 200 of the 300");
@@ -74,9 +86,18 @@ describe("synthesize", () => {
 
   it("takes a valid answer and caches it by the masked input", async () => {
     const calls: ModelRequest[] = [];
-    const options = { ...base(), model: port(async () => '{"analysis":"x","suggested_fix":"y","confidence":"high"}', calls) };
+    const options = {
+      ...base(),
+      model: port(async () => '{"analysis":"x","suggested_fix":"y","confidence":"high"}', calls),
+    };
     const first = await synthesize(options);
-    expect(first).toEqual({ analysis: "x", suggested_fix: "y", confidence: "high", source: "anthropic", model: "m" });
+    expect(first).toEqual({
+      analysis: "x",
+      suggested_fix: "y",
+      confidence: "high",
+      source: "anthropic",
+      model: "m",
+    });
     await synthesize(options);
     expect(calls).toHaveLength(1);
     await synthesize({ ...options, prompt: "other facts" });
@@ -102,7 +123,11 @@ describe("synthesize", () => {
 
   it("keeps time for the answer: no AI call when the tool's deadline is too close", async () => {
     const calls: ModelRequest[] = [];
-    const out = await synthesize({ ...base(), deadline: Date.now() + 1000, model: port(async () => "{}", calls) });
+    const out = await synthesize({
+      ...base(),
+      deadline: Date.now() + 1000,
+      model: port(async () => "{}", calls),
+    });
     expect(out.note).toMatch(/too little time/);
     expect(calls).toHaveLength(0);
   });
