@@ -1,7 +1,4 @@
-import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import type { DockerDeps } from "@arktechnwa/docker-kit";
 
-/** What the analysis plugin needs from the server that loads it. */
-export interface AnalysisDeps {
-  engine: DockerEngine;
-  now?: () => number;
-}
+/** What the analysis plugin needs from the server that loads it: the engine and a clock. */
+export type AnalysisDeps = DockerDeps;

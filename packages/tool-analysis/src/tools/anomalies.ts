@@ -1,12 +1,7 @@
-import {
-  defineTool,
-  errorMessage,
-  type ResolvedResource,
-  type ToolHandler,
-} from "@arktechnwa/docker-mcp-core";
-import type { ContainerSummary, StatsSample } from "@arktechnwa/docker-mcp-engine";
+import { listVisibleContainers } from "@arktechnwa/docker-kit";
+import { defineTool, errorMessage, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { StatsSample } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { callMasker } from "../call-masker.js";
 import { type ContainerFacts, containerFacts } from "../container-facts.js";
 import type { AnalysisDeps } from "../deps.js";
 import { type Synthesis, SynthesisCache, synthesize } from "../synthesis.js";
@@ -113,18 +108,6 @@ function mib(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
-/** What the policy judges of a listed container (own names, image, compose project). */
-function describe(row: ContainerSummary): ResolvedResource {
-  const project = row.labels["com.docker.compose.project"];
-  return {
-    kind: "container",
-    id: row.id,
-    names: row.names.filter((n) => !n.includes("/")),
-    image: row.image,
-    ...(project ? { related: [{ kind: "compose_project", names: [project] }] } : {}),
-  };
-}
-
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -144,8 +127,7 @@ export function anomaliesHandler(deps: AnalysisDeps): ToolHandler<typeof input, 
   return async (args, ctx) => {
     const memoryPercent = args.memory_percent ?? 90;
     const throttledPercent = args.throttled_percent ?? 20;
-    const rows = await deps.engine.listContainers({ all: true }, ctx.signal);
-    const { visible, hidden } = ctx.visible(rows, describe);
+    const { visible, hidden } = await listVisibleContainers(deps, ctx, { all: true });
     const errors: string[] = [];
     const inspected = await mapLimited(visible, INSPECT_CONCURRENCY, async (row) => {
       try {
@@ -293,12 +275,11 @@ export function anomaliesHandler(deps: AnalysisDeps): ToolHandler<typeof input, 
         confidence: anomalies.length === 0 ? "low" : "high",
         source: "rules",
       };
-      const mask = callMasker(ctx);
       const model = ctx.model;
       summary = await synthesize({
         rules,
         system: SUMMARY_PROMPT,
-        prompt: mask(
+        prompt: ctx.redact(
           JSON.stringify({ anomalies, checked: { containers: facts.length, running: running.length } }),
         ),
         model,

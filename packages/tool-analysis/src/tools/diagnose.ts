@@ -1,7 +1,7 @@
+import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, errorMessage, sanitizeText, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { callMasker } from "../call-masker.js";
-import { containerOf, nameOf } from "../container-target.js";
 import { DAEMON_EVENT_BUFFER, type EventWindow } from "../daemon-events.js";
 import type { AnalysisDeps } from "../deps.js";
 import { findFacts, type StatsFacts } from "../find-facts.js";
@@ -111,7 +111,7 @@ async function readEventWindow(
 export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, typeof output> {
   const cache = new SynthesisCache();
   return async (args, ctx) => {
-    const identity = containerOf(ctx.targets[0]);
+    const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
     const inspect = await deps.engine.inspectContainer(identity.id, ctx.signal);
     const running = (inspect["State"] as { Running?: boolean } | undefined)?.Running === true;
@@ -139,10 +139,11 @@ export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, t
     const rules = rulesSynthesis(facts);
     let synthesis = rules;
     if (args.use_ai) {
-      const env = ((inspect["Config"] as { Env?: unknown } | undefined)?.Env ?? []) as string[];
-      const mask = callMasker(ctx, Array.isArray(env) ? env : []);
       const model = ctx.model;
-      const prompt = mask(modelPrompt(facts, logs.lines, model.source === "none" ? 0 : model.maxLogLines));
+      // The call's one masking table: the target's secrets (from its environment) and every known shape.
+      const prompt = ctx.redact(
+        modelPrompt(facts, logs.lines, model.source === "none" ? 0 : model.maxLogLines),
+      );
       synthesis = await synthesize({
         rules,
         prompt,
@@ -156,7 +157,7 @@ export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, t
     }
     const c = facts.container;
     return {
-      container: c.name || nameOf(identity),
+      container: c.name || displayName(identity),
       id: identity.id,
       status: c.status,
       exit_code: c.exitCode,

@@ -1,7 +1,8 @@
+import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
 import { parseTime } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { containerOf, nameOf } from "../container-target.js";
 import type { AnalysisDeps } from "../deps.js";
 import { LineGrouper } from "../group-lines.js";
 import { PATTERN_LINE_CHARS } from "../normalize-line.js";
@@ -112,7 +113,7 @@ function when(field: string, value: string, now: number): number {
 
 export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    const identity = containerOf(ctx.targets[0]);
+    const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
     const grouper = new LineGrouper(MAX_GROUPS);
     // Stop reading a little before the call's deadline, and answer with what was read.
@@ -153,7 +154,7 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
     }
     const limit = args.limit ?? 30;
     return {
-      container: { id: identity.id, name: nameOf(identity) },
+      container: { id: identity.id, name: displayName(identity) },
       patterns: grouper.top(limit),
       pattern_count: grouper.patternCount,
       ungrouped_lines: grouper.ungrouped,
