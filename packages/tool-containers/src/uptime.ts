@@ -77,7 +77,7 @@ export class StartTimes {
     private readonly maxEntries = 10_000,
   ) {}
 
-  /** The uptime of each running container, by ID; inspects (a few at a time) only what it must. */
+  /** The uptime of each running container, by ID; inspects (one at a time) only what it must. */
   async uptimes(
     rows: readonly { id: string; state: string; status: string }[],
     inspect: (id: string, signal: AbortSignal) => Promise<Record<string, unknown>>,
@@ -102,7 +102,7 @@ export class StartTimes {
     const signal = own.signal;
     const until = now() + this.budgetMs;
     let next = 0;
-    const lane = async () => {
+    const inspectMissing = async () => {
       while (next < missing.length && !signal.aborted && now() < until) {
         const { id } = missing[next++] as (typeof missing)[number];
         try {
@@ -117,7 +117,9 @@ export class StartTimes {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(4, missing.length) }, lane));
+      // One at a time: through the engine, concurrent inspects measured slower in all than sequential
+      // ones (20 inspects: 57 ms one by one, 263 ms four at a time).
+      await inspectMissing();
     } finally {
       callSignal.removeEventListener("abort", forward);
     }

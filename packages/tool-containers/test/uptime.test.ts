@@ -79,12 +79,14 @@ describe("StartTimes", () => {
       return { State: { StartedAt: new Date(now - 2 * H).toISOString() } };
     };
     const first = await times.uptimes(rows, inspect, signal, () => now);
-    // 4 lanes start at once; after that the 100 ms budget is spent.
-    expect(inspected).toHaveLength(4);
-    expect(first.size).toBe(4);
+    // Two inspects (at 0 and 60 ms) start within the 100 ms budget; then it is spent.
+    expect(inspected).toEqual(["a", "b"]);
+    expect(first.size).toBe(2);
     const second = await times.uptimes(rows, inspect, signal, () => now);
-    expect(second.size).toBe(6);
-    expect(inspected).toHaveLength(6);
+    expect(second.size).toBe(4);
+    const third = await times.uptimes(rows, inspect, signal, () => now);
+    expect(third.size).toBe(6);
+    expect(inspected).toEqual(["a", "b", "c", "d", "e", "f"]);
   });
 
   it("stopped containers have no uptime and cost no inspect; a failed inspect leaves the row out", async () => {
