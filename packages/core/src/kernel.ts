@@ -103,7 +103,12 @@ interface RunningTool<Deps> extends LoadedTool<Deps> {
 export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const now = options.now ?? Date.now;
   const timeouts = checkTimeouts(options.timeouts);
-  const loaded = loadPlugins(options.plugins, new Set(options.levels), new Set(Object.keys(timeouts)));
+  const loaded = loadPlugins(
+    options.plugins,
+    new Set(options.levels),
+    new Set(Object.keys(timeouts)),
+    new Set(options.policy.vocabulary.resourceKinds.map((kind) => kind.name)),
+  );
   const wording: KernelWording = { ...NEUTRAL_WORDING, ...options.wording };
   const maxTextChars = options.maxTextChars ?? 50_000;
   const maxStructuredChars = options.maxStructuredChars ?? 1_000_000;

@@ -39,6 +39,8 @@ export function loadPlugins<Deps>(
   plugins: Plugin<Deps>[],
   knownLevels: ReadonlySet<string>,
   timeoutClasses: ReadonlySet<string>,
+  /** Resource kinds the policy judges: a tool targeting another kind could never be allowed. */
+  knownKinds: ReadonlySet<string>,
 ): LoadedPlugins<Deps> {
   const tools = new Map<string, LoadedTool<Deps>>();
   const resolvers = new Map<string, LoadedResolver<Deps>>();
@@ -93,7 +95,7 @@ export function loadPlugins<Deps>(
           `tool "${tool.name}" has effect "${tool.effect}" (read, write or destructive)`,
         );
       }
-      checkTargetDeclaration(name, tool);
+      checkTargetDeclaration(name, tool, knownKinds);
       const createHandler = handlers[tool.name];
       if (typeof createHandler !== "function") {
         throw new PluginLoadError(name, `tool "${tool.name}" has no handler`);
@@ -135,13 +137,21 @@ export function loadPlugins<Deps>(
   return { tools, resolvers };
 }
 
-/** A tool with targets says which kinds it resolves and which are bare names; the lists are strings. */
-function checkTargetDeclaration(plugin: string, tool: ToolManifest): void {
+/** A tool with targets says which kinds it resolves and which are bare names, all kinds the policy knows. */
+function checkTargetDeclaration(plugin: string, tool: ToolManifest, knownKinds: ReadonlySet<string>): void {
   for (const field of ["targetKinds", "bareKinds"] as const) {
     const kinds = tool[field];
     if (kinds === undefined) continue;
     if (!Array.isArray(kinds) || kinds.some((k) => typeof k !== "string" || k.length === 0)) {
       throw new PluginLoadError(plugin, `tool "${tool.name}": ${field} must be a list of kind names`);
+    }
+    for (const kind of kinds) {
+      if (!knownKinds.has(kind)) {
+        throw new PluginLoadError(
+          plugin,
+          `tool "${tool.name}" declares kind "${kind}" in ${field}, which the policy does not know (known kinds: ${[...knownKinds].join(", ")})`,
+        );
+      }
     }
   }
   if (tool.targets !== undefined && tool.targetKinds === undefined && tool.bareKinds === undefined) {

@@ -235,6 +235,17 @@ describe("resolution fails closed", () => {
     expect(deps.acted).toEqual([]);
   });
 
+  it("refuses to load a tool declaring a kind the policy does not know (it could never be judged)", () => {
+    const typo = defineTool({ ...networkCreate, bareKinds: ["netwrk"] });
+    const plugin: Plugin<Deps> = {
+      manifest: { name: "typo", apiVersion: KERNEL_API_VERSION, tools: [typo] },
+      handlers: { t_network_create: () => async () => ({ created: "x" }) },
+    };
+    expect(() => kernel([plugin, provider])).toThrow(
+      /plugin "typo": tool "t_network_create" declares kind "netwrk" in bareKinds, which the policy does not know \(known kinds: container, image, volume, network, compose_project\)/,
+    );
+  });
+
   it("refuses to load a tool with targets that declares no kinds", () => {
     const { targetKinds: _, ...undeclared } = networkInspect;
     const plugin: Plugin<Deps> = {
