@@ -34,5 +34,8 @@ export function looksLikeCredential(word: string): boolean {
   return !/^[a-z]+$/.test(word);
 }
 
-/** scheme://user:password@host keeps the user, hides the password (`redis://:pw@host` too). */
-export const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@]+)@/gi;
+/**
+ * scheme://user:password@host keeps the user, hides the password (`redis://:pw@host` too). Each part
+ * is bounded, so text full of `a://b:c` without an `@` costs linear time, not quadratic.
+ */
+export const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{0,256}):([^\s@]{1,256})@/gi;

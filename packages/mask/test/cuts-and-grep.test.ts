@@ -110,3 +110,23 @@ describe("grep runs on masked text, so it is no oracle", () => {
     });
   }
 });
+
+describe("masking costs linear time, whatever the text", () => {
+  // Text a container can print to make a backtracking rule scan the rest of the text at every position.
+  it.each([
+    ["URL without @", "http://a:b".repeat(40_000)],
+    ["assignments", "a=".repeat(200_000)],
+    ["flags", "--a ".repeat(100_000)],
+    ["secret keys", "token: ".repeat(50_000)],
+    ["colons", "a:".repeat(200_000)],
+    ["JWT starts", "eyJaaaaaaaaaa.".repeat(30_000)],
+    ["key blocks", "-----BEGIN RSA PRIVATE KEY-----\n".repeat(10_000)],
+    ["auth schemes", "Bearer ".repeat(50_000)],
+    ["quotes", 'password="'.repeat(40_000)],
+  ])("%s (400 kB) in well under a second", (_name, text) => {
+    const r = new Redactor(["hunter2hunter2"]);
+    const started = performance.now();
+    r.text(text);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
