@@ -96,6 +96,7 @@ export function createAuthorizer(
     const refs = manifest.targets?.(input) ?? [];
     checkDeclared(manifest, refs);
     const command = manifest.command?.(input);
+    const workdir = command ? manifest.workdir?.(input) : undefined;
     const stated = manifest.create?.(input);
     // On a local daemon every bind source is judged by its real path too (symlinks resolved).
     const create =
@@ -105,6 +106,7 @@ export function createAuthorizer(
       tool: manifest.name,
       levels: manifest.levels,
       ...(command ? { command } : {}),
+      ...(workdir ? { workdir } : {}),
       ...(create ? { create } : {}),
       ...(build ? { build } : {}),
     };

@@ -96,6 +96,8 @@ export interface ToolManifest<
   targetMode?: "all" | "each";
   /** The argv an exec-like tool will run (checked against the policy's exec rules). */
   command?: (input: z.output<I>) => string[] | undefined;
+  /** The directory that command starts in, when the caller chose one (relative redirects land there). */
+  workdir?: (input: z.output<I>) => string | undefined;
   /** Facts for the policy's creation rules. */
   create?: (input: z.output<I>) => CreateFacts | undefined;
   /**

@@ -13,6 +13,8 @@
  * is why the exec level and the allowlist are the real control and the blocklist is only a speed bump.
  */
 
+import { normalizeHostPath } from "./host-path.js";
+
 export interface Redirect {
   /** `>` for anything that writes (`>`, `>>`, `>|`, `&>`, `<>`), `<` for reads. */
   readonly op: ">" | "<";
@@ -55,8 +57,10 @@ function refuse(ctx: Context, why: string): void {
  * Analyses argv. A single-element argv is read as a shell string (that is how it reaches a shell in
  * practice, and reading it as one is the stricter choice); longer argv is taken literally, as exec does.
  */
-export function analyseCommand(argv: readonly string[]): CommandAnalysis {
-  const ctx: Context = { segments: [], problem: undefined, cwd: undefined };
+export function analyseCommand(argv: readonly string[], workdir?: string): CommandAnalysis {
+  // Without a workdir the starting directory is the image's: relative targets are judged as written.
+  const start = workdir === undefined ? undefined : (normalizeHostPath(workdir) ?? null);
+  const ctx: Context = { segments: [], problem: undefined, cwd: start };
   let length = 0;
   for (const a of argv) length += a.length + 1;
   if (length > MAX_COMMAND_LENGTH) {

@@ -132,7 +132,8 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
     if (!isStringArray(command))
       return invalid(`The command of the request for ${tool} must be a list of strings.`);
     const before = denies.length;
-    denies.push(...checkCommand(compiled.exec, command));
+    const workdir = typeof request.workdir === "string" ? request.workdir : undefined;
+    denies.push(...checkCommand(compiled.exec, command, workdir));
     if (denies.length === before) notes.push("command passes exec_safety");
   }
 

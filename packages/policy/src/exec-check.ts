@@ -124,11 +124,11 @@ export function describeSegment(s: CommandSegment): string {
 }
 
 /** The deny reasons for a command (argv); empty when it passes. */
-export function checkCommand(exec: CompiledExec, argv: readonly string[]): Reason[] {
+export function checkCommand(exec: CompiledExec, argv: readonly string[], workdir?: string): Reason[] {
   if (argv.length === 0 || (argv.length === 1 && argv[0]!.trim() === "")) {
     return [{ code: "command_empty", message: "The command is empty; give the program and its arguments." }];
   }
-  const analysis = analyseCommand(argv);
+  const analysis = analyseCommand(argv, workdir);
   if (analysis.problem !== undefined) {
     return [
       {

@@ -93,6 +93,8 @@ export interface DecisionRequest {
   readonly resources?: readonly Resource[];
   /** For exec: argv, or a one-element array holding a shell string. */
   readonly command?: readonly string[];
+  /** For exec: the directory the command starts in, so relative redirects are judged where they land. */
+  readonly workdir?: string;
   /** For container creation. */
   readonly create?: CreateRequest;
   /** For image builds. */

@@ -110,6 +110,22 @@ describe("odd commands", () => {
     expect(d.reasons.map((r) => r.code)).toContain("command_too_complex");
   });
 
+  it.each([
+    [["echo x > sda"], "/dev", false],
+    [["sh", "-c", "echo x >> sda1"], "/dev/", false],
+    [["sh", "-c", "cd .. && echo x > dev/sda"], "/etc", false],
+    [["echo x > ../dev/sda"], "/tmp", false],
+    [["echo x > out.txt"], "/tmp", true],
+    [["echo x > null"], "/dev", true],
+    [["echo x > sda"], "relative/dir", false],
+  ] as [string[], string, boolean][])(
+    "judges relative redirects of %j from workdir %s",
+    (command, workdir, allowed) => {
+      const d = decide(policy, { tool: "docker_exec", levels: ["exec"], command, workdir });
+      expect(d.allowed).toBe(allowed);
+    },
+  );
+
   it("denies an absurdly long command", () => {
     expect(exec([`echo ${"a".repeat(70_000)}`]).reasons[0]?.code).toBe("command_too_complex");
   });

@@ -293,6 +293,29 @@ describe("docker_exec", () => {
     }
     expect(await docker(["exec", box.id, "ls", "/tmp/keep"])).toBe("/tmp/keep");
 
+    // A relative redirect lands in the workdir: with /tmp as workdir, "> keep" writes /tmp/keep.
+    const policyTmp = await connect([
+      "--config",
+      writeConfig({
+        permissions: { exec: true, whitelist_images: ["docker-mcp-test/*"] },
+        exec_safety: { blocked_commands: ["> /tmp/keep"] },
+      }),
+    ]);
+    try {
+      for (const [command, workdir] of [
+        [["sh", "-c", "echo x > keep"], "/tmp"],
+        [["sh", "-c", "cd /tmp && echo x > keep"], "/"],
+        [["sh", "-c", "echo x > ../tmp/keep"], "/bin"],
+      ] as [string[], string][]) {
+        const r = await call(policyTmp.client, "docker_exec", { container: box.name, command, workdir });
+        expect(r.isError, JSON.stringify(command)).toBe(true);
+        expect(text(r)).toMatch(/blocked_commands/);
+      }
+    } finally {
+      await policyTmp.close();
+    }
+    expect(await docker(["exec", box.id, "cat", "/tmp/keep"])).toBe("");
+
     // An allowlist that holds sh and echo is not a way around it either.
     const allowlisted = await connect([
       "--config",

@@ -57,6 +57,7 @@ export const execTool = defineTool({
   targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   command: (args) => toArgv(args.command),
+  workdir: (args) => args.workdir,
   render: (out) => {
     const head = `${out.container}$ ${out.command.join(" ")}\nexit code: ${out.exit_code ?? "unknown"}${out.timed_out ? " (timed out)" : ""}`;
     const parts = [head];
