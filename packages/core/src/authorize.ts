@@ -181,6 +181,7 @@ export function toPolicyResources(
     names: resource.names,
     ...(resource.id ? { id: resource.id } : {}),
     ...(resource.image ? { image: resource.image } : {}),
+    ...(resource.images ? { images: resource.images } : {}),
   };
   return [main, ...(resource.related ?? []).map((r) => ({ kind: r.kind, names: r.names }))];
 }
@@ -242,6 +243,7 @@ function mentions(message: string, resource: ResolvedResource): boolean {
     ...resource.names,
     ...(resource.related ?? []).flatMap((r) => r.names),
     ...(resource.image ? [resource.image] : []),
+    ...(resource.images ?? []),
   ];
   return quoted.some((name) => message.includes(`"${name}"`)) || resource.names.length === 0;
 }
@@ -262,7 +264,9 @@ export function hideIdentities(text: string, resources: readonly ResolvedResourc
     // The policy quotes every name and image it mentions.
     for (const name of resource.names) out = out.split(`"${name}"`).join(`"${ref}"`);
     if (resource.id) out = out.split(resource.id.slice(0, 12)).join(ref);
-    if (resource.image) out = out.split(`"${resource.image}"`).join("(not shown)");
+    for (const image of [resource.image, ...(resource.images ?? [])]) {
+      if (image) out = out.split(`"${image}"`).join("(not shown)");
+    }
   }
   return out;
 }

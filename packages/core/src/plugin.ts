@@ -33,7 +33,13 @@ export interface ResolvedResource {
   /** The full, unambiguous identifier handlers must use (e.g. a 64-hex container ID). */
   id?: string;
   names: string[];
+  /** For containers: the image as the container names it. */
   image?: string;
+  /**
+   * For containers: every name of the image it runs (all tags, digests and its ID). An image is all
+   * its names: the image blacklist denies the container when any matches.
+   */
+  images?: string[];
   /** Resources this one belongs to (a container's compose project): denied if any of them is. */
   related?: { kind: string; names: string[] }[];
   /** Secret values belonging to this resource (e.g. from its environment), masked in every answer. */

@@ -1,6 +1,12 @@
 export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } from "./act-on-each.js";
 export type { DockerDeps } from "./deps.js";
-export { imageTagOf, isImageId, withImageTags } from "./image-tags.js";
+export {
+  imageNamesById,
+  imageNamesOf,
+  isImageId,
+  type ListedContainer,
+  withImageNames,
+} from "./image-names.js";
 export {
   actedOnNothing,
   ICON,

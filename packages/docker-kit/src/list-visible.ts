@@ -1,13 +1,12 @@
 import type { ResolvedResource, ToolContext, VisibilityResult } from "@arktechnwa/docker-mcp-core";
 import type {
-  ContainerSummary,
   ImageSummary,
   ListContainersOptions,
   NetworkIdentity,
   VolumeIdentity,
 } from "@arktechnwa/docker-mcp-engine";
 import type { DockerDeps } from "./deps.js";
-import { withImageTags } from "./image-tags.js";
+import { type ListedContainer, withImageNames } from "./image-names.js";
 import { summaryToResource } from "./resolve-container.js";
 import { imageResource } from "./resolve-image.js";
 import { networkResource } from "./resolve-network.js";
@@ -27,15 +26,18 @@ export async function listVisible<T>(
   return ctx.visible(await list(), describe);
 }
 
-/** Containers the caller may see (judged by their names, image and compose project). */
+/**
+ * Containers the caller may see, judged by their names, compose project and every name of their
+ * image (one image listing per call, not one lookup per row).
+ */
 export function listVisibleContainers(
   deps: DockerDeps,
   ctx: Pick<ToolContext, "visible" | "signal">,
   options: ListContainersOptions,
-): Promise<VisibilityResult<ContainerSummary>> {
+): Promise<VisibilityResult<ListedContainer>> {
   return listVisible(
     ctx,
-    async () => withImageTags(deps, await deps.engine.listContainers(options, ctx.signal), ctx.signal),
+    async () => withImageNames(deps, await deps.engine.listContainers(options, ctx.signal), ctx.signal),
     summaryToResource,
   );
 }

@@ -6,7 +6,7 @@ import {
 } from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, ContainerSummary } from "@arktechnwa/docker-mcp-engine";
 import type { DockerDeps } from "./deps.js";
-import { imageTagOf, isImageId } from "./image-tags.js";
+import { imageNamesById, imageNamesOf, isImageId, type ListedContainer } from "./image-names.js";
 import { COMPOSE_PROJECT_LABEL, ownNames } from "./names.js";
 
 /** name, /name, ID prefix or full ID -> one container, with its secret env and argv values for the redactor. */
@@ -14,11 +14,12 @@ export function containerResolver(deps: DockerDeps): ResourceResolver {
   return async (ref, signal) => {
     const identity = await deps.engine.resolveContainer(ref, signal);
     const resource = identityToResource(identity);
-    // Created from a bare image ID, a container's Config.Image names no image the image lists could
-    // match: judge it by the tag its image carries instead.
-    if (isImageId(identity.image)) {
-      const tag = await imageTagOf(deps, identity.imageId || identity.image, signal);
-      if (tag) resource.image = tag;
+    // An image is all its names: the container is judged by every tag, digest and the ID of the image
+    // it runs, not only by the name it was created with (a bare ID, or one tag of several).
+    const image = await imageNamesById(deps, identity.imageId || identity.image, signal);
+    if (image) {
+      resource.images = imageNamesOf(image);
+      if (isImageId(identity.image) && image.tags[0]) resource.image = image.tags[0];
     }
     return resource;
   };
@@ -34,6 +35,7 @@ export function containerResource(c: {
   id: string;
   names: string[];
   image: string;
+  images?: string[];
   labels: Record<string, string>;
 }): ResolvedResource {
   const rel = related(c.labels);
@@ -42,6 +44,7 @@ export function containerResource(c: {
     id: c.id,
     names: ownNames(c.names),
     image: c.image,
+    ...(c.images ? { images: c.images } : {}),
     ...(rel ? { related: rel } : {}),
   };
 }
@@ -56,7 +59,10 @@ export function identityToResource(identity: ContainerIdentity): ResolvedResourc
   return { ...containerResource(identity), secrets: [...secrets], data: identity };
 }
 
-/** The identity a listing row gives the policy (for filtering what the caller may see). */
-export function summaryToResource(summary: ContainerSummary): ResolvedResource {
+/**
+ * The identity a listing row gives the policy (for filtering what the caller may see); list through
+ * listVisibleContainers, which gives each row its image's names.
+ */
+export function summaryToResource(summary: ContainerSummary | ListedContainer): ResolvedResource {
   return containerResource(summary);
 }

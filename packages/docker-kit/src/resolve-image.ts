@@ -1,6 +1,7 @@
 import type { ResolvedResource, ResourceResolver } from "@arktechnwa/docker-mcp-core";
 import type { ImageIdentity } from "@arktechnwa/docker-mcp-engine";
 import type { DockerDeps } from "./deps.js";
+import { imageNamesOf } from "./image-names.js";
 
 /**
  * An image by name, tag, digest or ID -> the local image with every tag it carries, so image lists
@@ -13,12 +14,13 @@ export function imageResolver(deps: DockerDeps): ResourceResolver {
 }
 
 /**
- * What the policy judges of an image: every tag, digest and its ID (the reference as given first, so
- * messages name what the caller wrote). An image is all its tags: a blacklist matching any one denies.
+ * What the policy judges of an image: every tag, digest and its ID. An image is all its names: a
+ * blacklist matching any one denies, and a whitelist admits it by a name it really carries. The
+ * reference as typed comes first only when it is one of those names (so messages name what the caller
+ * wrote); otherwise it is left out, so text the daemon merely accepted never admits an image.
  */
 export function imageResource(image: ImageIdentity, ref?: string): ResolvedResource {
-  const names = [...new Set([...(ref ? [ref] : []), ...image.tags, ...image.digests, image.id])].filter(
-    (name) => name !== "",
-  );
+  const own = imageNamesOf(image);
+  const names = ref && own.includes(ref) ? [ref, ...own.filter((name) => name !== ref)] : own;
   return { kind: "image", id: image.id, names, data: image };
 }

@@ -71,13 +71,23 @@ describe("the resource provider on a real daemon", () => {
     }
   });
 
-  it("resolves an image by tag, full ID and short ID, with all its names", async () => {
+  it("resolves an image by tag, full ID and short ID, with all its names and nothing it does not carry", async () => {
     for (const ref of [BUSYBOX_IMAGE, imageId, imageId.replace("sha256:", "").slice(0, 12)]) {
       const r = await resolve("image", ref);
       expect(r.id, ref).toBe(imageId);
-      expect(r.names[0]).toBe(ref);
       expect(r.names).toEqual(expect.arrayContaining([BUSYBOX_IMAGE, imageId]));
+      // The text typed leads only when it is one of the image's own names.
+      expect(r.names[0]).toBe(ref.length === 12 ? BUSYBOX_IMAGE : ref);
+      expect(r.names).not.toContain(imageId.replace("sha256:", "").slice(0, 12));
     }
+    // A reference the daemon accepts but the image does not carry is not one of its names.
+    const untagged = await resolve("image", BUSYBOX_IMAGE.replace(/:latest$/, ""));
+    expect(untagged.names).not.toContain(BUSYBOX_IMAGE.replace(/:latest$/, ""));
+  });
+
+  it("judges a container by every name of its image", async () => {
+    const r = await resolve("container", containerName);
+    expect(r.images).toEqual(expect.arrayContaining([BUSYBOX_IMAGE, imageId]));
   });
 
   it("resolves a network by name, full ID and ID prefix, judged by its name", async () => {

@@ -109,9 +109,13 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
     for (const r of resources as unknown[]) {
       if (r === null || typeof r !== "object")
         return invalid(`A resource in the request for ${tool} is not an object.`);
-      const { kind, names, id, image } = r as Record<string, unknown>;
+      const { kind, names, id, image, images } = r as Record<string, unknown>;
       if (typeof kind !== "string" || !isStringArray(names)) {
         return invalid(`Every resource in the request for ${tool} needs a kind and a list of names.`);
+      }
+      // Fail closed: image names that cannot be read cannot be shown not to be blacklisted.
+      if (images !== undefined && !isStringArray(images)) {
+        return invalid(`The images of a resource in the request for ${tool} must be a list of names.`);
       }
       const note = checkResource(
         compiled,
@@ -120,6 +124,7 @@ function evaluate(policy: Policy, request: DecisionRequest): { denies: Reason[];
           names,
           ...(typeof id === "string" ? { id } : {}),
           ...(typeof image === "string" ? { image } : {}),
+          ...(isStringArray(images) ? { images } : {}),
         },
         denies,
       );

@@ -8,6 +8,7 @@ export interface ResourceLike {
   readonly names: readonly string[];
   readonly id?: string;
   readonly image?: string;
+  readonly images?: readonly string[];
 }
 
 /** `container "web"`, or `container 3f2a1b9c0d1e` when it has no name. */
@@ -80,19 +81,31 @@ export function checkResource(
     }
   }
 
-  if (kind.def.imageKind !== undefined && typeof r.image === "string" && r.image !== "") {
+  if (kind.def.imageKind !== undefined) {
     const imageKind = compiled.kinds.get(kind.def.imageKind);
     if (imageKind !== undefined && imageKind.blacklist.size > 0) {
-      const hit = imageKind.blacklist.find(imageKind.forms(r.image));
-      if (hit !== undefined) {
+      // An image is all its names: the one the container was created with and every tag, digest and
+      // ID the image carries. Any of them on the blacklist denies.
+      for (const image of imageNames(r)) {
+        const hit = imageKind.blacklist.find(imageKind.forms(image));
+        if (hit === undefined) continue;
         reasons.push({
           code: "image_blacklisted",
-          message: `${capitalize(who)} runs ${imageKind.def.name} "${maskText(r.image)}", which matches blacklist_${imageKind.def.plural} pattern "${hit}"; ${plural} of blacklisted ${imageKind.def.plural} are off limits too. Remove the pattern from permissions.blacklist_${imageKind.def.plural} only if access is intended.`,
+          message: `${capitalize(who)} runs ${imageKind.def.name} "${maskText(image)}", which matches blacklist_${imageKind.def.plural} pattern "${hit}"; ${plural} of blacklisted ${imageKind.def.plural} are off limits too. Remove the pattern from permissions.blacklist_${imageKind.def.plural} only if access is intended.`,
         });
+        break;
       }
     }
   }
   return reasons.length === before ? (note ?? who) : undefined;
+}
+
+function imageNames(r: ResourceLike): string[] {
+  const names = typeof r.image === "string" && r.image !== "" ? [r.image] : [];
+  if (Array.isArray(r.images)) {
+    for (const name of r.images) if (typeof name === "string" && name !== "") names.push(name);
+  }
+  return names;
 }
 
 function capitalize(s: string): string {

@@ -45,8 +45,13 @@ export interface Resource {
   readonly names: readonly string[];
   /** Full ID, for messages and audit only: patterns never match IDs. */
   readonly id?: string;
-  /** For containers: the image it runs, checked against `blacklist_images`. */
+  /** For containers: the image it runs as the container names it, checked against `blacklist_images`. */
   readonly image?: string;
+  /**
+   * For containers: every other name of that image (all its tags, digests and its ID). An image is all
+   * its names: `blacklist_images` denies the container when any of them matches.
+   */
+  readonly images?: readonly string[];
 }
 
 /** How a new container is to be configured; checked against `create_safety`. */

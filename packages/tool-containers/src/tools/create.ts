@@ -2,6 +2,7 @@ import {
   defineTool,
   type MountSpec,
   parseVolumeSpec,
+  type ResolvedResource,
   type TargetRef,
   ToolError,
   type ToolHandler,
@@ -107,7 +108,7 @@ export function networkTargets(network: string | undefined): TargetRef[] {
   if (!network) return [];
   if (network.startsWith("container:"))
     return [{ kind: "container", ref: network.slice("container:".length) }];
-  return [{ kind: "network", ref: network, resolve: false }];
+  return [{ kind: "network", ref: network }];
 }
 
 /**
@@ -127,6 +128,18 @@ export function namedVolumes(volumes: string[] | undefined): string[] {
   return parseVolumes(volumes).flatMap((m) => (m.type === "volume" && m.source ? [m.source] : []));
 }
 
+/**
+ * The network as decided: given by its name, that name (so "bridge" and "host" keep their meaning);
+ * given by ID or ID prefix, the full ID it resolved to, so a network created meanwhile with that
+ * prefix as its name cannot take its place.
+ */
+function networkToSend(network: string, targets: readonly ResolvedResource[]): string {
+  if (network.startsWith("container:")) return network;
+  const resolved = targets.find((t) => t.kind === "network");
+  if (!resolved?.id || resolved.names.includes(network)) return network;
+  return resolved.id;
+}
+
 export const createTool = defineTool({
   name: "docker_create",
   title: "Create a container",
@@ -139,10 +152,10 @@ export const createTool = defineTool({
   effect: "write",
   input,
   output,
-  targetKinds: ["image", "container"],
-  // The new container's name and named volumes may not exist yet. Networks do exist and belong in
-  // targetKinds (judged by ID too); they stay bare until a network resolver is loaded with this plugin.
-  bareKinds: ["container", "volume", "network"],
+  targetKinds: ["image", "container", "network"],
+  // The new container's name and named volumes may not exist yet. A network must exist: it is
+  // resolved, so the network lists hold when it is given by ID or ID prefix.
+  bareKinds: ["container", "volume"],
   targets: (args) => [
     { kind: "image", ref: args.image },
     // Unnamed, the new container has no name the container lists could judge: the policy then refuses
@@ -187,7 +200,7 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
         ...(args.restart ? { restart: args.restart } : {}),
         ...(memoryBytes ? { memoryBytes } : {}),
         ...(args.cpus ? { nanoCpus: Math.round(args.cpus * 1e9) } : {}),
-        ...(args.network ? { network: args.network } : {}),
+        ...(args.network ? { network: networkToSend(args.network, ctx.targets) } : {}),
         ...(args.privileged !== undefined ? { privileged: args.privileged } : {}),
         ...(args.pid ? { pidMode: args.pid } : {}),
         ...(args.cap_add ? { capAdd: args.cap_add } : {}),
