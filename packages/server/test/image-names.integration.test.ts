@@ -103,8 +103,8 @@ describe("a container whose image carries an allowed and a blacklisted tag", () 
   it("docker_stats without a container leaves them out", async () => {
     const r = await call(server.client, "docker_stats", {});
     expect(r.isError, text(r)).toBeFalsy();
-    const out = r.structuredContent as { containers: { id: string }[]; hidden: number };
-    const ids = out.containers.map((c) => c.id);
+    const out = r.structuredContent as { stats: { id: string }[]; hidden: number };
+    const ids = out.stats.map((c) => c.id);
     for (const c of denied) expect(ids).not.toContain(c.id.slice(0, 12));
     expect(ids).toContain(allowed.id.slice(0, 12));
     expect(out.hidden).toBeGreaterThanOrEqual(denied.length);
