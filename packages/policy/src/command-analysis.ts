@@ -8,7 +8,7 @@
  * `busybox`, `timeout`. It FAILS CLOSED: a place where a shell would run something it cannot see (a
  * computed or globbed program name, arithmetic that may evaluate variables, here-documents, aliases, a
  * shell reading its commands from stdin or a file, wrappers it does not know, awk's `system`) makes the
- * whole command "cannot be analysed", and the caller denies it.
+ * whole command "cannot be analyzed", and the caller denies it.
  * What it still cannot see (`python -c`, programs that run commands from their own files or options)
  * is why the exec level and the allowlist are the real control and the blocklist is only a speed bump.
  */
@@ -48,13 +48,13 @@ interface Context {
   cwd: string | null | undefined;
 }
 
-/** Records why the command cannot be analysed (the first reason wins). */
+/** Records why the command cannot be analyzed (the first reason wins). */
 function refuse(ctx: Context, why: string): void {
-  ctx.problem ??= `it cannot be analysed: ${why}`;
+  ctx.problem ??= `it cannot be analyzed: ${why}`;
 }
 
 /**
- * Analyses argv. A single-element argv is read as a shell string (that is how it reaches a shell in
+ * Analyzes argv. A single-element argv is read as a shell string (that is how it reaches a shell in
  * practice, and reading it as one is the stricter choice); longer argv is taken literally, as exec does.
  */
 export function analyseCommand(argv: readonly string[], workdir?: string): CommandAnalysis {
@@ -603,7 +603,7 @@ const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
 
 /**
  * Programs that run another command in a way this analyser does not unwrap. Named in a command
- * position, they make the command "cannot be analysed" rather than letting the inner command pass.
+ * position, they make the command "cannot be analyzed" rather than letting the inner command pass.
  */
 const OPAQUE_RUNNERS = new Set([
   "setpriv",

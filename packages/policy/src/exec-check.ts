@@ -66,7 +66,7 @@ export function shapeOf(segment: CommandSegment): CommandShape {
 export function compileBlockedCommand(text: string): { shape?: CommandShape; problem?: string } {
   const analysis = analyseCommand([text]);
   // An entry is a pattern, not a command to run: `sh` alone blocks every shell, though running a bare
-  // `sh` cannot be analysed. Only an entry with no command in it at all is unusable.
+  // `sh` cannot be analyzed. Only an entry with no command in it at all is unusable.
   if (analysis.problem !== undefined && analysis.segments.length === 0) return { problem: analysis.problem };
   if (analysis.segments.length === 0)
     return { problem: "it has nothing left to match once quotes and blanks are removed" };
@@ -133,7 +133,7 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[], workdi
     return [
       {
         code: "command_too_complex",
-        message: analysis.problem.startsWith("it cannot be analysed")
+        message: analysis.problem.startsWith("it cannot be analyzed")
           ? `The command was refused because ${maskText(analysis.problem)}. When in doubt the policy refuses: run the program directly in the array form (e.g. ["ls", "-la", "/data"]), without a shell.`
           : `The command was refused because ${maskText(analysis.problem)}; run a simpler command.`,
       },

@@ -6,7 +6,7 @@ interface CorpusCase {
   command: string[];
   blocked: boolean;
   why: string;
-  /** The reason expected when blocked: command_blocked unless said (command_too_complex: cannot be analysed). */
+  /** The reason expected when blocked: command_blocked unless said (command_too_complex: cannot be analyzed). */
   code?: string;
 }
 const corpus = JSON.parse(readFileSync(new URL("./fixtures/exec-corpus.json", import.meta.url), "utf8")) as {
@@ -69,7 +69,7 @@ describe("allowed_commands", () => {
     expect(d.reasons[0]?.message).toContain("exec_safety.allowed_commands");
   });
 
-  it("refuses a computed program name as cannot be analysed", () => {
+  it("refuses a computed program name as cannot be analyzed", () => {
     const d = run(["$(which ls)"]);
     expect(d.reasons.map((r) => r.code)).toEqual(["command_too_complex"]);
   });
@@ -85,7 +85,7 @@ describe("allowed_commands", () => {
       command: ["sh -c 'echo $(( $(rm -rf /x; echo 1) + 1 ))'"],
     });
     expect(d.allowed).toBe(false);
-    expect(d.reasons[0]?.message).toMatch(/cannot be analysed: arithmetic/);
+    expect(d.reasons[0]?.message).toMatch(/cannot be analyzed: arithmetic/);
     expect(d.reasons[0]?.message).toMatch(/array form/);
   });
 

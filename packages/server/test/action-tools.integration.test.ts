@@ -258,7 +258,7 @@ describe("docker_exec", () => {
     expect(await docker(["exec", box.id, "ls", "/tmp/marker"])).toBe("/tmp/marker");
   });
 
-  it("refuses what it cannot analyse (arithmetic, traps, aliases, globs, here-docs, wrappers), so nothing hidden runs", async () => {
+  it("refuses what it cannot analyze (arithmetic, traps, aliases, globs, here-docs, wrappers), so nothing hidden runs", async () => {
     const made = await call(server.client, "docker_exec", {
       container: box.name,
       command: ["sh", "-c", "mkdir -p /tmp && touch /tmp/keep /tmp/control"],
@@ -289,7 +289,7 @@ describe("docker_exec", () => {
     for (const command of hidden) {
       const r = await call(server.client, "docker_exec", { container: box.name, command });
       expect(r.isError, JSON.stringify(command)).toBe(true);
-      expect(text(r), JSON.stringify(command)).toMatch(/cannot be analysed.*array form|blocked_commands/s);
+      expect(text(r), JSON.stringify(command)).toMatch(/cannot be analyzed.*array form|blocked_commands/s);
     }
     expect(await docker(["exec", box.id, "ls", "/tmp/keep"])).toBe("/tmp/keep");
 
@@ -330,7 +330,7 @@ describe("docker_exec", () => {
         command: ["sh", "-c", "echo $(( $(rm -rf /tmp/keep; echo 1) + 1 ))"],
       });
       expect(r.isError).toBe(true);
-      expect(text(r)).toMatch(/cannot be analysed: arithmetic/);
+      expect(text(r)).toMatch(/cannot be analyzed: arithmetic/);
       const fine = await call(allowlisted.client, "docker_exec", {
         container: box.name,
         command: ["sh", "-c", "echo $((1 + 2))"],

@@ -184,7 +184,7 @@ const FALLBACK_ON = { fallback: { enabled: true, timeout: "2s" } };
 describe("docker_diagnose with the Anthropic fallback (real SDK, fake Messages API)", () => {
   it("sends the masked facts, takes the answer into synthesis, and never sends a secret", async () => {
     const api = await fakeMessagesApi("ok");
-    // ANTHROPIC_BASE_URL is honoured; the key comes from the default variable DOCKER_MCP_FALLBACK_KEY.
+    // ANTHROPIC_BASE_URL is honored; the key comes from the default variable DOCKER_MCP_FALLBACK_KEY.
     const app = await connectApp(FALLBACK_ON, {
       DOCKER_MCP_FALLBACK_KEY: "test-key-123",
       ANTHROPIC_BASE_URL: api.url,
