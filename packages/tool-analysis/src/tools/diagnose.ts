@@ -120,7 +120,14 @@ export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, t
         .readLogs(
           identity.id,
           identity.tty,
-          { tail: LOG_TAIL, maxBytes: LOG_MAX_BYTES, normalizeLine: sanitizeText },
+          {
+            tail: LOG_TAIL,
+            maxBytes: LOG_MAX_BYTES,
+            // Masked as read: every later cut (signals, quotes, the prompt) works on masked text, so
+            // none can leave the start of a secret at its edge.
+            normalizeLine: (line, cut) =>
+              ctx.redactCapped(sanitizeText(line), Number.POSITIVE_INFINITY, cut).text,
+          },
           ctx.signal,
         )
         .then((r) => ({ lines: r.lines.map((l) => l.text), error: undefined as string | undefined }))
