@@ -11,6 +11,7 @@ export {
   type ResolvedConfig,
   resolveConfig,
 } from "./config.js";
+export { configJsonSchema } from "./config-schema.js";
 export {
   type CreateServerOptions,
   createServer,
