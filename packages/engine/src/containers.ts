@@ -106,7 +106,7 @@ export function inspectContainer(
 
 function notFoundOrAmbiguous(error: unknown, ref: string, endpoint: string): EngineError | undefined {
   return statusRules(endpoint, [
-    // Signalled to resolveContainer, which counts the candidates.
+    // Signaled to resolveContainer, which counts the candidates.
     {
       message: /multiple IDs found/i,
       code: "AMBIGUOUS",

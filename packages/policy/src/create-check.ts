@@ -89,7 +89,7 @@ export function checkCreate(safety: CreateSafety, create: CreateRequest): Reason
     );
   }
 
-  // Raw `-v` strings and parsed mounts go through the same parser and the same judgement.
+  // Raw `-v` strings and parsed mounts go through the same parser and the same judgment.
   const mounts: MountFacts[] = [];
   for (const bind of create.binds ?? []) {
     const parsed = parseVolumeSpec(bind);

@@ -51,7 +51,7 @@ export function fixtureName(base: string, runId: string = RUN_ID): string {
   return `${base}-${runId}`;
 }
 
-/** Creates (and by default starts) a labelled container from the busybox image. */
+/** Creates (and by default starts) a labeled container from the busybox image. */
 export async function runFixture(options: FixtureOptions): Promise<Fixture> {
   const runId = options.runId ?? RUN_ID;
   const name = options.exactName ? options.name : fixtureName(options.name, runId);
@@ -85,7 +85,7 @@ export async function runFixture(options: FixtureOptions): Promise<Fixture> {
   return { id, name };
 }
 
-/** IDs of the containers labelled with `runId` (or every test container when `runId` is "all"). */
+/** IDs of the containers labeled with `runId` (or every test container when `runId` is "all"). */
 export async function listFixtures(runId: string = RUN_ID): Promise<string[]> {
   const filter = runId === "all" ? `label=${TEST_LABEL}` : `label=${TEST_RUN_LABEL}=${runId}`;
   const out = await docker(["ps", "--all", "--quiet", "--no-trunc", "--filter", filter]);

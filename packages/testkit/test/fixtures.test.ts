@@ -28,7 +28,7 @@ describe("testkit against the real daemon", () => {
     expect(id).toMatch(/^sha256:/);
   });
 
-  it("runs a labelled fixture with a run-suffixed name and removes it", async () => {
+  it("runs a labeled fixture with a run-suffixed name and removes it", async () => {
     const fx = await runFixture({ name: "tk-basic", runId, env: { A: "1" }, labels: { role: "x" } });
     expect(fx.name).toBe(`tk-basic-${runId}`);
     expect(fx.id).toMatch(/^[0-9a-f]{64}$/);
@@ -39,8 +39,8 @@ describe("testkit against the real daemon", () => {
       fx.id,
     ]);
     expect(state).toBe("true x");
-    const labelled = await docker(["inspect", "--format", `{{index .Config.Labels "${TEST_LABEL}"}}`, fx.id]);
-    expect(labelled).toBe("1");
+    const labeled = await docker(["inspect", "--format", `{{index .Config.Labels "${TEST_LABEL}"}}`, fx.id]);
+    expect(labeled).toBe("1");
 
     const created = await runFixture({ name: `tk-exact-${runId}`, exactName: true, runId, start: false });
     expect(created.name).toBe(`tk-exact-${runId}`);
