@@ -1,3 +1,4 @@
+import { normalizeHostPath } from "./host-path.js";
 import { type CommandShape, type CompiledExec, compileBlockedCommand } from "./exec-check.js";
 import { imageForms } from "./image-reference.js";
 import { PatternSet } from "./pattern.js";
@@ -61,7 +62,16 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   return {
     levelNames: new Set(policy.vocabulary.levels.map((l) => l.name)),
     kinds,
-    exec: { blocked, allowed: new PatternSet(policy.execSafety.allowedCommands.map(programName)) },
+    exec: {
+      blocked,
+      allowed: new PatternSet(policy.execSafety.allowedCommands.map(programName)),
+      // An entry written as a path allows that file wherever it lies (`/opt/app/bin/tool`).
+      allowedPaths: new Set(
+        policy.execSafety.allowedCommands.flatMap((e) =>
+          e.includes("/") ? [normalizeHostPath(e) ?? e] : [],
+        ),
+      ),
+    },
   };
 }
 

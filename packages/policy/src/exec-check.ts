@@ -111,6 +111,8 @@ export function shapeMatches(pattern: CommandShape, s: CommandShape): boolean {
 export interface CompiledExec {
   readonly blocked: readonly { readonly text: string; readonly shape: CommandShape }[];
   readonly allowed: PatternSet;
+  /** `allowed_commands` entries written as paths, normalized. */
+  readonly allowedPaths: ReadonlySet<string>;
 }
 
 const MAX_QUOTE = 160;
@@ -155,7 +157,9 @@ export function checkCommand(exec: CompiledExec, argv: readonly string[], workdi
       }
     }
     if (exec.allowed.size > 0 && segment.program !== "" && !refusedPrograms.has(segment.path)) {
-      const outside = outsideStandardDirs(segment.path);
+      const outside = exec.allowedPaths.has(normalizeHostPath(segment.path) ?? "")
+        ? undefined
+        : outsideStandardDirs(segment.path);
       if (outside !== undefined) {
         refusedPrograms.add(segment.path);
         reasons.push({

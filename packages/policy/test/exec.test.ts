@@ -39,7 +39,7 @@ describe("exec evasion corpus (default blocked_commands)", () => {
 describe("allowed_commands", () => {
   const allowlisted = loadPolicy({
     permissions: { exec: true },
-    exec_safety: { allowed_commands: ["ls", "cat", "/usr/bin/grep", "pg_*"] },
+    exec_safety: { allowed_commands: ["ls", "cat", "/usr/bin/grep", "pg_*", "/opt/app/bin/tool"] },
   });
   const run = (command: string[]) => decide(allowlisted, { tool: "docker_exec", levels: ["exec"], command });
 
@@ -53,6 +53,10 @@ describe("allowed_commands", () => {
     [["sudo ls"], false],
     [["echo $(which ls)"], false],
     [["/tmp/evil/ls"], false],
+    [["/opt/tools/bin/pg_dump db"], false],
+    [["/opt/app/bin/tool --check"], true],
+    [["/opt/app/bin/../bin/tool"], true],
+    [["/opt/app/tool"], false],
     [["./ls -la"], false],
     [["/usr/local/bin/../../../tmp/ls"], false],
     [["python3 -c 'print(1)'"], false],
