@@ -1,5 +1,5 @@
-import { normalizeHostPath } from "./host-path.js";
 import { type CommandShape, type CompiledExec, compileBlockedCommand } from "./exec-check.js";
+import { normalizeHostPath } from "./host-path.js";
 import { imageForms } from "./image-reference.js";
 import { PatternSet } from "./pattern.js";
 import type { Policy } from "./types.js";
