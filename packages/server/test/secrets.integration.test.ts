@@ -104,6 +104,24 @@ describe("secrets passed as separate argv words", () => {
   });
 });
 
+describe("secrets the caller passes", () => {
+  it("an exec env value and a secret flag's value are masked where the command prints them", async () => {
+    const token = "Tok-Pq4Zr8Vx2Nb";
+    const flagged = "Flg-Hs6Ty1Wm9Lc";
+    const r = await call(server.client, "docker_exec", {
+      container: app.name,
+      env: { SERVICE_TOKEN: token },
+      command: ["sh", "-c", 'echo "token $SERVICE_TOKEN"; echo "flag $2"', "sh", "--api-key", flagged],
+    });
+    expect(r.isError).toBeFalsy();
+    const shown = JSON.stringify(r);
+    expect(shown).not.toContain(token.slice(4));
+    expect(shown).not.toContain(flagged.slice(4));
+    expect(text(r)).toContain("token [REDACTED]");
+    expect(server.stderr()).not.toContain(flagged.slice(4));
+  });
+});
+
 describe("grep matches the masked text, so it is no oracle", () => {
   const grepCount = async (grep: string) => {
     const r = await call(server.client, "docker_logs", { container: app.name, grep });

@@ -3,6 +3,8 @@ import {
   type MountSpec,
   parseVolumeSpec,
   type ResolvedResource,
+  secretValuesFromArgv,
+  secretValuesFromEnv,
   type TargetRef,
   ToolError,
   type ToolHandler,
@@ -188,6 +190,9 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
     }
     const env = args.env ? toEnvEntries(args.env) : undefined;
     const cmd = args.command ? toArgv(args.command) : undefined;
+    // The new container's secrets are masked in this answer (a start error may quote them).
+    if (env) ctx.addSecrets(secretValuesFromEnv(env));
+    if (cmd) ctx.addSecrets(secretValuesFromArgv(cmd));
     const created = await deps.engine.createContainer(
       {
         image: args.image,
