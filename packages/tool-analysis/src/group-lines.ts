@@ -16,7 +16,9 @@ const LEVEL_RANK: Record<Level, number> = { fatal: 0, error: 1, warn: 2, unknown
 
 /**
  * Groups lines by their normalized form, in bounded memory: at most `maxGroups` distinct patterns are
- * tracked; lines of patterns beyond that are counted as ungrouped (reported, never silently lost).
+ * tracked; lines of patterns beyond that are counted as ungrouped (reported, never silently lost). The
+ * last fifth of the room is kept for warnings and errors, so a log full of distinct info lines cannot
+ * crowd out an error that shows up late.
  */
 export class LineGrouper {
   private readonly groups = new Map<string, LinePattern>();
@@ -50,14 +52,16 @@ export class LineGrouper {
       if (time) group.last_seen = time;
       return;
     }
-    if (this.groups.size >= this.maxGroups) {
+    const level = lineLevel(body);
+    const room = LEVEL_RANK[level] <= LEVEL_RANK.warn ? this.maxGroups : Math.floor(this.maxGroups * 0.8);
+    if (this.groups.size >= room) {
       this.ungrouped++;
       return;
     }
     this.groups.set(key, {
       pattern: key,
       count: 1,
-      level: lineLevel(body),
+      level,
       ...(time ? { first_seen: time, last_seen: time } : {}),
       sample: body.length > PATTERN_LINE_CHARS ? body.slice(0, PATTERN_LINE_CHARS) : body,
       stream,

@@ -19,9 +19,9 @@ const KINDS: [string, string][] = [
     String.raw`(?:\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}|(?<![\w:]))::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?(?![\w:])`,
   ],
   ["<ip>", String.raw`\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){7}\b`],
-  // 0x hex; long hex runs with at least one digit (IDs, hashes)
+  // 0x hex; hex runs of 6 or more with a digit and a letter (IDs, hashes, short commit SHAs)
   ["<hex>", String.raw`\b0x[0-9a-fA-F]+\b`],
-  ["<hex>", String.raw`\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{12,}\b`],
+  ["<hex>", String.raw`\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b`],
   // numbers, also with units stuck on (12ms, 3.5s, 200MB) and inside words (worker7)
   ["<num>", String.raw`\d+(?:\.\d+)?`],
 ];

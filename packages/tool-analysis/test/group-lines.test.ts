@@ -8,6 +8,7 @@ describe("normalizeLine", () => {
     ["connected to 10.0.3.7:5432 in 3.5s", "connected to <ip> in <num>s"],
     ["request 3f2b8c1e-1a2b-4c3d-9e8f-0123456789ab done", "request <uuid> done"],
     ["container 4f1c2d3e4a5b6c7d8e9f started", "container <hex> started"],
+    ["request id=0001e240 done, commit 3fa9c1d", "request id=<hex> done, commit <hex>"],
     ["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "sha<num>:<hex>"],
     ["pointer 0xdeadbeef freed", "pointer <hex> freed"],
     ["[12:01:02] worker 7 idle", "[<time>] worker <num> idle"],
@@ -66,10 +67,15 @@ describe("LineGrouper", () => {
     expect(g.firstSeen).toBe("2026-11-25T12:00:00Z");
   });
 
-  it("bounds the number of groups and counts what did not fit", () => {
-    const g = new LineGrouper(3);
+  it("bounds the number of groups, counts what did not fit, and keeps room for errors", () => {
+    const g = new LineGrouper(5);
     for (const w of ["alpha", "beta", "gamma", "delta", "epsilon"]) g.add(`${w} happened`, "stdout", false);
-    expect(g.patternCount).toBe(3);
+    expect(g.patternCount).toBe(4);
+    expect(g.ungrouped).toBe(1);
+    g.add("ERROR late failure", "stderr", false);
+    g.add("ERROR another late failure", "stderr", false);
+    expect(g.patternCount).toBe(5);
     expect(g.ungrouped).toBe(2);
+    expect(g.top(1)[0]?.pattern).toBe("ERROR late failure");
   });
 });
