@@ -80,6 +80,11 @@ beforeAll(async () => {
       healthcheck: { cmd: "exit 1", intervalSeconds: 1, retries: 1 },
     }),
     runFixture({ name: "an-ok", script: "exec sleep 3600" }),
+    runFixture({
+      name: "pat-secret",
+      env: { DB_PASSWORD: "Sup3r-Secret-Value-42" },
+      script: 'for i in 1 2 3; do echo "login $i with $DB_PASSWORD ok"; done; exec sleep 3600',
+    }),
   ]);
   for (const f of fixtures) c[f.name.replace(/-[^-]+$/, "")] = f;
   await Promise.all([
@@ -141,6 +146,18 @@ describe("docker_log_patterns", () => {
     );
     expect(out.scanned).toMatchObject({ lines: 43, complete: true, stopped_by: "end" });
     expect(out.pattern_count).toBe(3);
+  });
+
+  it("masks secrets before normalizing, so no piece of one survives in a pattern", async () => {
+    const client = await connect();
+    await waitFor("pat-secret to log", async () =>
+      (await docker(["logs", c["pat-secret"]!.id])).includes("login 3"),
+    );
+    const out = await callOk(client, "docker_log_patterns", { container: c["pat-secret"]!.name });
+    const text = JSON.stringify(out);
+    expect(text).not.toContain("Secret-Value");
+    expect(text).not.toContain("Sup3r");
+    expect(out.patterns[0]).toMatchObject({ pattern: "login <num> with [REDACTED] ok", count: 3 });
   });
 
   it("honors tail", async () => {

@@ -140,7 +140,9 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
         },
         (line) => {
           chars += line.text.length + 1;
-          grouper.add(sanitizeText(line.text), line.stream, true);
+          // Masked before normalizing: a secret cut up by placeholders ("Sup<num>r") would no longer be
+          // recognized in the answer.
+          grouper.add(ctx.redact(sanitizeText(line.text)), line.stream, true);
           return undefined;
         },
         signal,
