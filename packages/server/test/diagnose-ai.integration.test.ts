@@ -150,6 +150,15 @@ async function connectApp(
     env,
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  // Record which request each server-to-client message is tied to: a sampling request must travel on
+  // the tool call's own stream (over Streamable HTTP an untied one may never reach the client).
+  const tied: { method: string; relatedRequestId: unknown }[] = [];
+  const send = serverSide.send.bind(serverSide);
+  serverSide.send = (message, options) => {
+    if ("method" in message && "id" in message)
+      tied.push({ method: message.method, relatedRequestId: options?.relatedRequestId });
+    return send(message, options);
+  };
   await app.connect(serverSide);
   const client = new Client(
     { name: "ai-test", version: "0" },
@@ -164,6 +173,8 @@ async function connectApp(
   }
   await client.connect(clientSide);
   return {
+    tied,
+    client,
     async diagnose(): Promise<Diagnosis> {
       const result = (await client.callTool({
         name: "docker_diagnose",
@@ -295,6 +306,10 @@ describe("docker_diagnose with MCP sampling (a real SDK Client that samples)", (
       expect(api.bodies).toHaveLength(0);
       expect(prompts).toHaveLength(1);
       expect(prompts[0]).toContain("connection_refused");
+      // Sent from inside the tool call, tied to it.
+      expect(app.tied).toHaveLength(1);
+      expect(app.tied[0]?.method).toBe("sampling/createMessage");
+      expect(app.tied[0]?.relatedRequestId).toEqual(expect.any(Number));
       for (const secret of [ENV_SECRET, URL_PASSWORD, LOG_TOKEN]) expect(prompts[0]).not.toContain(secret);
     } finally {
       await app.close();
@@ -315,6 +330,42 @@ describe("docker_diagnose with MCP sampling (a real SDK Client that samples)", (
       const d = await app.diagnose();
       expect(d.synthesis.source).toBe("sampling");
       expect(d.synthesis.confidence).toBe("medium");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("docker_anomalies: use_ai adds a model's summary of the masked facts", async () => {
+    const prompts: string[] = [];
+    const app = await connectApp({}, {}, (prompt) => {
+      prompts.push(prompt);
+      return {
+        role: "assistant",
+        model: "m",
+        content: {
+          type: "text",
+          text: JSON.stringify({
+            analysis: "One container exits.",
+            suggested_fix: "Diagnose it.",
+            confidence: "high",
+          }),
+        },
+      };
+    });
+    try {
+      const result = (await app.client.callTool({
+        name: "docker_anomalies",
+        arguments: { use_ai: true },
+      })) as CallToolResult;
+      const out = result.structuredContent as {
+        anomalies: { container: string; kind: string }[];
+        summary?: { source: string; analysis: string };
+      };
+      expect(out.anomalies).toContainEqual(
+        expect.objectContaining({ container: crashed.name, kind: "exited_nonzero" }),
+      );
+      expect(out.summary).toMatchObject({ source: "sampling", analysis: "One container exits." });
+      expect(prompts[0]).toContain(crashed.name);
     } finally {
       await app.close();
     }
