@@ -4,7 +4,7 @@
 // read, the patterns found and the server's peak RSS (VmHWM), once with a read deadline long enough to
 // read everything and once under the default 30 s deadline (a partial answer, said so).
 // Run: pnpm --filter @arktechnwa/docker-mcp run bench:log-patterns (after pnpm build).
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +83,21 @@ try {
     },
   );
   console.log(`  written in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  // What the daemon alone takes to hand over the same log (the floor for any reader of it).
+  const r0 = performance.now();
+  const raw = await new Promise((resolve, reject) => {
+    const child = spawn("docker", ["logs", "--timestamps", gen.id], { stdio: ["ignore", "pipe", "pipe"] });
+    let bytes = 0;
+    child.stdout.on("data", (c) => (bytes += c.length));
+    child.stderr.on("data", (c) => (bytes += c.length));
+    child.on("error", reject);
+    child.on("close", () => resolve(bytes));
+  });
+  const rawSeconds = (performance.now() - r0) / 1000;
+  console.log(
+    `\ndocker logs --timestamps of the same log, to /dev/null: ${rawSeconds.toFixed(1)} s for ${(raw / 1024 ** 3).toFixed(2)} GiB (${(raw / 1024 ** 2 / rawSeconds).toFixed(0)} MiB/s)`,
+  );
 
   for (const [label, timeout] of [
     ["read deadline 15 min (whole log)", 900_000],
