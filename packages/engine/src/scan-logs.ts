@@ -24,7 +24,8 @@ export interface ScanLogsResult {
 }
 
 /**
- * Streams a container's log line by line to `onLine`, keeping nothing: memory stays bounded whatever
+ * Streams a container's log line by line to `onLine` (with whether the line was cut at
+ * `maxLineChars`), keeping nothing: memory stays bounded whatever
  * the log's size. Returning false from `onLine` stops the read. When `signal` fires the read stops and
  * the call rejects (ABORTED/TIMEOUT); what `onLine` saw until then stays with the caller.
  */
@@ -33,7 +34,7 @@ export async function scanLogs(
   id: string,
   tty: boolean,
   options: ScanLogsOptions,
-  onLine: (line: LogLine) => boolean | undefined,
+  onLine: (line: LogLine, cut: boolean) => boolean | undefined,
   signal: AbortSignal,
 ): Promise<ScanLogsResult> {
   const what = `read the logs of container ${id.slice(0, 12)}`;
@@ -56,10 +57,10 @@ export async function scanLogs(
   );
   let lines = 0;
   let stopped = false;
-  const emit = (stream: LogLine["stream"]) => (text: string) => {
+  const emit = (stream: LogLine["stream"]) => (text: string, cut: boolean) => {
     if (stopped) return;
     lines++;
-    if (onLine({ stream, text }) === false) stopped = true;
+    if (onLine({ stream, text }, cut) === false) stopped = true;
   };
   const stdout = new LineSplitter(emit("stdout"), options.maxLineChars);
   const stderr = new LineSplitter(emit("stderr"), options.maxLineChars);

@@ -37,7 +37,7 @@ export interface ContainersArea {
     id: string,
     tty: boolean,
     options: ScanLogsOptions,
-    onLine: (line: LogLine) => boolean | undefined,
+    onLine: (line: LogLine, cut: boolean) => boolean | undefined,
     signal: AbortSignal,
   ): Promise<ScanLogsResult>;
   /** Samples every container concurrently; CPU % from two samples taken by the engine. */

@@ -138,11 +138,15 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
           maxBytes: MAX_SCAN_BYTES,
           maxLineChars: PATTERN_LINE_CHARS + 64,
         },
-        (line) => {
+        (line, cut) => {
           chars += line.text.length + 1;
           // Masked before normalizing: a secret cut up by placeholders ("Sup<num>r") would no longer be
           // recognized in the answer.
-          grouper.add(ctx.redact(sanitizeText(line.text)), line.stream, true);
+          grouper.add(
+            ctx.redactCapped(sanitizeText(line.text), Number.POSITIVE_INFINITY, cut).text,
+            line.stream,
+            true,
+          );
           return undefined;
         },
         signal,
