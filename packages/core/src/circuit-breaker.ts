@@ -95,6 +95,24 @@ export class CircuitBreaker {
   }
 
   /**
+   * A call ran past its deadline. That is a failure only if the daemon itself does not answer: a long
+   * pull, build or compose run past its deadline says nothing against a daemon that still answers
+   * the probe. With a probe, one ping decides (asynchronously); without one, it counts as a failure.
+   */
+  recordTimeout(): void {
+    if (!this.options.probe || this.disposed) {
+      this.recordFailure();
+      return;
+    }
+    this.trialInFlight = false;
+    void this.probeOnce().then((answered) => {
+      if (this.disposed) return;
+      if (answered) this.recordNeutral();
+      else this.recordFailure();
+    });
+  }
+
+  /**
    * What a call refused by the open circuit is told: why, when it will retry, and what to check. The
    * words for the system and the server come from the server (the kernel knows no particular system).
    */
@@ -115,39 +133,41 @@ export class CircuitBreaker {
   }
 
   private startProbe(): void {
-    const probe = this.options.probe;
-    if (!probe || this.probeTimer || this.disposed) return;
-    const interval = this.probeIntervalMs;
-    const timeout = Math.min(this.options.probeTimeoutMs ?? 2_000, interval);
+    if (!this.options.probe || this.probeTimer || this.disposed) return;
     this.probeTimer = setInterval(() => {
       if (this.probeInFlight) return;
-      const controller = new AbortController();
-      this.probeInFlight = controller;
-      const timer = setTimeout(
-        () => controller.abort(new DOMException("health probe timed out", "TimeoutError")),
-        timeout,
-      );
-      let probing: Promise<unknown>;
-      try {
-        probing = Promise.resolve(probe(controller.signal));
-      } catch (error) {
-        probing = Promise.reject(error);
-      }
-      probing
-        .then(
-          () => {
-            // An answer that arrives after its own deadline proves nothing about the next call.
-            if (!controller.signal.aborted && this.probeInFlight === controller) this.recordSuccess();
-          },
-          () => {},
-        )
-        .finally(() => {
-          clearTimeout(timer);
-          if (this.probeInFlight === controller) this.probeInFlight = undefined;
-        });
-    }, interval);
+      void this.probeOnce(true).then((answered) => {
+        if (answered && this.probeTimer) this.recordSuccess();
+      });
+    }, this.probeIntervalMs);
     // The probe never keeps the process alive on its own.
     this.probeTimer.unref?.();
+  }
+
+  /**
+   * One probe under its own deadline: true when the daemon answered in time. An answer that arrives
+   * after the deadline proves nothing about the next call.
+   */
+  private async probeOnce(tracked = false): Promise<boolean> {
+    const probe = this.options.probe;
+    if (!probe) return false;
+    const controller = new AbortController();
+    if (tracked) this.probeInFlight = controller;
+    const timeout = Math.min(this.options.probeTimeoutMs ?? 2_000, this.probeIntervalMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("health probe timed out", "TimeoutError")),
+      timeout,
+    );
+    timer.unref?.();
+    try {
+      await probe(controller.signal);
+      return !controller.signal.aborted;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      if (this.probeInFlight === controller) this.probeInFlight = undefined;
+    }
   }
 
   private stopProbe(): void {

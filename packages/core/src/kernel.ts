@@ -299,7 +299,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       const cause = deadline.cause();
       if (cause) {
         // The signal fired: whatever the handler threw, the deadline or the cancel is the real story.
-        if (cause === "deadline") breaker?.recordFailure();
+        // A deadline counts against the daemon only if it does not answer a ping either.
+        if (cause === "deadline") breaker?.recordTimeout();
         else breaker?.recordNeutral();
         const message = interruptedMessage(manifest, cause, timeoutMs, wording);
         finish(cause === "deadline" ? "timeout" : "cancelled", decision, message);

@@ -165,4 +165,37 @@ describe("CircuitBreaker", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(signals).toHaveLength(2);
   });
+
+  it("a deadline counts as a failure only when the daemon does not answer the probe either", async () => {
+    vi.useFakeTimers();
+    let up = true;
+    const b = new CircuitBreaker({
+      failureThreshold: 1,
+      cooldownMs: 300_000,
+      probeIntervalMs: 5_000,
+      probeTimeoutMs: 100,
+      probe: (signal) =>
+        up
+          ? Promise.resolve()
+          : new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+    });
+    // A long pull ran past its deadline, but the daemon answers: nothing against it.
+    b.recordTimeout();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.state).toBe("closed");
+    // The daemon hangs: the probe's own deadline decides, and the circuit opens.
+    up = false;
+    b.recordTimeout();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(b.state).toBe("closed");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(b.state).toBe("open");
+    b.dispose();
+  });
+
+  it("without a probe a deadline is a failure", () => {
+    const b = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 1000 });
+    b.recordTimeout();
+    expect(b.state).toBe("open");
+  });
 });

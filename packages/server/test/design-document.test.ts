@@ -287,4 +287,47 @@ describe("the neverhang example means what it says, against a daemon", () => {
       await app.close();
     }
   });
+
+  it("a call past its deadline while the daemon still answers /_ping does not count against it", async () => {
+    // A daemon that answers pings and nothing else: calls run into their deadline, the probe succeeds.
+    const socket = join(tempDir(), "pings-only.sock");
+    const held: Socket[] = [];
+    const relay = createNetServer((conn) => {
+      held.push(conn);
+      const upstream = connectSocket(DAEMON_SOCKET);
+      held.push(upstream);
+      conn.on("data", (chunk: Buffer) => {
+        if (/^(GET|HEAD) \/_ping /.test(chunk.toString("latin1"))) upstream.write(chunk);
+      });
+      upstream.on("data", (chunk: Buffer) => conn.write(chunk));
+      const end = () => {
+        conn.destroy();
+        upstream.destroy();
+      };
+      conn.on("error", end);
+      upstream.on("error", end);
+      conn.on("close", end);
+    }).listen(socket);
+    await once(relay, "listening");
+    const { client, app } = await inMemory(
+      resolveConfig(
+        { docker: { socket }, neverhang: { read_timeout: 1000, circuit_breaker: { failures: 1 } } },
+        undefined,
+        false,
+      ),
+    );
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = await call(client, "docker_ps", {});
+        expect(r.isError).toBe(true);
+        expect(text(r)).toMatch(/did not finish within its 1 s deadline/);
+        // Give the probe that judges the deadline time to answer.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    } finally {
+      await app.close();
+      for (const conn of held) conn.destroy();
+      relay.close();
+    }
+  });
 });
