@@ -21,6 +21,13 @@ export function imageResolver(deps: DockerDeps): ResourceResolver {
  */
 export function imageResource(image: ImageIdentity, ref?: string): ResolvedResource {
   const own = imageNamesOf(image);
-  const names = ref && own.includes(ref) ? [ref, ...own.filter((name) => name !== ref)] : own;
+  const names = ref && isOwnName(ref, own) ? [ref, ...own.filter((name) => name !== ref)] : own;
   return { kind: "image", id: image.id, names, data: image };
+}
+
+/** `name` is one of the image's names, or the same tag written without ":latest" ("busybox"). */
+function isOwnName(ref: string, own: readonly string[]): boolean {
+  if (own.includes(ref)) return true;
+  const untagged = !ref.includes("@") && !ref.slice(ref.lastIndexOf("/") + 1).includes(":");
+  return untagged && own.includes(`${ref}:latest`);
 }
