@@ -20,6 +20,12 @@ export interface RequestSpec {
   ok?: number[];
   /** Used in messages: "inspect container abc". */
   what: string;
+  /** X-Registry-Auth (base64url JSON of one registry's credential). Never logged or put in a message. */
+  registryAuth?: string;
+  /** X-Registry-Config (base64 JSON of credentials per registry, for builds). Never logged either. */
+  registryConfig?: string;
+  /** A request body streamed as it is produced (a build context tar); the caller destroys it. */
+  upload?: NodeJS.ReadableStream;
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -260,6 +266,9 @@ export class ApiClient {
       // An empty _body sends no body at all (the daemon rejects bodies on e.g. start).
       options: { _query: query, _body: spec.body === undefined ? {} : spec.body },
       ...(spec.body !== undefined && spec.method === "POST" ? { allowEmpty: true } : {}),
+      ...(spec.registryAuth ? { authconfig: { key: spec.registryAuth } } : {}),
+      ...(spec.registryConfig ? { registryconfig: { base64: spec.registryConfig } } : {}),
+      ...(spec.upload ? { file: spec.upload } : {}),
     };
   }
 
