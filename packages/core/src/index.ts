@@ -1,7 +1,7 @@
 // What other packages use: the plugin contract, the kernel the server builds, and a few helpers
 // plugins share. Everything else stays internal (tests import it by relative path).
 
-export { secretValuesFromArgv, secretValuesFromEnv } from "@arktechnwa/mcp-mask";
+export { isSecretKey, MASK, secretValuesFromArgv, secretValuesFromEnv } from "@arktechnwa/mcp-mask";
 export {
   type MountFacts,
   type MountSpec,

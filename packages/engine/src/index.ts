@@ -1,6 +1,16 @@
 export { abortError, isTimeoutReason } from "./abort.js";
 export { compareVersions, MAX_API_VERSION } from "./api-client.js";
 export type { ContainersArea } from "./areas/containers.js";
+export type {
+  BuildEvent,
+  BuildOptions,
+  BuildResult,
+  HistoryEntry,
+  ImageDetails,
+  PullOptions,
+  PullResult,
+  RemovedImage,
+} from "./areas/image-actions.js";
 export type { ImageSummary, ImagesArea } from "./areas/images.js";
 export type { NetworkIdentity, NetworksArea } from "./areas/networks.js";
 export type { SystemArea } from "./areas/system.js";
@@ -16,12 +26,16 @@ export type { AmbiguousCandidate, EngineErrorOptions } from "./errors.js";
 export { EngineError, isEngineError } from "./errors.js";
 export type { DaemonEvent, EventsOptions } from "./events.js";
 export { EXEC_KILL_BUDGET_MS } from "./exec.js";
+export type { ProgressMessage } from "./json-progress.js";
+export { ProgressReader, parseProgressLine } from "./json-progress.js";
 export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
 export { GREP_MAX_LINE_CHARS } from "./logs.js";
 export { parseTime } from "./parse-time.js";
 export type { PortMapping } from "./port-spec.js";
 export { parsePortSpec, portBindings } from "./port-spec.js";
+export type { LayerState, PullProgressEvent } from "./pull-progress.js";
+export { PullTracker } from "./pull-progress.js";
 export type { ScanLogsOptions, ScanLogsResult } from "./scan-logs.js";
 export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";

@@ -60,6 +60,8 @@ describe("tools/list", () => {
   it("offers only the read tools under a read-only policy, with derived annotations", async () => {
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      "docker_image_inspect",
+      "docker_images",
       "docker_inspect",
       "docker_logs",
       "docker_ps",

@@ -16,10 +16,11 @@ export interface ParsedReference {
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const HOST =
   "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?";
-const NAME = `(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*`;
+const PATH = `${COMPONENT}(?:/${COMPONENT})*`;
 const TAG = "[\\w][\\w.-]{0,127}";
 const DIGEST = "[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}";
-const REFERENCE = new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const REFERENCE = new RegExp(`^((?:${HOST}/)?${PATH})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const HOST_ONLY = new RegExp(`^${HOST}$`);
 
 /** The reference parsed, or undefined when it is not a valid image name (IDs are not names). */
 export function parseReference(text: string): ParsedReference | undefined {
@@ -27,6 +28,12 @@ export function parseReference(text: string): ParsedReference | undefined {
   const match = REFERENCE.exec(text);
   if (!match) return undefined;
   const repository = match[1] as string;
+  // As Docker reads it: the first component is a registry host only with a dot, a port or as
+  // localhost; otherwise it is part of the (lower-case) path.
+  const slash = repository.indexOf("/");
+  const first = slash === -1 ? "" : repository.slice(0, slash);
+  const isHost = first !== "" && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (isHost ? !HOST_ONLY.test(first) : !new RegExp(`^${PATH}$`).test(repository)) return undefined;
   const tag = match[2];
   const digest = match[3];
   if (digest) return { repository, ...(tag ? { tag } : {}), digest, full: `${repository}@${digest}` };

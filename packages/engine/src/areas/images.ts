@@ -1,6 +1,23 @@
 import type { ApiClient } from "../api-client.js";
 import { statusRules } from "../daemon-errors.js";
+import type { PullProgressEvent } from "../pull-progress.js";
 import type { ImageIdentity } from "../types.js";
+import {
+  type BuildEvent,
+  type BuildOptions,
+  type BuildResult,
+  buildImage,
+  type HistoryEntry,
+  type ImageDetails,
+  imageHistory,
+  inspectImageDetails,
+  type PullOptions,
+  type PullResult,
+  pullImage,
+  type RemovedImage,
+  removeImage,
+  tagImage,
+} from "./image-actions.js";
 
 /** One row of GET /images/json: the identity plus what a listing shows. */
 export interface ImageSummary extends ImageIdentity {
@@ -17,12 +34,42 @@ export interface ImagesArea {
   inspectImage(ref: string, signal: AbortSignal): Promise<ImageIdentity>;
   /** Every local image with all its tags and digests (intermediate build layers left out). */
   listImages(signal: AbortSignal): Promise<ImageSummary[]>;
+  /** Configuration, layers and platform of a local image (NOT_FOUND when absent). */
+  inspectImageDetails(ref: string, signal: AbortSignal): Promise<ImageDetails>;
+  /** The steps that made a local image, newest first. */
+  imageHistory(ref: string, signal: AbortSignal): Promise<HistoryEntry[]>;
+  /** Pulls one tag or digest (never every tag), relaying each layer's progress. */
+  pullImage(
+    options: PullOptions,
+    onProgress: (event: PullProgressEvent) => void,
+    signal: AbortSignal,
+  ): Promise<PullResult>;
+  /** Builds from a streamed context, untagged; the caller checks the result, then tags it. */
+  buildImage(
+    options: BuildOptions,
+    onEvent: (event: BuildEvent) => void,
+    signal: AbortSignal,
+  ): Promise<BuildResult>;
+  /** Untags or deletes (CONFLICT when in use or, without force, when it has several tags). */
+  removeImage(
+    ref: string,
+    options: { force?: boolean; noprune?: boolean },
+    signal: AbortSignal,
+  ): Promise<RemovedImage>;
+  /** Points repository:tag at an image. */
+  tagImage(id: string, repository: string, tag: string, signal: AbortSignal): Promise<void>;
 }
 
 export function imagesArea(api: ApiClient): ImagesArea {
   return {
     inspectImage: (ref, signal) => inspectImage(api, ref, signal),
     listImages: (signal) => listImages(api, signal),
+    inspectImageDetails: (ref, signal) => inspectImageDetails(api, ref, signal),
+    imageHistory: (ref, signal) => imageHistory(api, ref, signal),
+    pullImage: (options, onProgress, signal) => pullImage(api, options, onProgress, signal),
+    buildImage: (options, onEvent, signal) => buildImage(api, options, onEvent, signal),
+    removeImage: (ref, options, signal) => removeImage(api, ref, options, signal),
+    tagImage: (id, repository, tag, signal) => tagImage(api, id, repository, tag, signal),
   };
 }
 

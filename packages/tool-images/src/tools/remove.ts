@@ -20,7 +20,7 @@ const input = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Remove an image with several tags by ID, or one that stopped containers use (default false). Never removes an image a running container uses.",
+      "Remove an image with several tags by ID, or one that only stopped containers use (default false). An image a running container uses is only untagged.",
     ),
 });
 

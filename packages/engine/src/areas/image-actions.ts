@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
-import type { ApiClient } from "./api-client.js";
-import { daemonMessage, statusOf } from "./daemon-errors.js";
-import { EngineError } from "./errors.js";
-import { type ProgressMessage, ProgressReader } from "./json-progress.js";
-import { type LayerState, type PullProgressEvent, PullTracker } from "./pull-progress.js";
+import type { ApiClient } from "../api-client.js";
+import { daemonMessage, statusOf } from "../daemon-errors.js";
+import { EngineError } from "../errors.js";
+import { type ProgressMessage, ProgressReader } from "../json-progress.js";
+import { type LayerState, type PullProgressEvent, PullTracker } from "../pull-progress.js";
 
 /** What `inspect` tells about an image, beyond its identity. */
 export interface ImageDetails {
