@@ -1,4 +1,5 @@
 import {
+  actedOnNothing,
   actOnEach,
   dataOf,
   isImageId,
@@ -42,6 +43,7 @@ export const removeTool = defineTool({
   targetKinds: ["image"],
   targets: (args) => refList(args.images).map((ref) => ({ kind: "image", ref })),
   targetMode: "each",
+  failed: (out) => actedOnNothing(out.results),
   render: (out) => renderItems(out.summary, out.results, "image"),
 });
 
