@@ -60,9 +60,12 @@ describe("tools/list", () => {
   it("offers only the read tools under a read-only policy, with derived annotations", async () => {
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      "docker_anomalies",
+      "docker_diagnose",
       "docker_image_inspect",
       "docker_images",
       "docker_inspect",
+      "docker_log_patterns",
       "docker_logs",
       "docker_ps",
       "docker_stats",
