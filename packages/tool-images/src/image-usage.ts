@@ -3,7 +3,7 @@ import {
   displayName,
   listVisible,
   summaryToResource,
-  withImageTags,
+  withImageNames,
 } from "@arktechnwa/docker-kit";
 import type { ToolContext } from "@arktechnwa/docker-mcp-core";
 import type { ContainerSummary } from "@arktechnwa/docker-mcp-engine";
@@ -26,7 +26,7 @@ export async function imageUsers(
   const { visible } = await listVisible(
     ctx,
     async () => {
-      all = await withImageTags(
+      all = await withImageNames(
         deps,
         await deps.engine.listContainers({ all: true }, ctx.signal),
         ctx.signal,
