@@ -46,11 +46,12 @@ const MAX_NESTING = 3;
  */
 export function secretValuesFromArgv(argv: readonly string[], depth = 0): string[] {
   const values: string[] = [];
-  const program = (argv[0] ?? "").split("/").pop() ?? "";
-  const gluedP = GLUED_P_PROGRAMS.test(program);
+  // Once a MySQL client is named (`mysqladmin`, or `cd /x && mysql` in a script), `-pVALUE` is a password.
+  let gluedP = false;
   for (let i = 0; i < argv.length; i++) {
     const word = String(argv[i]);
     const next = argv[i + 1];
+    if (GLUED_P_PROGRAMS.test(word.split("/").pop() ?? "")) gluedP = true;
     if (isSecretFlag(word)) {
       if (next !== undefined && !next.startsWith("-")) values.push(next);
       continue;

@@ -27,6 +27,8 @@ const CARRIERS: readonly [string, string[]][] = [
   ["sh -c script with KEY=VALUE", ["/bin/sh", "-c", `DB_PASSWORD=${VALUE} exec app`]],
   ["nested sh -c", ["sh", "-c", `sh -c 'app --secret ${VALUE}'`]],
   ["healthcheck CMD form", ["CMD", "mysqladmin", "ping", `--password=${VALUE}`]],
+  ["healthcheck CMD form with -pVALUE", ["CMD", "mysqladmin", "ping", "-h", "localhost", `-p${VALUE}`]],
+  ["script naming mysql after cd", ["sh", "-c", `cd /srv && mysql -uroot -p${VALUE} < init.sql`]],
 ];
 
 /** Where the target's argv shows up again, and how. */
