@@ -24,6 +24,8 @@ import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 
 // Registry credentials in the user's Docker config: used for pulls, never shown.
 const REGISTRY_PASSWORD = "p1-Registry-pw-7Hq2";
+// htpasswd entry of tester / REGISTRY_PASSWORD (bcrypt, as docker-registry requires).
+const HTPASSWD = "tester:$2b$12$1CBh8.IaB4eveJjoTh3xo.6iuamxE4OcAsrnS8KGd0H5vdQcqGm2.";
 const BUILD_SECRET = "build-arg-secret-9Xk4";
 const ENV_SECRET = "image-env-secret-3Fz8";
 
@@ -34,6 +36,8 @@ const exists = (ref: string) =>
   );
 
 let registry: LocalRegistry;
+let authRegistry: LocalRegistry;
+let private_: RegistryImage;
 let pulled: RegistryImage;
 let blocked: RegistryImage;
 let user: Fixture;
@@ -52,11 +56,22 @@ beforeAll(async () => {
   await ensureDaemon();
   await ensureBusyboxImage();
   registry = await startLocalRegistry();
-  [pulled, blocked] = await Promise.all([
+  authRegistry = await startLocalRegistry({ port: 5001, htpasswd: HTPASSWD });
+  root = realpathSync(mkdtempSync(join(tmpdir(), "docker-mcp-images-")));
+  const dockerConfig = join(root, "docker-config");
+  mkdirSync(dockerConfig);
+  const login = Buffer.from(`tester:${REGISTRY_PASSWORD}`).toString("base64");
+  writeFileSync(
+    join(dockerConfig, "config.json"),
+    JSON.stringify({
+      auths: { [registry.address]: { auth: login }, [authRegistry.address]: { auth: login } },
+    }),
+  );
+  [pulled, blocked, private_] = await Promise.all([
     pushRegistryImage({ registry: registry.address, name: "pull", payloadBytes: 6 * 1024 * 1024 }),
     pushRegistryImage({ registry: registry.address, name: "blocked", payloadBytes: 1024 }),
+    pushRegistryImage({ registry: authRegistry.address, name: "private", payloadBytes: 1024, dockerConfig }),
   ]);
-  root = realpathSync(mkdtempSync(join(tmpdir(), "docker-mcp-images-")));
   allowed = join(root, "allowed");
   elsewhere = join(root, "elsewhere");
   mkdirSync(allowed);
@@ -71,14 +86,6 @@ beforeAll(async () => {
   user = await runFixture({ name: "img-user", image: inUse });
   hiddenUser = await runFixture({ name: "hidden-img-user", image: inUse, start: false });
 
-  const dockerConfig = join(root, "docker-config");
-  mkdirSync(dockerConfig);
-  writeFileSync(
-    join(dockerConfig, "config.json"),
-    JSON.stringify({
-      auths: { [registry.address]: { auth: Buffer.from(`tester:${REGISTRY_PASSWORD}`).toString("base64") } },
-    }),
-  );
   const config = writeConfig({
     permissions: {
       read: true,
@@ -104,6 +111,7 @@ afterAll(async () => {
   const refs = [inUse, spare, blockedLocal, secretImage, tag("built"), tag("refused"), tag("from-blocked")];
   await docker(["image", "rm", "--force", ...refs, ...ours.split("\n").filter(Boolean)]).catch(() => {});
   await registry?.stop();
+  await authRegistry?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -193,6 +201,22 @@ describe("docker_pull", () => {
     }
 
     const everything = seenEverywhere(JSON.stringify(result), JSON.stringify(progress));
+    expect(everything).not.toContain(REGISTRY_PASSWORD);
+    expect(everything).not.toContain(Buffer.from(`tester:${REGISTRY_PASSWORD}`).toString("base64"));
+  });
+
+  it("logs in to a registry that requires it with the credentials of the user's Docker config", async () => {
+    // Without them the registry refuses (the docker CLI with an empty config).
+    const empty = join(root, "empty-config");
+    mkdirSync(empty);
+    await expect(docker(["--config", empty, "pull", private_.reference])).rejects.toThrow(
+      /auth|denied|unauthorized/i,
+    );
+    const result = await call(server.client, "docker_pull", { image: private_.reference });
+    expect(text(result)).toContain("Pulled");
+    expect(result.isError).toBeFalsy();
+    expect(await exists(private_.reference)).toBe(true);
+    const everything = seenEverywhere(JSON.stringify(result));
     expect(everything).not.toContain(REGISTRY_PASSWORD);
     expect(everything).not.toContain(Buffer.from(`tester:${REGISTRY_PASSWORD}`).toString("base64"));
   });

@@ -21,6 +21,11 @@ export interface LocalRegistryOptions {
   port?: number;
   /** How long to wait for it to answer (default 15 s). */
   timeoutMs?: number;
+  /**
+   * An htpasswd line (`user:$2y$...`, bcrypt) to require basic auth. Such a registry is never shared:
+   * the port must be free.
+   */
+  htpasswd?: string;
 }
 
 /** True when something answers the registry API (`GET /v2/` with 200 or 401) at the address. */
@@ -47,10 +52,17 @@ export function registryAnswers(port: number, timeoutMs = 1_000): Promise<boolea
 export async function startLocalRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
   const port = options.port ?? 5000;
   const address = `127.0.0.1:${port}`;
-  if (await registryAnswers(port)) return { address, owned: false, stop: async () => {} };
+  if (await registryAnswers(port)) {
+    if (options.htpasswd) throw new Error(`Port ${port} is taken; a registry with auth needs a free port.`);
+    return { address, owned: false, stop: async () => {} };
+  }
 
   const dir = await mkdtemp(join(tmpdir(), "docker-mcp-registry-"));
   const config = join(dir, "config.yml");
+  const auth = options.htpasswd
+    ? ["auth:", "  htpasswd:", "    realm: docker-mcp-test", `    path: ${join(dir, "htpasswd")}`]
+    : [];
+  if (options.htpasswd) await writeFile(join(dir, "htpasswd"), `${options.htpasswd}\n`);
   await writeFile(
     config,
     [
@@ -64,6 +76,7 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
       "    enabled: true",
       "http:",
       `  addr: ${address}`,
+      ...auth,
       "",
     ].join("\n"),
   );
@@ -98,7 +111,11 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
     if (early !== undefined || Date.now() > deadline) {
       await stop();
       // Another test file may have won the race for the port: use its registry.
-      if (await registryAnswers(port)) return { address, owned: false, stop: async () => {} };
+      if (await registryAnswers(port)) {
+        if (options.htpasswd)
+          throw new Error(`Port ${port} is taken; a registry with auth needs a free port.`);
+        return { address, owned: false, stop: async () => {} };
+      }
       throw new Error(
         `The local registry did not answer on ${address}: ${early ?? "timed out"}. Is docker-registry installed (scripts/ensure-docker.sh) and the port free?`,
       );

@@ -18,6 +18,8 @@ export interface RegistryImageOptions {
   runId?: string;
   /** Keep the image in the local daemon after pushing (default false: removed, so a pull fetches it). */
   keepLocal?: boolean;
+  /** A Docker config directory for the push (`docker --config`), e.g. one holding the registry's login. */
+  dockerConfig?: string;
 }
 
 export interface RegistryImage {
@@ -53,7 +55,8 @@ export async function pushRegistryImage(options: RegistryImageOptions): Promise<
       ].join("\n"),
     );
     await docker(["build", "--quiet", "--tag", reference, dir], { timeoutMs: 120_000 });
-    await docker(["push", reference], { timeoutMs: 120_000 });
+    const config = options.dockerConfig ? ["--config", options.dockerConfig] : [];
+    await docker([...config, "push", reference], { timeoutMs: 120_000 });
     if (!options.keepLocal) await docker(["image", "rm", reference], { timeoutMs: 60_000 });
     return { reference, repository, tag, payloadBytes };
   } finally {
