@@ -64,12 +64,9 @@ export function parseProgressLine(line: string): ProgressMessage | undefined {
   const r = raw as Record<string, unknown>;
   const out: ProgressMessage = {};
   const detail = (r["errorDetail"] ?? {}) as Record<string, unknown>;
-  const error =
-    typeof r["error"] === "string"
-      ? r["error"]
-      : typeof detail["message"] === "string"
-        ? detail["message"]
-        : "";
+  // errorDetail.message is the fuller text when both are there.
+  const detailMessage = typeof detail["message"] === "string" ? detail["message"] : "";
+  const error = detailMessage || (typeof r["error"] === "string" ? r["error"] : "");
   if (error) out.error = error;
   if (typeof r["status"] === "string") out.status = r["status"];
   if (typeof r["id"] === "string") out.id = r["id"];
