@@ -25,9 +25,18 @@ export interface EventWindow {
 /** moby keeps this many events in memory. */
 export const DAEMON_EVENT_BUFFER = 256;
 
-/** Whether events about something that happened at `whenMs` can still be on the daemon. */
+/**
+ * How far before a stop its cause can lie in events: `docker stop` sends SIGTERM, waits (10 s by
+ * default), then kills; the kill and stop events sit in that window.
+ */
+export const CAUSE_WINDOW_MS = 15_000;
+
+/**
+ * Whether the daemon still holds every event from just before `whenMs` on: its oldest event must be
+ * older than the cause window. After a daemon restart (events start after the crash) or once 256 newer
+ * events have pushed them out, they are gone, whether the buffer is full or not.
+ */
 export function eventsCover(window: EventWindow, whenMs: number): boolean {
-  if (window.error) return false;
-  if (window.oldestMs === undefined) return false;
-  return window.oldestMs <= whenMs || !window.bufferFull;
+  if (window.error || window.oldestMs === undefined) return false;
+  return window.oldestMs <= whenMs - CAUSE_WINDOW_MS;
 }

@@ -104,7 +104,14 @@ export function findFacts(input: DiagnosisInput): FactsResult {
   const covered = events && crashAt !== undefined ? eventsCover(events, crashAt) : false;
   if (events?.error) {
     evidence.push({ source: "events", found: `events could not be read: ${events.error}` });
-  } else if (events && crashAt !== undefined && !covered && c.exitCode !== null) {
+  } else if (
+    events &&
+    crashAt !== undefined &&
+    !covered &&
+    c.exitCode !== null &&
+    // This container's own die at the crash means the events of that moment are still there.
+    !own.some((e) => e.action === "die" && Math.abs(e.timeMs - crashAt) < 2000)
+  ) {
     evidence.push({
       source: "events",
       found:
@@ -183,7 +190,8 @@ export function findFacts(input: DiagnosisInput): FactsResult {
   }
 
   // Signals and exit codes, when the container exited.
-  const exited = c.exitCode !== null && !c.running && !c.error;
+  // Exited, or between two runs of a restart loop (Running stays true then; ExitCode is the last run's).
+  const exited = c.exitCode !== null && (!c.running || c.restarting) && !c.error;
   if (exited && c.exitCode === 137 && !c.oomKilled) {
     const kill = lastBefore(own, crashAt, (e) => e.action === "kill");
     const stop = lastBefore(own, crashAt, (e) => e.action === "stop");

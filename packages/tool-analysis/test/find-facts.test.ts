@@ -66,6 +66,29 @@ describe("findFacts: primary facts", () => {
     expect(d.next.join(" ")).toContain("gone");
   });
 
+  it("after a daemon restart (few events, all newer than the crash) the events are gone too", () => {
+    const d = diagnose({ exitCode: 137 }, [], window([], CRASH + 3_600_000, false));
+    expect(d.findings[0]?.summary).toContain("events from that time are gone");
+    expect(d.findings[0]?.summary).not.toContain("outside Docker");
+  });
+
+  it("a kill event found still counts when older events were pushed out", () => {
+    const d = diagnose(
+      { exitCode: 137 },
+      [],
+      window(
+        [
+          { timeMs: CRASH - 5, action: "kill", attributes: { signal: "9" } },
+          { timeMs: CRASH, action: "die", attributes: { exitCode: "137" } },
+        ],
+        CRASH - 100,
+        true,
+      ),
+    );
+    expect(d.confidence).toBe("high");
+    expect(d.evidence.some((e) => e.found.includes("gone"))).toBe(false);
+  });
+
   it("143, 139, 134 by their signals", () => {
     expect(diagnose({ exitCode: 143 }).top).toBe("terminated");
     expect(diagnose({ exitCode: 139 }).top).toBe("segfault");
@@ -142,6 +165,21 @@ describe("findFacts: primary facts", () => {
     expect(d.confidence).toBe("high");
     const loop = d.findings.find((f) => f.class === "restart_loop");
     expect(loop?.evidence.map((e) => e.source)).toEqual(["inspect", "state", "events"]);
+  });
+
+  it("a restart loop between runs still reads the last run's stack trace", () => {
+    const d = diagnose(
+      {
+        status: "restarting",
+        running: true,
+        restarting: true,
+        exitCode: 1,
+        restartCount: 4,
+        restartPolicy: "always",
+      },
+      ["Error: boom", "    at main (/app/index.js:3:9)"],
+    );
+    expect(d.findings.map((f) => f.class)).toEqual(["app_error", "restart_loop"]);
   });
 
   it("on-failure that gave up says so", () => {
