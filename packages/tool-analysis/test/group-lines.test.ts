@@ -67,6 +67,29 @@ describe("LineGrouper", () => {
     expect(g.firstSeen).toBe("2026-11-25T12:00:00Z");
   });
 
+  it("shows each group masked before it is normalized, merging groups masking makes equal", () => {
+    const secrets = ["Sup3r-Secret-alpha", "Sup3r-Secret-bravo"];
+    const masked: boolean[] = [];
+    const g = new LineGrouper(100, (text, cut) => {
+      masked.push(cut);
+      return secrets.reduce((t, s) => t.replaceAll(s, "[REDACTED]"), text);
+    });
+    g.add("login with Sup3r-Secret-alpha ok", "stdout", false);
+    g.add("login with Sup3r-Secret-alpha ok", "stdout", false);
+    g.add("login with Sup3r-Secret-bravo ok", "stdout", false, true);
+    expect(masked).toEqual([false, true]);
+    expect(g.top(10)).toEqual([
+      {
+        pattern: "login with [REDACTED] ok",
+        count: 3,
+        level: "unknown",
+        sample: "login with [REDACTED] ok",
+        stream: "stdout",
+      },
+    ]);
+    expect(JSON.stringify(g.top(10))).not.toContain("Sup");
+  });
+
   it("bounds the number of groups, counts what did not fit, and keeps room for errors", () => {
     const g = new LineGrouper(5);
     for (const w of ["alpha", "beta", "gamma", "delta", "epsilon"]) g.add(`${w} happened`, "stdout", false);

@@ -115,7 +115,10 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
   return async (args, ctx) => {
     const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
-    const grouper = new LineGrouper(MAX_GROUPS);
+    const grouper = new LineGrouper(
+      MAX_GROUPS,
+      (text, cut) => ctx.redactCapped(text, Number.POSITIVE_INFINITY, cut).text,
+    );
     // Stop reading a little before the call's deadline, and answer with what was read.
     const stop = new AbortController();
     const timer = setTimeout(
@@ -140,13 +143,7 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
         },
         (line, cut) => {
           chars += line.text.length + 1;
-          // Masked before normalizing: a secret cut up by placeholders ("Sup<num>r") would no longer be
-          // recognized in the answer.
-          grouper.add(
-            ctx.redactCapped(sanitizeText(line.text), Number.POSITIVE_INFINITY, cut).text,
-            line.stream,
-            true,
-          );
+          grouper.add(sanitizeText(line.text), line.stream, true, cut);
           return undefined;
         },
         signal,
@@ -159,10 +156,11 @@ export function logPatternsHandler(deps: AnalysisDeps): ToolHandler<typeof input
       clearTimeout(timer);
     }
     const limit = args.limit ?? 30;
+    const shown = grouper.top(Number.POSITIVE_INFINITY);
     return {
       container: { id: identity.id, name: displayName(identity) },
-      patterns: grouper.top(limit),
-      pattern_count: grouper.patternCount,
+      patterns: shown.slice(0, limit),
+      pattern_count: shown.length,
       ungrouped_lines: grouper.ungrouped,
       levels: grouper.levels(),
       scanned: {
