@@ -221,9 +221,18 @@ describe("docker_pull", () => {
     expect(everything).not.toContain(Buffer.from(`tester:${REGISTRY_PASSWORD}`).toString("base64"));
   });
 
-  it("a second pull of the same tag is up to date", async () => {
+  it("a second pull of the same tag, or of its digest, is up to date", async () => {
     const result = await call(server.client, "docker_pull", { image: pulled.reference });
-    expect(result.structuredContent).toMatchObject({ status: "up_to_date" });
+    const out = result.structuredContent as { status: string; digest: string; id: string };
+    expect(out.status).toBe("up_to_date");
+    const byDigest = await call(server.client, "docker_pull", {
+      image: `${pulled.repository}@${out.digest}`,
+    });
+    expect(byDigest.isError).toBeFalsy();
+    expect(byDigest.structuredContent).toMatchObject({
+      image: `${pulled.repository}@${out.digest}`,
+      id: out.id,
+    });
   });
 
   it("refuses a blacklisted reference before anything is fetched", async () => {
@@ -253,6 +262,27 @@ describe("docker_pull", () => {
       "{{.Actor.ID}}",
     ]);
     expect(events).not.toContain(blocked.repository);
+  });
+
+  it("undoes a pull whose image is a blacklisted image under another name", async () => {
+    // The registry serves, under an admitted name, the very image the daemon holds as a blacklisted one.
+    const alias = await pushRegistryImage({
+      registry: registry.address,
+      name: "alias",
+      payloadBytes: 1024,
+      keepLocal: true,
+    });
+    const forbidden = tag("blocked-alias");
+    await docker(["tag", alias.reference, forbidden]);
+    await docker(["image", "rm", alias.reference]);
+    const result = await call(server.client, "docker_pull", { image: alias.reference });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("content the image lists refuse under another of its names");
+    expect(text(result)).toContain("was removed again");
+    expect(text(result)).not.toContain(forbidden);
+    expect(await exists(alias.reference)).toBe(false);
+    expect(await exists(forbidden)).toBe(true);
+    await docker(["image", "rm", forbidden]);
   });
 
   it("says what to fix for a tag the registry does not have, and for a malformed reference", async () => {
@@ -361,6 +391,31 @@ describe("docker_build", () => {
       ]),
     ).toBe("docker-mcp");
     expect(seenEverywhere(JSON.stringify(result), JSON.stringify(progress))).not.toContain(BUILD_SECRET);
+  });
+
+  it("does not tag a build that comes out as a blacklisted image (same content from the cache)", async () => {
+    const context = join(allowed, "cached");
+    mkdirSync(context);
+    writeFileSync(
+      join(context, "Dockerfile"),
+      `FROM ${BUSYBOX_IMAGE}\nLABEL ${TEST_RUN_LABEL}=${RUN_ID} cached=yes\n`,
+    );
+    const forbidden = tag("blocked-cached");
+    await docker([
+      "build",
+      "--quiet",
+      "--label",
+      "dev.arktechnwa.docker-mcp.created-by=docker-mcp",
+      "--tag",
+      forbidden,
+      context,
+    ]);
+    const result = await call(server.client, "docker_build", { context, tag: tag("cached") });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("Nothing was tagged");
+    expect(await exists(tag("cached"))).toBe(false);
+    expect(await exists(forbidden)).toBe(true);
+    await docker(["image", "rm", forbidden]);
   });
 
   it("refuses a context outside the allowed directories, also through a symlink, before sending anything", async () => {
