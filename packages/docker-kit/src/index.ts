@@ -26,7 +26,7 @@ export {
   listVisibleNetworks,
   listVisibleVolumes,
 } from "./list-visible.js";
-export { COMPOSE_PROJECT_LABEL, displayName, ownNames, shortId } from "./names.js";
+export { COMPOSE_PROJECT_LABEL, CREATED_BY_LABEL, displayName, ownNames, shortId } from "./names.js";
 export { dockerResources } from "./provider.js";
 export { type ComposeProject, composeProjectResolver } from "./resolve-compose-project.js";
 export {

@@ -1,6 +1,9 @@
 /** Compose labels every container it runs with its project: project lists apply to those containers. */
 export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
 
+/** The label docker-mcp puts on what it creates (containers, networks, volumes), so a user can find it. */
+export const CREATED_BY_LABEL = "dev.arktechnwa.docker-mcp.created-by";
+
 /**
  * A container's own names: legacy links add aliases like "web/db" to the linked container, which
  * are not its names and must not widen what a whitelist admits.

@@ -14,6 +14,8 @@ interface RawSummary {
   Status?: string;
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[] | null;
   Labels?: Record<string, string> | null;
+  Mounts?: { Type?: string; Name?: string; Source?: string; Destination?: string }[] | null;
+  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> | null } | null;
 }
 
 interface RawInspect {
@@ -84,6 +86,16 @@ export async function listContainers(
       type: port.Type,
     })),
     labels: row.Labels ?? {},
+    mounts: (row.Mounts ?? []).map((m) => ({
+      type: m.Type ?? "",
+      ...(m.Name ? { name: m.Name } : {}),
+      source: m.Source ?? "",
+      destination: m.Destination ?? "",
+    })),
+    networks: Object.entries(row.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({
+      name,
+      id: n.NetworkID ?? "",
+    })),
   }));
 }
 

@@ -12,9 +12,24 @@ export type {
   RemovedImage,
 } from "./areas/image-actions.js";
 export type { ImageSummary, ImagesArea } from "./areas/images.js";
-export type { NetworkIdentity, NetworksArea } from "./areas/networks.js";
+export type {
+  ConnectOptions,
+  CreateNetworkSpec,
+  NetworkDetails,
+  NetworkEndpoint,
+  NetworkIdentity,
+  NetworkIpamConfig,
+  NetworksArea,
+} from "./areas/networks.js";
 export type { SystemArea } from "./areas/system.js";
-export type { VolumeIdentity, VolumesArea } from "./areas/volumes.js";
+export type {
+  BuildCacheUsage,
+  ContainerUsage,
+  DiskUsage,
+  ImageUsage,
+  VolumeUsage,
+} from "./areas/system-usage.js";
+export type { CreateVolumeSpec, VolumeIdentity, VolumesArea } from "./areas/volumes.js";
 export type { ResolvedConnection } from "./connection.js";
 export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
 export { createBody } from "./create.js";

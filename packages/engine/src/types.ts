@@ -61,6 +61,10 @@ export interface ContainerSummary {
   status: string;
   ports: ContainerPort[];
   labels: Record<string, string>;
+  /** Its mounts: `volume` mounts name the volume. */
+  mounts?: { type: string; name?: string; source: string; destination: string }[];
+  /** The networks it is attached to, running or not (the network's ID may be empty for host/none). */
+  networks?: { name: string; id: string }[];
 }
 
 export interface ListContainersOptions {

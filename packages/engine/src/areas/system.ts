@@ -1,5 +1,6 @@
 import type { ApiClient } from "../api-client.js";
 import { type DaemonEvent, type EventsOptions, readEvents } from "../events.js";
+import { type DiskUsage, diskUsage, pruneBuildCache, systemInfo } from "./system-usage.js";
 
 /** System: the daemon itself. */
 export interface SystemArea {
@@ -10,6 +11,12 @@ export interface SystemArea {
    * or the read waits for it). The daemon keeps its last 256 events in memory, none across a restart.
    */
   readEvents(options: EventsOptions, signal: AbortSignal): Promise<DaemonEvent[]>;
+  /** GET /info, as the daemon sends it. */
+  systemInfo(signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** GET /system/df: images, containers, volumes and build cache with their sizes (slow on big hosts). */
+  diskUsage(signal: AbortSignal): Promise<DiskUsage>;
+  /** POST /build/prune (all: every record, not only dangling ones). */
+  pruneBuildCache(all: boolean, signal: AbortSignal): Promise<{ removed: number; spaceReclaimed: number }>;
 }
 
 export function systemArea(api: ApiClient): SystemArea {
@@ -22,5 +29,8 @@ export function systemArea(api: ApiClient): SystemArea {
       return { apiVersion: negotiated ?? apiVersion ?? "", ...(engineVersion ? { engineVersion } : {}) };
     },
     readEvents: (options, signal) => readEvents(api, options, signal),
+    systemInfo: (signal) => systemInfo(api, signal),
+    diskUsage: (signal) => diskUsage(api, signal),
+    pruneBuildCache: (all, signal) => pruneBuildCache(api, all, signal),
   };
 }

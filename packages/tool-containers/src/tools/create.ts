@@ -1,3 +1,4 @@
+import { CREATED_BY_LABEL } from "@arktechnwa/docker-kit";
 import {
   defineTool,
   type MountSpec,
@@ -14,7 +15,7 @@ import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.j
 import type { ContainersDeps } from "../deps.js";
 
 /** Every container made through docker-mcp carries this label, so people can tell where it came from. */
-export const CREATED_BY_LABEL = "dev.arktechnwa.docker-mcp.created-by";
+export { CREATED_BY_LABEL };
 
 const MEMORY = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i;
 const UNIT: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
