@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { analysisPlugin } from "@arktechnwa/docker-mcp-tool-analysis";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { imagesPlugin } from "@arktechnwa/docker-mcp-tool-images";
+import { networksPlugin, systemPlugin, volumesPlugin } from "@arktechnwa/docker-mcp-tool-resources";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer } from "./create-server.js";
 import { LineStdioTransport } from "./stdio-transport.js";
@@ -81,7 +82,11 @@ export async function main(
     );
   }
 
-  const app = createServer({ plugins: [containersPlugin, imagesPlugin, analysisPlugin], config, stderr });
+  const app = createServer({
+    plugins: [containersPlugin, imagesPlugin, networksPlugin, volumesPlugin, systemPlugin, analysisPlugin],
+    config,
+    stderr,
+  });
   const transport = new LineStdioTransport();
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,

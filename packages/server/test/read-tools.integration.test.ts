@@ -67,8 +67,13 @@ describe("tools/list", () => {
       "docker_inspect",
       "docker_log_patterns",
       "docker_logs",
+      "docker_network_inspect",
+      "docker_networks",
       "docker_ps",
       "docker_stats",
+      "docker_system_df",
+      "docker_volume_inspect",
+      "docker_volumes",
     ]);
     for (const tool of tools) {
       expect(tool.annotations).toMatchObject({

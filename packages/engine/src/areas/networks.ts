@@ -265,7 +265,8 @@ async function createNetwork(
         message: /overlap|pool|subnet|gateway|invalid|not supported|plugin/i,
         status: [400, 403, 404, 500],
         code: "INVALID",
-        text: (m) => `The daemon refused the network's settings: ${m}. Change them (or let Docker choose the subnet).`,
+        text: (m) =>
+          `The daemon refused the network's settings: ${m}. Change them (or let Docker choose the subnet).`,
       },
     ]),
   );

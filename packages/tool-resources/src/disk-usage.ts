@@ -1,0 +1,45 @@
+import { containerResource, imageNamesOf, imageResource, volumeResource } from "@arktechnwa/docker-kit";
+import type { ToolContext } from "@arktechnwa/docker-mcp-core";
+import type { ContainerUsage, DiskUsage, ImageUsage, VolumeUsage } from "@arktechnwa/docker-mcp-engine";
+
+/** The daemon's disk usage cut down to what the policy lets the caller see, with what it hid counted. */
+export interface VisibleUsage {
+  images: ImageUsage[];
+  containers: ContainerUsage[];
+  volumes: VolumeUsage[];
+  hidden: { images: number; containers: number; volumes: number };
+}
+
+/** An image's bytes that no other image shares. */
+export function ownSize(image: ImageUsage): number {
+  return image.sharedSize > 0 ? Math.max(0, image.size - image.sharedSize) : image.size;
+}
+
+/**
+ * Judges every row of GET /system/df as the listings do: images by all their names, containers by their
+ * names, compose project and every name of their image, volumes by name.
+ */
+export function visibleUsage(usage: DiskUsage, ctx: Pick<ToolContext, "visible">): VisibleUsage {
+  const imageNames = new Map(usage.images.map((i) => [i.id, imageNamesOf(i)]));
+  const images = ctx.visible(usage.images, (i) => imageResource(i));
+  const containers = ctx.visible(usage.containers, (c) => {
+    const names = imageNames.get(c.imageId);
+    return containerResource({ ...c, ...(names ? { images: names } : {}) });
+  });
+  const volumes = ctx.visible(usage.volumes, (v) =>
+    volumeResource({
+      name: v.name,
+      driver: v.driver,
+      labels: v.labels,
+      mountpoint: "",
+      scope: "",
+      created: "",
+    }),
+  );
+  return {
+    images: images.visible,
+    containers: containers.visible,
+    volumes: volumes.visible,
+    hidden: { images: images.hidden, containers: containers.hidden, volumes: volumes.hidden },
+  };
+}

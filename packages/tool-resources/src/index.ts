@@ -1,0 +1,3 @@
+export { networksPlugin } from "./networks-plugin.js";
+export { systemPlugin } from "./system-plugin.js";
+export { volumesPlugin } from "./volumes-plugin.js";
