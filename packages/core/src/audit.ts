@@ -25,6 +25,8 @@ export type AuditRecord = PolicyAuditRecord & {
   outcome: "ok" | "denied" | "error" | "timeout" | "cancelled" | "invalid";
   durationMs: number;
   error?: string;
+  /** With several hosts: the host the call went to. */
+  host?: string;
 };
 
 export type AuditWriter = (
@@ -44,6 +46,8 @@ export function createAuditWriter(
   sink: ((record: AuditRecord) => void) | undefined,
   policy: Policy,
   now: () => number,
+  /** Named in every record (set when the kernel has several hosts). */
+  host?: string,
 ): AuditWriter {
   return (outcome, request, decision, extra) => {
     if (!sink) return;
@@ -52,6 +56,7 @@ export function createAuditWriter(
         ? toAuditRecord(request, decision, now())
         : toAuditRecord(request, { allowed: false, reasons: [], revision: policy.revision }, now());
       const record: AuditRecord = {
+        ...(host ? { host } : {}),
         ...base,
         targets: extra.targets,
         outcome,

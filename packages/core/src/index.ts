@@ -22,7 +22,9 @@ export {
   type CallOptions,
   type CallResult,
   createKernel,
+  DEFAULT_HOST,
   type Kernel,
+  type KernelHost,
   type KernelOptions,
   type KernelTool,
 } from "./kernel.js";

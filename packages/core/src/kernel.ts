@@ -1,8 +1,8 @@
 import { Redactor } from "@arktechnwa/mcp-mask";
-import { type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
+import { closest, type Decision, type DecisionRequest, decide, type Policy } from "@arktechnwa/mcp-policy";
 import { type CallResult, denial, failure, formatIssues, shapeAnswer } from "./answer.js";
-import { type AuditRecord, type AuditTarget, createAuditWriter } from "./audit.js";
-import { createAuthorizer, toPolicyResources } from "./authorize.js";
+import { type AuditRecord, type AuditTarget, type AuditWriter, createAuditWriter } from "./audit.js";
+import { type Authorizer, createAuthorizer, toPolicyResources } from "./authorize.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import { raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage } from "./errors.js";
@@ -26,9 +26,35 @@ import { type KernelWording, NEUTRAL_WORDING, sentence } from "./wording.js";
 export type { CallResult } from "./answer.js";
 export type { AuditRecord, AuditTarget } from "./audit.js";
 
+/**
+ * One daemon (or other target system) the kernel can call: its own dependencies (the plugins' handlers
+ * and resolvers are built from them, so a handler only ever reaches its host), policy, breaker and
+ * health state. With more than one host every tool takes an optional `host` parameter.
+ */
+export interface KernelHost<Deps> {
+  /** `^[A-Za-z0-9_.-]{1,64}$`; named in answers and audit lines. */
+  name: string;
+  deps: Deps;
+  /** This host's policy (the base policy with its overrides merged); default: the kernel's policy. */
+  policy?: Policy;
+  /** As KernelOptions.hostPaths, for this host (only a host that shares this machine's filesystem). */
+  hostPaths?: HostPathResolver;
+  /** This host's health probe for its breaker (default: the breaker option's probe). */
+  probe?: (signal: AbortSignal) => Promise<unknown>;
+  /** How messages name this host (its endpoint), over the kernel's wording. */
+  wording?: Partial<KernelWording>;
+}
+
 export interface KernelOptions<Deps> {
   plugins: Plugin<Deps>[];
-  deps: Deps;
+  /** The dependencies of the only host, when `hosts` is not given. */
+  deps?: Deps;
+  /**
+   * Named hosts, the first being the default. Without it there is one host built from `deps`,
+   * `policy` and `hostPaths`, and tools take no `host` parameter.
+   */
+  hosts?: KernelHost<Deps>[];
+  /** The base policy: its vocabulary checks the manifests, and it is every host's policy by default. */
   policy: Policy;
   /** Permission levels the policy's vocabulary knows (manifests are checked against them). */
   levels: Iterable<string>;
@@ -66,6 +92,7 @@ export interface KernelOptions<Deps> {
 
 export interface KernelTool {
   plugin: string;
+  /** With several hosts the kernel adds `host` to the input (and names it in the output). */
   manifest: ToolManifest;
   /** The `tools/list` entry, computed once at load. */
   surface: ToolSurface;
@@ -81,6 +108,8 @@ export interface CallOptions {
 
 export interface Kernel {
   readonly tools: KernelTool[];
+  /** The host names, the default first. */
+  readonly hosts: string[];
   /** Tools the policy lets the caller use (every level on), for `tools/list`. */
   enabledTools(): KernelTool[];
   /**
@@ -91,9 +120,22 @@ export interface Kernel {
   call(name: string, args: unknown, options?: CallOptions): Promise<CallResult>;
 }
 
-interface RunningTool<Deps> extends LoadedTool<Deps> {
-  // biome-ignore lint/suspicious/noExplicitAny: handler input is validated by the tool's schema
-  handler: ToolHandler<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: handler input is validated by the tool's schema
+type AnyHandler = ToolHandler<any, any>;
+
+/** The host of a kernel built without `hosts`. */
+export const DEFAULT_HOST = "default";
+const HOST_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+interface HostRuntime {
+  name: string;
+  policy: Policy;
+  /** Each tool's handler built from this host's deps: a handler never reaches another host. */
+  handlers: Map<string, AnyHandler>;
+  wording: KernelWording;
+  breaker: CircuitBreaker | undefined;
+  audit: AuditWriter;
+  authorize: Authorizer;
 }
 
 /**
@@ -109,46 +151,66 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     new Set(Object.keys(timeouts)),
     new Set(options.policy.vocabulary.resourceKinds.map((kind) => kind.name)),
   );
-  const wording: KernelWording = { ...NEUTRAL_WORDING, ...options.wording };
+  const baseWording: KernelWording = { ...NEUTRAL_WORDING, ...options.wording };
   const maxTextChars = options.maxTextChars ?? 50_000;
   const maxStructuredChars = options.maxStructuredChars ?? 1_000_000;
-  const breaker =
-    options.breaker === false
-      ? undefined
-      : new CircuitBreaker({
-          failureThreshold: 3,
-          windowMs: 60_000,
-          cooldownMs: 300_000,
-          ...options.breaker,
-          now,
-        });
-  const policy = options.policy;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const closing = new AbortController();
   const inflight = new Set<Promise<unknown>>();
 
-  const resolvers = new Map<string, ResourceResolver>();
-  for (const [kind, { create }] of loaded.resolvers) resolvers.set(kind, create(options.deps));
-
-  const running = new Map<string, RunningTool<Deps>>();
-  for (const [name, tool] of loaded.tools) {
-    running.set(name, {
-      ...tool,
-      handler: tool.createHandler(options.deps),
+  const specs: KernelHost<Deps>[] = options.hosts?.length
+    ? options.hosts
+    : [
+        {
+          name: DEFAULT_HOST,
+          deps: options.deps as Deps,
+          ...(options.hostPaths ? { hostPaths: options.hostPaths } : {}),
+        },
+      ];
+  const multiHost = specs.length > 1;
+  const hosts = new Map<string, HostRuntime>();
+  for (const spec of specs) {
+    if (!HOST_NAME.test(spec.name))
+      throw new Error(`createKernel: host name "${spec.name}" must match ${HOST_NAME.source}`);
+    if (hosts.has(spec.name)) throw new Error(`createKernel: host "${spec.name}" is given twice`);
+    const policy = spec.policy ?? options.policy;
+    const resolvers = new Map<string, ResourceResolver>();
+    for (const [kind, { create }] of loaded.resolvers) resolvers.set(kind, create(spec.deps));
+    const handlers = new Map<string, AnyHandler>();
+    for (const [name, tool] of loaded.tools) handlers.set(name, tool.createHandler(spec.deps));
+    const probe = spec.probe ?? (options.breaker ? options.breaker.probe : undefined);
+    hosts.set(spec.name, {
+      name: spec.name,
+      policy,
+      handlers,
+      wording: { ...baseWording, ...spec.wording },
+      breaker:
+        options.breaker === false
+          ? undefined
+          : new CircuitBreaker({
+              failureThreshold: 3,
+              windowMs: 60_000,
+              cooldownMs: 300_000,
+              ...options.breaker,
+              ...(probe ? { probe } : {}),
+              now,
+            }),
+      audit: createAuditWriter(options.audit, policy, now, multiHost ? spec.name : undefined),
+      authorize: createAuthorizer(policy, resolvers, spec.hostPaths),
     });
   }
-  const tools: KernelTool[] = [...running.values()].map((t) => ({
+  const hostNames = [...hosts.keys()];
+  const defaultHost = hosts.get(hostNames[0] as string) as HostRuntime;
+  const wording = baseWording;
+
+  const tools: KernelTool[] = [...loaded.tools.values()].map((t) => ({
     plugin: t.plugin,
     manifest: t.manifest,
-    surface: toolSurface(t.manifest),
+    surface: multiHost ? withHostParameter(toolSurface(t.manifest), hostNames) : toolSurface(t.manifest),
   }));
 
-  const audit = createAuditWriter(options.audit, policy, now);
-  const authorize = createAuthorizer(policy, resolvers, options.hostPaths);
-
   async function call(name: string, args: unknown, callOptions: CallOptions = {}): Promise<CallResult> {
-    const started = now();
-    const tool = running.get(name);
+    const tool = loaded.tools.get(name);
     if (!tool) {
       return failure(
         "unknown_tool",
@@ -160,6 +222,38 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         "shutting_down",
         `${sentence(wording.product)} is shutting down; no new calls are taken.`,
       );
+    if (!multiHost) return callOnHost(defaultHost, tool, args, callOptions);
+    // The kernel's own parameter: taken off before the tool's schema sees the arguments.
+    let toolArgs = args ?? {};
+    let host = defaultHost;
+    if (typeof toolArgs === "object" && !Array.isArray(toolArgs) && "host" in toolArgs) {
+      const { host: wanted, ...rest } = toolArgs as Record<string, unknown>;
+      toolArgs = rest;
+      if (wanted !== undefined) {
+        const found = typeof wanted === "string" ? hosts.get(wanted) : undefined;
+        if (!found) {
+          const guess = typeof wanted === "string" ? closest(wanted, hostNames) : undefined;
+          return failure(
+            "invalid_input",
+            `Unknown host ${JSON.stringify(wanted)}${guess ? `; did you mean "${guess}"?` : "."} The hosts are ${hostNames.map((h) => `"${h}"`).join(", ")}; without host the call goes to "${defaultHost.name}".`,
+          );
+        }
+        host = found;
+      }
+    }
+    return namedByHost(host.name, await callOnHost(host, tool, toolArgs, callOptions));
+  }
+
+  async function callOnHost(
+    host: HostRuntime,
+    tool: LoadedTool<Deps>,
+    args: unknown,
+    callOptions: CallOptions,
+  ): Promise<CallResult> {
+    const started = now();
+    const name = tool.manifest.name;
+    const { policy, breaker, audit, authorize, wording } = host;
+    const handler = host.handlers.get(name) as AnyHandler;
     const manifest = tool.manifest;
     const redactor = new Redactor();
     const targets: AuditTarget[] = [];
@@ -268,7 +362,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         model: callOptions.model ?? NO_MODEL,
       };
 
-      const work = tool.handler(input, ctx);
+      const work = handler(input, ctx);
       // Tracked until it really ends (not just until the deadline answered the caller), for close().
       inflight.add(work);
       work.then(
@@ -322,13 +416,18 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
   }
 
+  /** A tool is listed when some host's policy lets it be used. */
   function enabledTools(): KernelTool[] {
-    return tools.filter((t) => decide(policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed);
+    return tools.filter((t) =>
+      [...hosts.values()].some(
+        (host) => decide(host.policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed,
+      ),
+    );
   }
 
   async function close(graceMs = 8_000): Promise<void> {
     closing.abort(new DOMException(`${sentence(wording.product)} is shutting down`, "AbortError"));
-    breaker?.dispose();
+    for (const host of hosts.values()) host.breaker?.dispose();
     if (inflight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -340,7 +439,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     clearTimeout(timer);
   }
 
-  return { tools, enabledTools, call, close };
+  return { tools, hosts: hostNames, enabledTools, call, close };
 }
 
 /** Every class needs a positive, finite deadline: a typo in the server's table must not mean "never". */
@@ -355,4 +454,35 @@ function checkTimeouts(timeouts: Readonly<Record<string, number>>): Readonly<Rec
     }
   }
   return { ...timeouts };
+}
+
+/** Every answer of a call on one of several hosts says which host answered. */
+function namedByHost(host: string, result: CallResult): CallResult {
+  return {
+    ...result,
+    text: `[host ${host}] ${result.text}`,
+    ...(result.structured ? { structured: { ...result.structured, host } } : {}),
+  };
+}
+
+/** With several hosts every tool takes `host` (the default host when omitted) and names it in its answer. */
+function withHostParameter(surface: ToolSurface, hosts: string[]): ToolSurface {
+  const hostProperty = {
+    type: "string",
+    enum: hosts,
+    description: `The Docker host to call (default "${hosts[0]}").`,
+  };
+  const input = surface.inputSchema as { properties?: Record<string, unknown> };
+  const output = surface.outputSchema as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    ...surface,
+    inputSchema: { ...surface.inputSchema, properties: { ...input.properties, host: hostProperty } },
+    outputSchema: {
+      ...surface.outputSchema,
+      properties: {
+        ...output.properties,
+        host: { type: "string", description: "The host that answered." },
+      },
+    },
+  };
 }
