@@ -94,6 +94,8 @@ export const buildTool = defineTool({
   levels: ["images"],
   timeoutClass: "build",
   effect: "write",
+  // A base image that is not here is pulled from its registry.
+  openWorld: true,
   input,
   output,
   targetKinds: [],
