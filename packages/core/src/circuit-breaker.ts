@@ -18,6 +18,8 @@ export interface CircuitBreakerOptions {
   /** The probe's own deadline (default: 2000, at most the interval). */
   probeTimeoutMs?: number;
   now?: () => number;
+  /** Told when the circuit opens (calls paused) and when it closes again (the system answered). */
+  onChange?: (open: boolean) => void;
 }
 
 export type CircuitState = "closed" | "open" | "half-open";
@@ -72,9 +74,11 @@ export class CircuitBreaker {
 
   recordSuccess(): void {
     this.failures = [];
+    const wasOpen = this.openedAt !== undefined;
     this.openedAt = undefined;
     this.trialInFlight = false;
     this.stopProbe();
+    if (wasOpen) this.notify(false);
   }
 
   recordFailure(): void {
@@ -84,8 +88,10 @@ export class CircuitBreaker {
     this.failures = this.failures.filter((at) => now - at < window);
     this.failures.push(now);
     if (this.failures.length >= this.options.failureThreshold || this.openedAt !== undefined) {
+      const wasOpen = this.openedAt !== undefined;
       this.openedAt = now;
       this.startProbe();
+      if (!wasOpen) this.notify(true);
     }
   }
 
@@ -130,6 +136,14 @@ export class CircuitBreaker {
   dispose(): void {
     this.disposed = true;
     this.stopProbe();
+  }
+
+  private notify(open: boolean): void {
+    try {
+      this.options.onChange?.(open);
+    } catch {
+      // A listener's failure is not the breaker's business.
+    }
   }
 
   private startProbe(): void {

@@ -20,6 +20,8 @@ export {
   type AuditRecord,
   type AuditTarget,
   type CallOptions,
+  type ConfirmAnswer,
+  type ConfirmQuestion,
   type CallResult,
   createKernel,
   DEFAULT_HOST,

@@ -87,6 +87,8 @@ export interface KernelOptions<Deps> {
    * clients that reset their request timer on progress do not give up on long operations.
    */
   heartbeatMs?: number;
+  /** Told when the circuit breaker opens (calls paused) or closes (the system answers again). */
+  onBreakerChange?: (open: boolean, host: string) => void;
   now?: () => number;
 }
 
@@ -104,7 +106,22 @@ export interface CallOptions {
   onProgress?: (message: string, progress?: number, total?: number) => void;
   /** The model this call may use (the server builds it per call: sampling travels on the call's stream). */
   model?: CallModel;
+  /**
+   * Asks the user whether a call the policy allowed may act, for tools the policy's `confirm` lists.
+   * Without it such a call is denied (the client cannot ask). The signal is the client's cancel.
+   */
+  confirm?: (question: ConfirmQuestion, signal: AbortSignal) => Promise<ConfirmAnswer>;
 }
+
+/** What the user is asked before a tool in the policy's `confirm` list acts. */
+export interface ConfirmQuestion {
+  tool: string;
+  /** One sentence naming the tool, its targets and arguments (masked and sanitized). */
+  message: string;
+}
+
+/** `accept` proceeds; anything else denies the call. */
+export type ConfirmAnswer = "accept" | "decline" | "cancel";
 
 export interface Kernel {
   readonly tools: KernelTool[];
@@ -193,6 +210,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
               cooldownMs: 300_000,
               ...options.breaker,
               ...(probe ? { probe } : {}),
+              ...(options.onBreakerChange
+                ? { onChange: (open: boolean) => options.onBreakerChange?.(open, spec.name) }
+                : {}),
               now,
             }),
       audit: createAuditWriter(options.audit, policy, now, multiHost ? spec.name : undefined),
@@ -286,7 +306,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       ? AbortSignal.any([callOptions.signal, closing.signal])
       : closing.signal;
     const timeoutMs = timeouts[manifest.timeoutClass] as number;
-    const deadline = startDeadline(timeoutMs, cancel, now());
+    let deadline = startDeadline(timeoutMs, cancel, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
     // A check the handler asked for while running that denied: the call's outcome is then "denied".
@@ -306,6 +326,30 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         breaker?.recordSuccess();
         finish("denied", decision);
         return denial(decision, authorization.resolved);
+      }
+
+      if (policy.confirm.includes(name) && !policy.bypass) {
+        // The user's time to answer is not the call's time: the deadline starts again after a yes.
+        deadline.dispose();
+        const question = confirmQuestion(name, input, authorization.allowed, redactor);
+        let answer: ConfirmAnswer | "unavailable" = "unavailable";
+        if (callOptions.confirm) {
+          answer = await callOptions.confirm(question, cancel).catch(() => "cancel" as const);
+        }
+        if (cancel.aborted) {
+          breaker?.recordNeutral();
+          const message = interruptedMessage(manifest, "cancelled", timeoutMs, wording);
+          finish("cancelled", decision, message);
+          return failure("cancelled", redactor.text(message));
+        }
+        if (answer !== "accept") {
+          breaker?.recordNeutral();
+          decision = unconfirmed(name, answer, decision.revision);
+          finish("denied", decision);
+          return denial(decision);
+        }
+        targets.push({ kind: "check", ref: "confirmation", allowed: true, code: "confirmed" });
+        deadline = startDeadline(timeoutMs, cancel, now());
       }
 
       const ctx: ToolContext = {
@@ -440,6 +484,45 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   }
 
   return { tools, hosts: hostNames, enabledTools, call, close };
+}
+
+/** The question put to the user: the tool, what it acts on (as resolved) and the arguments, masked. */
+function confirmQuestion(
+  tool: string,
+  input: unknown,
+  allowed: readonly { kind: string; names: string[]; ref?: string; id?: string }[],
+  redactor: Redactor,
+): ConfirmQuestion {
+  const on = allowed.map((r) => `${r.kind} "${r.names[0] ?? r.ref ?? r.id ?? "?"}"`).join(", ");
+  const args = JSON.stringify(redactor.value(input));
+  const message = `Allow ${tool}${on ? ` on ${on}` : ""}? Arguments: ${args.length > 500 ? `${args.slice(0, 500)}...` : args}`;
+  return { tool, message: redactor.text(sanitizeText(message)) };
+}
+
+/** A denial for a call the user did not confirm, or could not be asked about. */
+function unconfirmed(tool: string, answer: ConfirmAnswer | "unavailable", revision: string): Decision {
+  if (answer === "unavailable") {
+    return {
+      allowed: false,
+      revision,
+      reasons: [
+        {
+          code: "cannot_confirm",
+          message: `${tool} needs the user's confirmation (it is in the policy's "confirm" list), and this client cannot ask (it offers no MCP elicitation). Use a client that supports elicitation, or remove "${tool}" from "confirm" in the config to allow it without asking.`,
+        },
+      ],
+    };
+  }
+  return {
+    allowed: false,
+    revision,
+    reasons: [
+      {
+        code: "not_confirmed",
+        message: `The user ${answer === "decline" ? "declined" : "did not confirm"} ${tool}; nothing was done. Ask the user before trying it again.`,
+      },
+    ],
+  };
 }
 
 /** Every class needs a positive, finite deadline: a typo in the server's table must not mean "never". */

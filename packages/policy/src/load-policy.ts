@@ -178,6 +178,8 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     allowedDirectories: paths(compose["allowed_directories"], []),
   });
 
+  const confirm = Object.freeze(asSet(strings(doc["confirm"], [])));
+
   if (issues.length > 0) throw new PolicyError(issues);
 
   const createDoc: Obj = {};
@@ -197,6 +199,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     create_safety: createDoc,
     build_safety: { allowed_contexts: buildSafety.allowedContexts },
     compose_safety: { allowed_directories: composeSafety.allowedDirectories },
+    confirm,
   });
   // The revision covers meaning, not spelling: "30s" and 30 give the same hash.
   const hashed = {
@@ -216,6 +219,7 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     createSafety,
     buildSafety,
     composeSafety,
+    confirm,
     document: normalized,
   });
 }

@@ -21,6 +21,8 @@ export type ReasonCode =
   | "create_unsafe"
   | "build_unsafe"
   | "path_not_allowed"
+  | "not_confirmed"
+  | "cannot_confirm"
   | "internal_error";
 
 export interface Reason {
@@ -168,6 +170,8 @@ export interface Policy {
   readonly createSafety: CreateSafety;
   readonly buildSafety: BuildSafety;
   readonly composeSafety: ComposeSafety;
+  /** Tools that ask the user before they act (sorted); the caller (an MCP server) does the asking. */
+  readonly confirm: readonly string[];
   /** The normalized document with every default filled in: what the revision is computed from. */
   readonly document: Readonly<Record<string, unknown>>;
 }

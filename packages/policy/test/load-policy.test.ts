@@ -122,6 +122,22 @@ describe("defaults", () => {
   });
 });
 
+describe("confirm", () => {
+  it("lists the tools that ask the user first, as a set, and changes the revision", () => {
+    const plain = loadPolicy({});
+    const p = loadPolicy({ confirm: ["docker_system_prune", "docker_remove", "docker_remove"] });
+    expect(plain.confirm).toEqual([]);
+    expect(p.confirm).toEqual(["docker_remove", "docker_system_prune"]);
+    expect(p.document["confirm"]).toEqual(["docker_remove", "docker_system_prune"]);
+    expect(p.revision).not.toBe(plain.revision);
+  });
+
+  it("refuses what is not a list of tool names", () => {
+    expect(() => loadPolicy({ confirm: "docker_remove" })).toThrow(/confirm/);
+    expect(() => loadPolicy({ confirm: ["docker remove"] })).toThrow(/confirm\[0\]/);
+  });
+});
+
 describe("durations", () => {
   it.each([
     ["30s", 30_000],

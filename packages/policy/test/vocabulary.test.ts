@@ -45,7 +45,7 @@ describe("a second vocabulary (systemd)", () => {
 
   it("generates its own schema: its levels and lists, no Docker sections", () => {
     const sections = schema["properties"] as Record<string, { properties?: Record<string, unknown> }>;
-    expect(Object.keys(sections).sort()).toEqual(["$schema", "permissions"]);
+    expect(Object.keys(sections).sort()).toEqual(["$schema", "confirm", "permissions"]);
     expect(Object.keys(sections["permissions"]?.properties ?? {})).toEqual([
       "read",
       "restart",
