@@ -57,7 +57,11 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
       type: "array",
       description:
         "Tools that ask the user before they act (MCP elicitation), after the policy allowed the call. A client that cannot ask gets a denial; remove the tool from this list to run it without asking.",
-      items: { type: "string", pattern: "^[A-Za-z0-9_.-]+$", description: "A tool name, e.g. 'docker_remove'." },
+      items: {
+        type: "string",
+        pattern: "^[A-Za-z0-9_.-]+$",
+        description: "A tool name, e.g. 'docker_remove'.",
+      },
       default: [],
     },
   };

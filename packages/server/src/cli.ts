@@ -5,12 +5,20 @@ import { imagesPlugin } from "@arktechnwa/docker-mcp-tool-images";
 import { networksPlugin, systemPlugin, volumesPlugin } from "@arktechnwa/docker-mcp-tool-resources";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer } from "./create-server.js";
+import {
+  HttpSetupError,
+  ORIGINS_ENV,
+  parseHttpAddress,
+  readToken,
+  serveHttp,
+  TOKEN_ENV,
+} from "./http-server.js";
 import { LineStdioTransport } from "./stdio-transport.js";
 import { SERVER_VERSION } from "./version.js";
 
 export const HELP = `docker-mcp ${SERVER_VERSION}: a Model Context Protocol server for the Docker daemon, read-only unless your policy says otherwise.
 
-Usage: docker-mcp [--config PATH] [--bypass-permissions] [--show-all-tools]
+Usage: docker-mcp [--config PATH] [--bypass-permissions] [--show-all-tools] [--http [HOST:]PORT]
 
 Options:
   --config PATH           Config file (JSON, YAML or JS). Default: ~/.config/docker-mcp/config.json,
@@ -18,6 +26,10 @@ Options:
                           in package.json in the working directory. Without one: read-only defaults.
   --bypass-permissions    Allow every tool on every container. Only for throwaway machines.
   --show-all-tools        List tools whose permission level is off too (calls are still denied).
+  --http [HOST:]PORT      Serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of stdio. HOST
+                          defaults to 127.0.0.1; any other than loopback needs a bearer token.
+  --http-token-file PATH  The bearer token clients must send (first line of the file); or set
+                          ${TOKEN_ENV}. Browser origins to allow: ${ORIGINS_ENV} (comma-separated).
   -h, --help              Show this help.
   -v, --version           Print the version.
 
@@ -26,7 +38,7 @@ exec_safety, create_safety, build_safety, neverhang (read_timeout etc. in millis
 Anthropic API for AI synthesis when the client offers no MCP sampling), audit (file), tools (show_all). See the README
 for every key.
 
-The server speaks MCP on stdin/stdout; logs and audit lines go to stderr.`;
+The server speaks MCP on stdin/stdout (or HTTP with --http); logs and audit lines go to stderr.`;
 
 /** Runs the docker-mcp command line; resolves with the exit code when the server should not run. */
 export async function main(
@@ -37,6 +49,8 @@ export async function main(
     config?: string;
     "bypass-permissions"?: boolean;
     "show-all-tools"?: boolean;
+    http?: string;
+    "http-token-file"?: string;
     help?: boolean;
     version?: boolean;
   };
@@ -47,6 +61,8 @@ export async function main(
         config: { type: "string" },
         "bypass-permissions": { type: "boolean" },
         "show-all-tools": { type: "boolean" },
+        http: { type: "string" },
+        "http-token-file": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -64,6 +80,19 @@ export async function main(
   if (values.version) {
     stderr.write(`${SERVER_VERSION}\n`);
     return 0;
+  }
+
+  let http: { host: string; port: number; token: string | undefined } | undefined;
+  try {
+    if (values["http-token-file"] !== undefined && values.http === undefined) {
+      throw new HttpSetupError("--http-token-file needs --http [HOST:]PORT.");
+    }
+    if (values.http !== undefined) {
+      http = { ...parseHttpAddress(values.http), token: readToken(process.env, values["http-token-file"]) };
+    }
+  } catch (error) {
+    stderr.write(`docker-mcp: ${(error as Error).message}\n`);
+    return 2;
   }
 
   const bypass = values["bypass-permissions"] === true;
@@ -87,6 +116,37 @@ export async function main(
     config,
     stderr,
   });
+  if (http) {
+    let handle: Awaited<ReturnType<typeof serveHttp>>;
+    try {
+      handle = await serveHttp({
+        app,
+        host: http.host,
+        port: http.port,
+        ...(http.token !== undefined ? { token: http.token } : {}),
+        allowedOrigins: (process.env[ORIGINS_ENV] ?? "")
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+        stderr,
+      });
+    } catch (error) {
+      await app.close().catch(() => {});
+      stderr.write(`docker-mcp: ${(error as Error).message}\n`);
+      return 2;
+    }
+    stderr.write(
+      `docker-mcp ${SERVER_VERSION}: serving on ${handle.url}${http.token === undefined ? "" : " (bearer token required)"}; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
+    );
+    const stop = async () => {
+      await handle.close().catch(() => {});
+      await app.close().catch(() => {});
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    return undefined;
+  }
   const transport = new LineStdioTransport();
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,

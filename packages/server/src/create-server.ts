@@ -12,13 +12,23 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  CompleteRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  type LoggingLevel,
+  ReadResourceRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
+import { confirmByElicitation } from "./confirm-by-elicitation.js";
 import { dockerWording } from "./docker-wording.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
+import { getPrompt, PROMPTS } from "./prompts.js";
 import { guardTransport } from "./request-guard.js";
+import { listResources, readResource, resourceTemplates, visibleContainerNames } from "./resources.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */
@@ -41,10 +51,19 @@ export interface CreateServerOptions {
 }
 
 export interface DockerMcpServer {
+  /** The first session's SDK server (the one `connect` uses; stdio has only this one). */
   server: Server;
   kernel: Kernel;
   engine: DockerEngine;
+  /** Connects the first session (stdio, in-memory). */
   connect(transport: Transport): Promise<void>;
+  /**
+   * A new SDK server over the same kernel, for one more session (Streamable HTTP: one per session).
+   * It is forgotten when its transport closes.
+   */
+  openSession(transport: Transport, onClose?: () => void): Promise<Server>;
+  /** Sends an MCP log message to every session whose level lets it through (and to stderr). */
+  log(level: LoggingLevel, message: string): void;
   close(): Promise<void>;
 }
 
@@ -82,61 +101,159 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     // paths too. Over TCP the daemon's filesystem is not ours to look at.
     ...(engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
     ...(audit ? { audit } : {}),
+    onBreakerChange: (open) =>
+      log(
+        open ? "error" : "notice",
+        open
+          ? `Docker at ${engine.endpoint} stopped answering: calls are paused (circuit breaker open) until it answers again.`
+          : `Docker at ${engine.endpoint} answers again: calls resume (circuit breaker closed).`,
+      ),
   });
+
+  const sessions = new Set<Server>();
+  function log(level: LoggingLevel, message: string): void {
+    stderr.write(`docker-mcp: ${level}: ${message}\n`);
+    for (const session of sessions) {
+      void session
+        .sendLoggingMessage({ level, logger: "docker-mcp", data: message }, session.transport?.sessionId)
+        .catch(() => {});
+    }
+  }
+  const toolNames = new Set(kernel.tools.map((t) => t.manifest.name));
+  // A confirm entry naming no tool protects nothing: most likely a typo, worth telling every client.
+  const configWarnings = config.policy.confirm
+    .filter((name) => !toolNames.has(name))
+    .map(
+      (name) =>
+        `The policy's "confirm" list names "${name}", which is not a tool of this server; it has no effect.`,
+    );
+  for (const warning of configWarnings) stderr.write(`docker-mcp: warning: ${warning}\n`);
 
   const anthropic = anthropicModel(config.fallback, options.env ?? process.env);
 
-  const server = new Server(
-    { name: options.name ?? "docker-mcp", version: options.version ?? SERVER_VERSION },
-    { capabilities: { tools: { listChanged: false } } },
-  );
   const listAll = config.showAllTools || config.policy.bypass;
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface),
-  }));
+  function newSession(): Server {
+    const server = new Server(
+      { name: options.name ?? "docker-mcp", version: options.version ?? SERVER_VERSION },
+      {
+        capabilities: {
+          tools: { listChanged: false },
+          logging: {},
+          resources: {},
+          prompts: {},
+          completions: {},
+        },
+      },
+    );
+    server.oninitialized = () => {
+      for (const warning of configWarnings) {
+        void server
+          .sendLoggingMessage(
+            { level: "warning", logger: "docker-mcp", data: warning },
+            server.transport?.sessionId,
+          )
+          .catch(() => {});
+      }
+    };
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const progressToken = request.params._meta?.progressToken;
-    let step = 0;
-    const result = await kernel.call(request.params.name, request.params.arguments ?? {}, {
-      signal: extra.signal,
-      // Built per call: a sampling request travels on this call's stream.
-      model: chooseModel(server, extra.sendRequest as SendRequest, config.fallback, anthropic),
-      ...(progressToken !== undefined
-        ? {
-            onProgress: (message: string, progress?: number, total?: number) => {
-              // Progress must grow with every notification; fall back to a counter.
-              step = Math.max(step + 1, progress ?? 0);
-              void extra
-                .sendNotification({
-                  method: "notifications/progress",
-                  params: {
-                    progressToken,
-                    progress: step,
-                    ...(total !== undefined ? { total } : {}),
-                    message,
-                  },
-                })
-                .catch(() => {});
-            },
-          }
-        : {}),
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface),
+    }));
+
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      const progressToken = request.params._meta?.progressToken;
+      let step = 0;
+      const confirm = confirmByElicitation(server, extra.sendRequest);
+      const result = await kernel.call(request.params.name, request.params.arguments ?? {}, {
+        signal: extra.signal,
+        // Built per call: a sampling or elicitation request travels on this call's stream.
+        model: chooseModel(server, extra.sendRequest as SendRequest, config.fallback, anthropic),
+        ...(confirm ? { confirm } : {}),
+        ...(progressToken !== undefined
+          ? {
+              onProgress: (message: string, progress?: number, total?: number) => {
+                // Progress must grow with every notification; fall back to a counter.
+                step = Math.max(step + 1, progress ?? 0);
+                void extra
+                  .sendNotification({
+                    method: "notifications/progress",
+                    params: {
+                      progressToken,
+                      progress: step,
+                      ...(total !== undefined ? { total } : {}),
+                      message,
+                    },
+                  })
+                  .catch(() => {});
+              },
+            }
+          : {}),
+      });
+      return toCallToolResult(result);
     });
-    return toCallToolResult(result);
-  });
+
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+      resourceTemplates: resourceTemplates(),
+    }));
+    server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({
+      resources: await listResources(kernel, extra.signal),
+    }));
+    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+      readResource(kernel, engine, request.params.uri, extra.signal),
+    );
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [...PROMPTS] }));
+    server.setRequestHandler(GetPromptRequestSchema, async (request) =>
+      getPrompt(request.params.name, request.params.arguments),
+    );
+    server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+      const { ref, argument } = request.params;
+      const completesContainer =
+        argument.name === "container" &&
+        ((ref.type === "ref/resource" && ref.uri.startsWith("docker://containers/")) ||
+          (ref.type === "ref/prompt" && ref.name === "troubleshoot_container"));
+      if (!completesContainer) return { completion: { values: [] } };
+      // The same listing docker_ps gives: only containers the policy lets the caller see.
+      const names = (await visibleContainerNames(kernel, extra.signal))
+        .filter((name) => name.startsWith(argument.value))
+        .sort();
+      return {
+        completion: { values: names.slice(0, 100), total: names.length, hasMore: names.length > 100 },
+      };
+    });
+    return server;
+  }
+
+  async function openSession(transport: Transport, onClose?: () => void): Promise<Server> {
+    const server = newSession();
+    sessions.add(server);
+    server.onclose = () => {
+      sessions.delete(server);
+      onClose?.();
+    };
+    // Guarded like every transport: a malformed request gets a JSON-RPC error, never silence.
+    await server.connect(guardTransport(transport, (line) => stderr.write(`docker-mcp: ${line}\n`)));
+    return server;
+  }
+
+  const first = newSession();
 
   return {
-    server,
+    server: first,
     kernel,
     engine,
-    // Every transport is guarded: a malformed request gets a JSON-RPC error, never silence.
-    connect: (transport) =>
-      server.connect(guardTransport(transport, (line) => stderr.write(`docker-mcp: ${line}\n`))),
+    async connect(transport) {
+      sessions.add(first);
+      first.onclose = () => sessions.delete(first);
+      // Every transport is guarded: a malformed request gets a JSON-RPC error, never silence.
+      await first.connect(guardTransport(transport, (line) => stderr.write(`docker-mcp: ${line}\n`)));
+    },
+    openSession,
+    log,
     async close() {
       // In-flight calls first: a cancelled exec kills its process before the connection goes away.
       await kernel.close();
-      await server.close();
+      await Promise.allSettled([first, ...sessions].map((session) => session.close()));
       await engine.close();
     },
   };

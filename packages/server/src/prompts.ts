@@ -1,0 +1,72 @@
+import { ErrorCode, type GetPromptResult, McpError, type Prompt } from "@modelcontextprotocol/sdk/types.js";
+import { containerUri } from "./resources.js";
+
+/**
+ * Prompts are ready-made requests the user picks in the client; they only ask the model to use the
+ * tools, so everything they lead to is decided by the policy as any other call.
+ */
+export const PROMPTS: readonly Prompt[] = [
+  {
+    name: "troubleshoot_container",
+    title: "Troubleshoot a container",
+    description: "Find out why a container crashed, restarts or is unhealthy, with evidence.",
+    arguments: [{ name: "container", description: "The container's name or ID.", required: true }],
+  },
+  {
+    name: "compose_project_health",
+    title: "Check a compose project's health",
+    description: "Check every service of a compose project: state, health, restarts, resource trouble.",
+    arguments: [{ name: "project", description: "The compose project's name.", required: true }],
+  },
+];
+
+/** A name the user typed, kept on one line and short, so it cannot rewrite the prompt around it. */
+function quoted(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we remove
+  return JSON.stringify(value.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200));
+}
+
+export function getPrompt(name: string, args: Record<string, string> | undefined): GetPromptResult {
+  const prompt = PROMPTS.find((p) => p.name === name);
+  if (!prompt) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Unknown prompt "${name.slice(0, 100)}"; prompts/list names ${PROMPTS.map((p) => p.name).join(", ")}.`,
+    );
+  }
+  for (const arg of prompt.arguments ?? []) {
+    if (arg.required && !args?.[arg.name]?.trim()) {
+      throw new McpError(ErrorCode.InvalidParams, `Prompt ${name} needs the argument "${arg.name}".`);
+    }
+  }
+  const text =
+    name === "troubleshoot_container"
+      ? troubleshoot(String(args?.["container"]))
+      : composeHealth(String(args?.["project"]));
+  return {
+    description: prompt.description ?? prompt.name,
+    messages: [{ role: "user", content: { type: "text", text } }],
+  };
+}
+
+function troubleshoot(container: string): string {
+  const c = quoted(container);
+  return [
+    `The container ${c} is not working as it should. Find out why.`,
+    `1. Call docker_diagnose with container ${c}: it gathers state, exit code, OOM kill, health checks, recent events, logs and stats into findings with evidence.`,
+    `2. Read more of the log where the findings point: docker_logs with container ${c} (use grep, since or tail to narrow it), also readable as the resource ${containerUri(container, "logs")}.`,
+    `3. Check the configuration the findings mention (command, environment names, mounts, ports, restart policy, health check) with docker_inspect on ${c}.`,
+    "Then explain the most likely root cause, quoting the evidence, and propose a fix. Do not restart, change or remove anything without asking me first.",
+  ].join("\n");
+}
+
+function composeHealth(project: string): string {
+  const p = quoted(project);
+  return [
+    `Check the health of the compose project ${p}.`,
+    `1. List its containers with docker_ps: all: true and filter.label "com.docker.compose.project=${project.replace(/[\u0000-\u001f\u007f"]/g, "").slice(0, 200)}". Note each service's state, health and uptime.`,
+    "2. Call docker_anomalies and keep what concerns this project's containers (memory near its limit, CPU throttling, restarts, failing health checks, OOM kills, non-zero exits).",
+    "3. For every container that is exited, restarting or unhealthy, call docker_diagnose on it.",
+    "Then answer with one line per service (healthy, degraded or down, and why) and the fixes you suggest. Do not change anything without asking me first.",
+  ].join("\n");
+}
