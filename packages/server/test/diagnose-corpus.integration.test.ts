@@ -100,12 +100,22 @@ beforeAll(async () => {
       script: 'echo booting; : "${DATABASE_URL:?}"',
     }).then((f) => ["env", f] as const),
     runFixture({ name: "diag-killed", script: "exec sleep 3600" }).then((f) => ["killed", f] as const),
+    runFixture({
+      name: "diag-dns",
+      extraArgs: ["--network", "none"],
+      script: "echo starting; wget -q -O- http://orders-db:5432/",
+    }).then((f) => ["dns", f] as const),
+    runFixture({
+      name: "diag-refused",
+      extraArgs: ["--network", "none"],
+      script: "echo starting; wget -q -O- http://127.0.0.1:5432/",
+    }).then((f) => ["refused", f] as const),
   ]);
   for (const [key, fixture] of entries) c[key] = fixture;
   c["holder"] = holder;
   await docker(["kill", c["killed"]!.id]);
   await Promise.all([
-    ...["oom", "stack", "env", "killed"].map((key) =>
+    ...["oom", "stack", "env", "killed", "dns", "refused"].map((key) =>
       waitFor(`${key} to exit`, async () => (await state(c[key]!.id, "{{.State.Status}}")) === "exited"),
     ),
     waitFor(
@@ -169,6 +179,8 @@ describe("docker_diagnose on a crash corpus (real containers, AI off)", () => {
     ["health", "unhealthy", "high", "health_log"],
     ["port", "port_conflict", "high", "state"],
     ["env", "missing_env", "medium", "logs"],
+    ["dns", "dns_failure", "medium", "logs"],
+    ["refused", "connection_refused", "medium", "logs"],
   ])("%s -> %s, %s", async (key, cls, confidence, source) => {
     const d = await diagnose(key);
     expect(d.findings[0]?.class).toBe(cls);
@@ -197,6 +209,11 @@ describe("docker_diagnose on a crash corpus (real containers, AI off)", () => {
     expect(d.synthesis.analysis).toContain("TypeError: Cannot read properties of undefined");
     expect(d.synthesis.analysis).toContain("at loadConfig (/app/config.js:7:19)");
     expect(d.last_logs).toContain("at Object.<anonymous>");
+  });
+
+  it("dependency failures name the dependency", async () => {
+    expect((await diagnose("dns")).synthesis.analysis).toContain("orders-db");
+    expect((await diagnose("refused")).synthesis.analysis).toContain("127.0.0.1");
   });
 
   it("missing env names the variable and checks the container's environment", async () => {

@@ -7,7 +7,7 @@ export interface LinePattern {
   /** RFC 3339 of the first and last line seen, when the lines carried timestamps. */
   first_seen?: string;
   last_seen?: string;
-  /** One real line of the group (the first one), cut at 512 characters. */
+  /** One real line of the group (the first one, masked), cut at 512 characters. */
   sample: string;
   stream: "stdout" | "stderr";
 }

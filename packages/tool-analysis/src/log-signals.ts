@@ -66,6 +66,10 @@ const RULES: Rule[] = [
     pattern: /Name or service not known|Temporary failure in name resolution|nodename nor servname provided/,
   },
   { class: "connection_refused", pattern: /ECONNREFUSED ([\w.:[\]-]{1,260})/ },
+  {
+    class: "connection_refused",
+    pattern: /can't connect to remote host \(([\w.:[\]-]{1,260})\): Connection refused/,
+  },
   { class: "connection_refused", pattern: /dial tcp ([\w.:[\]-]{1,260}): connect: connection refused/ },
   {
     class: "connection_refused",

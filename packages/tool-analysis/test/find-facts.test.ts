@@ -239,6 +239,13 @@ describe("findFacts: log patterns (medium)", () => {
       "10.0.0.5:6379",
     ],
     ["dns", ["Error: getaddrinfo ENOTFOUND postgres"], "dns_failure", "postgres"],
+    ["busybox dns", ["wget: bad address 'orders-db:5432'"], "dns_failure", "orders-db"],
+    [
+      "busybox refused",
+      ["wget: can't connect to remote host (10.0.0.9): Connection refused"],
+      "connection_refused",
+      "10.0.0.9",
+    ],
     ["go dns", ["dial tcp: lookup redis on 127.0.0.11:53: no such host"], "dns_failure", "redis"],
     [
       "disk",
