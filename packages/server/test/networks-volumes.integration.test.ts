@@ -346,3 +346,50 @@ describe("system", () => {
     expect(text(open)).toMatch(/bounded window/);
   });
 });
+
+describe("the README's example policy for networks and volumes", () => {
+  it("networks only for myapp-*, every volume but *-db-data, no system tools", async () => {
+    // The README's example, scoped to this run so it never touches anyone else's networks or volumes.
+    const example = await connect([
+      "--config",
+      writeConfig({
+        permissions: {
+          networks: true,
+          volumes: true,
+          whitelist_networks: [`myapp-${RUN_ID}-*`],
+          blacklist_volumes: [`*-${RUN_ID}-db-data`],
+        },
+      }),
+    ]);
+    try {
+      const names = (await example.client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(["docker_network_create", "docker_volume_remove"]));
+      expect(names).not.toContain("docker_system_info");
+      expect(names).not.toContain("docker_system_prune");
+      expect(names).not.toContain("docker_events");
+
+      const mine = `myapp-${RUN_ID}-net`;
+      const ok = await call(example.client, "docker_network_create", { name: mine, labels });
+      expect(ok.isError, text(ok)).toBeFalsy();
+      const other = await call(example.client, "docker_network_create", { name: `other-${RUN_ID}`, labels });
+      expect(other.isError).toBe(true);
+      expect(text(other)).toMatch(/whitelist_networks/);
+      const listed = await call(example.client, "docker_networks");
+      const rows = (listed.structuredContent as { networks: { name: string }[] }).networks.map((n) => n.name);
+      expect(rows).toEqual([mine]);
+      const bridge = await call(example.client, "docker_network_inspect", { network: "bridge" });
+      expect(bridge.isError).toBe(true);
+      const removed = await call(example.client, "docker_network_remove", { networks: mine });
+      expect(results(removed)[0]?.status).toBe("done");
+
+      const data = await call(example.client, "docker_volume_create", {
+        name: `app-${RUN_ID}-db-data`,
+        labels,
+      });
+      expect(data.isError).toBe(true);
+      expect(text(data)).toMatch(/blacklist_volumes/);
+    } finally {
+      await example.close();
+    }
+  });
+});

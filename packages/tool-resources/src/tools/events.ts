@@ -59,7 +59,7 @@ const input = z.strictObject({
     .min(1)
     .max(1000)
     .optional()
-    .describe("At most this many events, oldest first (default 200)."),
+    .describe("At most this many events, the newest (default 200); listed oldest first."),
 });
 
 const output = z.object({
@@ -76,7 +76,7 @@ const output = z.object({
   since: z.string(),
   until: z.string(),
   hidden: z.number().int().describe("Events left out because they concern resources the policy hides."),
-  truncated: z.boolean().describe("More events matched than limit."),
+  truncated: z.boolean().describe("More events matched than limit: the older ones were left out."),
   summary: z.string(),
 });
 
@@ -124,7 +124,9 @@ export function eventsHandler(deps: DockerDeps): ToolHandler<typeof input, typeo
     );
     const [events, judge] = await Promise.all([
       deps.engine.readEvents(
-        { since, until, ...(Object.keys(filters).length ? { filters } : {}), max: limit + 1 },
+        // Past events come from the daemon's buffer of 256 (and at most 20 s of new ones): all are read,
+        // so the newest are kept.
+        { since, until, ...(Object.keys(filters).length ? { filters } : {}), max: 4096 },
         ctx.signal,
       ),
       eventJudge(deps, ctx),
@@ -136,7 +138,7 @@ export function eventsHandler(deps: DockerDeps): ToolHandler<typeof input, typeo
     const kept = new Set<DaemonEvent>(visible);
     const shown = events.filter((e) => kept.has(e) || judge.resource(e) === undefined);
     const truncated = shown.length > limit;
-    const rows = shown.slice(0, limit).map((e) => {
+    const rows = shown.slice(-limit).map((e) => {
       const attributes = { ...e.attributes };
       // A network or volume event may name the container it concerns: only one the caller may see.
       if (attributes.container && !judge.containerVisible(attributes.container)) {
@@ -155,7 +157,7 @@ export function eventsHandler(deps: DockerDeps): ToolHandler<typeof input, typeo
     const from = new Date(since * 1000).toISOString();
     const to = new Date(until * 1000).toISOString();
     let summary = `${rows.length} event${rows.length === 1 ? "" : "s"} from ${from} to ${to}`;
-    if (truncated) summary += ` (the first ${limit}; narrow the window or raise limit)`;
+    if (truncated) summary += ` (the last ${limit} of ${shown.length}; narrow the window or raise limit)`;
     if (hidden > 0) summary += `; ${hidden} about resources the policy hides left out`;
     return { events: rows, since: from, until: to, hidden, truncated, summary };
   };
