@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { analysisPlugin } from "@arktechnwa/docker-mcp-tool-analysis";
+import { composePlugin } from "@arktechnwa/docker-mcp-tool-compose";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { imagesPlugin } from "@arktechnwa/docker-mcp-tool-images";
 import { networksPlugin, systemPlugin, volumesPlugin } from "@arktechnwa/docker-mcp-tool-resources";
@@ -34,7 +35,7 @@ Options:
   -v, --version           Print the version.
 
 Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
-exec_safety, create_safety, build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (the
+exec_safety, create_safety, compose_safety (allowed_directories), build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (the
 Anthropic API for AI synthesis when the client offers no MCP sampling), audit (file), tools (show_all). See the README
 for every key.
 
@@ -112,7 +113,15 @@ export async function main(
   }
 
   const app = createServer({
-    plugins: [containersPlugin, imagesPlugin, networksPlugin, volumesPlugin, systemPlugin, analysisPlugin],
+    plugins: [
+      containersPlugin,
+      imagesPlugin,
+      networksPlugin,
+      volumesPlugin,
+      systemPlugin,
+      composePlugin,
+      analysisPlugin,
+    ],
     config,
     stderr,
   });

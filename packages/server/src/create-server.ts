@@ -6,7 +6,8 @@ import {
   localRealPath,
   type Plugin,
 } from "@arktechnwa/docker-mcp-core";
-import { createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import { connectionFromEnv, createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import { type ProcessRegistry, processRegistry } from "@arktechnwa/docker-mcp-process";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
@@ -34,6 +35,10 @@ import { SERVER_VERSION } from "./version.js";
 /** What every docker-mcp plugin may ask for. */
 export interface ServerDeps {
   engine: DockerEngine;
+  /** How the server reaches the daemon, for helper programs (compose) that must reach the same one. */
+  connection: { host: string; tls?: { ca?: string; cert?: string; key?: string; verify?: boolean } };
+  /** Every child process the server spawns is tracked here and killed when the server closes. */
+  processes: ProcessRegistry;
   now?: () => number;
 }
 
@@ -48,6 +53,8 @@ export interface CreateServerOptions {
   name?: string;
   version?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where spawned helpers are tracked (default: the shared registry). */
+  processes?: ProcessRegistry;
 }
 
 export interface DockerMcpServer {
@@ -81,12 +88,17 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       ...(docker.api_version ? { apiVersion: docker.api_version } : {}),
       env: options.env ?? process.env,
     });
+  const env = options.env ?? process.env;
+  // The TLS files the engine uses: the config's, else (with neither host nor socket configured) the env's.
+  const tls = docker.tls ?? (docker.host || docker.socket ? undefined : connectionFromEnv(env).tls);
+  const connection = { host: engine.endpoint, ...(tls ? { tls } : {}) };
+  const processes = options.processes ?? processRegistry;
   const audit = createAuditSink(config.audit, stderr);
   const kernel = createKernel<ServerDeps>({
     // The resource provider is always there: every container, image, network, volume and compose
     // project a tool targets is resolved by it (never judged on the text typed).
     plugins: [dockerResources, ...options.plugins.filter((plugin) => plugin !== dockerResources)],
-    deps: { engine },
+    deps: { engine, connection, processes },
     policy: config.policy,
     levels: config.policy.vocabulary.levels.map((level) => level.name),
     exec: {
@@ -253,6 +265,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     async close() {
       // In-flight calls first: a cancelled exec kills its process before the connection goes away.
       await kernel.close();
+      // Whatever a handler left running (it should have ended it itself) ends with the server.
+      await processes.killAll();
       await Promise.allSettled([first, ...sessions].map((session) => session.close()));
       await engine.close();
     },

@@ -61,6 +61,9 @@ describe("tools/list", () => {
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       "docker_anomalies",
+      "docker_compose_config",
+      "docker_compose_logs",
+      "docker_compose_ps",
       "docker_diagnose",
       "docker_image_inspect",
       "docker_images",

@@ -1,0 +1,78 @@
+import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { z } from "zod";
+import { ProgressLog, progressArgs } from "../compose-progress.js";
+import { authorizeOrThrow, checkRun, loadModel, locateProject, projectArgs } from "../compose-project.js";
+import { type ComposeDeps, runnerFor } from "../deps.js";
+import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
+import { selectServices } from "../project-plan.js";
+
+const input = z.strictObject({
+  project: projectInput.optional(),
+  file: fileInput.optional(),
+  services: servicesInput,
+});
+
+const output = z.object({
+  project: z.string(),
+  compose: z.string(),
+  images: z.array(z.object({ service: z.string(), image: z.string() })),
+  log: z.array(z.string()),
+});
+
+export const composePullTool = defineTool({
+  name: "docker_compose_pull",
+  title: "Pull a compose project's images",
+  description:
+    "Pull the images of a compose project's services (compose pull). Every image must pass the image lists first.",
+  levels: ["images"],
+  timeoutClass: "compose",
+  effect: "write",
+  idempotent: true,
+  openWorld: true,
+  input,
+  output,
+  ...projectTargetKinds,
+  render: (out) =>
+    `${out.project}: pulled with ${out.compose}: ${out.images.map((i) => `${i.service} ${i.image}`).join(", ") || "nothing to pull"}`,
+});
+
+export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input, typeof output> {
+  return async (args, ctx) => {
+    const target = await locateProject(deps, ctx, args);
+    const { model, cli } = await loadModel(deps, ctx, target);
+    const { selected, unknown } = selectServices(model, args.services);
+    if (unknown.length > 0) {
+      throw new ToolError(
+        "invalid_input",
+        `No service ${unknown.join(", ")} in project ${target.project}; its services are: ${model.services.map((s) => s.name).join(", ")}.`,
+      );
+    }
+    // Pull only what the caller named (compose pull does not follow depends_on), with an image to pull.
+    const chosen = model.services.filter(
+      (s) => (args.services ? args.services.includes(s.name) : selected.includes(s.name)) && s.image,
+    );
+    authorizeOrThrow(ctx, {
+      subject: `images of ${target.project}`,
+      resources: chosen.map((s) => ({ kind: "image", names: [s.image as string] })),
+    });
+    if (chosen.length === 0) return { project: target.project, compose: cli.describe, images: [], log: [] };
+    const log = new ProgressLog((message) => ctx.progress(message));
+    const result = await runnerFor(deps).run(
+      [...progressArgs(cli.features), ...projectArgs(cli, target), "pull", ...chosen.map((s) => s.name)],
+      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
+    );
+    if (result.killed) {
+      throw new ToolError(
+        "outcome_unknown",
+        `${cli.describe} pull was killed before it finished; some images may be new and others not. Call it again: pulling is idempotent.`,
+      );
+    }
+    checkRun(result, "pull");
+    return {
+      project: target.project,
+      compose: cli.describe,
+      images: chosen.map((s) => ({ service: s.name, image: s.image as string })),
+      log: log.lines,
+    };
+  };
+}
