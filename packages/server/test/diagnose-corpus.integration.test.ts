@@ -100,6 +100,22 @@ beforeAll(async () => {
       script: 'echo booting; : "${DATABASE_URL:?}"',
     }).then((f) => ["env", f] as const),
     runFixture({ name: "diag-killed", script: "exec sleep 3600" }).then((f) => ["killed", f] as const),
+    runFixture({ name: "diag-segv", script: 'sh -c "kill -SEGV \\$\\$"; exit $?' }).then(
+      (f) => ["segv", f] as const,
+    ),
+    runFixture({
+      name: "diag-disk",
+      extraArgs: ["--tmpfs", "/data:size=1m"],
+      script: "echo writing the cache; dd if=/dev/zero of=/data/blob bs=1M count=2",
+    }).then((f) => ["disk", f] as const),
+    runFixture({ name: "diag-perm", extraArgs: ["--user", "65534"], script: "echo x > /state.db" }).then(
+      (f) => ["perm", f] as const,
+    ),
+    runFixture({ name: "diag-file", script: "cat /etc/app/config.json" }).then((f) => ["file", f] as const),
+    runFixture({
+      name: "diag-module",
+      script: `echo "node:internal/modules/cjs/loader:1145" >&2; echo "Error: Cannot find module 'express'" >&2; echo "    at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)" >&2; exit 1`,
+    }).then((f) => ["module", f] as const),
     runFixture({
       name: "diag-dns",
       extraArgs: ["--network", "none"],
@@ -115,8 +131,9 @@ beforeAll(async () => {
   c["holder"] = holder;
   await docker(["kill", c["killed"]!.id]);
   await Promise.all([
-    ...["oom", "stack", "env", "killed", "dns", "refused"].map((key) =>
-      waitFor(`${key} to exit`, async () => (await state(c[key]!.id, "{{.State.Status}}")) === "exited"),
+    ...["oom", "stack", "env", "killed", "dns", "refused", "segv", "disk", "perm", "file", "module"].map(
+      (key) =>
+        waitFor(`${key} to exit`, async () => (await state(c[key]!.id, "{{.State.Status}}")) === "exited"),
     ),
     waitFor(
       "the health check to fail",
@@ -181,6 +198,11 @@ describe("docker_diagnose on a crash corpus (real containers, AI off)", () => {
     ["env", "missing_env", "medium", "logs"],
     ["dns", "dns_failure", "medium", "logs"],
     ["refused", "connection_refused", "medium", "logs"],
+    ["segv", "segfault", "high", "state"],
+    ["disk", "disk_full", "medium", "logs"],
+    ["perm", "permission_denied", "medium", "logs"],
+    ["file", "missing_file", "medium", "logs"],
+    ["module", "missing_module", "medium", "logs"],
   ])("%s -> %s, %s", async (key, cls, confidence, source) => {
     const d = await diagnose(key);
     expect(d.findings[0]?.class).toBe(cls);
