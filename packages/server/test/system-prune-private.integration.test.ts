@@ -99,7 +99,11 @@ beforeAll(async () => {
       blacklist_networks: ["secret-*"],
       blacklist_volumes: ["secret-*"],
       blacklist_images: ["secret-*"],
+      networks: true,
+      volumes: true,
     },
+    // Short, so the frozen-daemon test below ends quickly; a prune here takes well under a second.
+    neverhang: { timeouts: { lifecycle: "8s" } },
   });
   server = await connect(["--config", config]);
 }, 240_000);
@@ -171,4 +175,27 @@ describe("docker_system_prune on a private daemon", () => {
     expect(after.containers).toEqual({ old: false, live: true, secretOld: true });
     expect(after.networks).toEqual({ unused: false, used: true, secret: true, bridge: true });
   });
+});
+
+describe("writes on a daemon that stops answering", () => {
+  it("report the create in flight at the deadline as outcome unknown, not as failed", async () => {
+    process.kill(daemon.pid, "SIGSTOP");
+    try {
+      const started = Date.now();
+      const [volumeResult, networkResult] = await Promise.all([
+        call(server.client, "docker_volume_create", { name: "frozen-vol" }),
+        call(server.client, "docker_network_create", { name: "frozen-net" }),
+      ]);
+      expect(Date.now() - started).toBeLessThan(12_000);
+      for (const result of [volumeResult, networkResult]) {
+        const [item] = (result.structuredContent as { results: { status: string; message: string }[] })
+          .results;
+        expect(item?.status, text(result)).toBe("unknown");
+        expect(item?.message).toMatch(/outcome unknown/);
+        expect(item?.message).toMatch(/before retrying/);
+      }
+    } finally {
+      process.kill(daemon.pid, "SIGCONT");
+    }
+  }, 30_000);
 });
