@@ -75,7 +75,13 @@ const output = z.object({
   ),
   since: z.string(),
   until: z.string(),
-  hidden: z.number().int().describe("Events left out because they concern resources the policy hides."),
+  hidden: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      "Events left out because they concern resources the policy hides (only counted when no filter is given).",
+    ),
   truncated: z.boolean().describe("More events matched than limit: the older ones were left out."),
   summary: z.string(),
 });
@@ -158,7 +164,9 @@ export function eventsHandler(deps: DockerDeps): ToolHandler<typeof input, typeo
     const to = new Date(until * 1000).toISOString();
     let summary = `${rows.length} event${rows.length === 1 ? "" : "s"} from ${from} to ${to}`;
     if (truncated) summary += ` (the last ${limit} of ${shown.length}; narrow the window or raise limit)`;
-    if (hidden > 0) summary += `; ${hidden} about resources the policy hides left out`;
-    return { events: rows, since: from, until: to, hidden, truncated, summary };
+    // Under a filter the count would tell that a hidden resource of that name had events.
+    const filtered = Object.keys(filters).length > 0;
+    if (hidden > 0 && !filtered) summary += `; ${hidden} about resources the policy hides left out`;
+    return { events: rows, since: from, until: to, ...(filtered ? {} : { hidden }), truncated, summary };
   };
 }
