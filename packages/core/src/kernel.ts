@@ -328,7 +328,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         return denial(decision, authorization.resolved);
       }
 
-      if (policy.confirm.includes(name) && !policy.bypass) {
+      // Nothing to confirm when every target was denied: the handler only reports them.
+      const acts = manifest.targets === undefined || authorization.allowed.length > 0;
+      if (acts && policy.confirm.includes(name) && !policy.bypass) {
         // The user's time to answer is not the call's time: the deadline starts again after a yes.
         deadline.dispose();
         const question = confirmQuestion(name, input, authorization.allowed, redactor);

@@ -542,3 +542,84 @@ describe("plugin loading", () => {
     expect(() => createKernel({ ...base, plugins })).toThrow(message);
   });
 });
+
+describe("confirmation (policy confirm)", () => {
+  const doc = { ...policyDoc, confirm: ["t_stop"] };
+
+  it("asks after the policy allowed, naming the resolved targets, and acts only on accept", async () => {
+    const records: AuditRecord[] = [];
+    const { k, deps } = kernel(doc, { audit: (r) => records.push(r) });
+    const asked: string[] = [];
+    const yes = await k.call(
+      "t_stop",
+      { containers: ["web", "vault"] },
+      {
+        confirm: async (q) => {
+          asked.push(q.message);
+          return "accept";
+        },
+      },
+    );
+    expect(yes.isError).toBe(false);
+    expect(deps.acted).toEqual(["aaaa1111"]);
+    expect(asked).toEqual(['Allow t_stop on container "web"? Arguments: {"containers":["web","vault"]}']);
+
+    for (const answer of ["decline", "cancel"] as const) {
+      const no = await k.call("t_stop", { containers: ["web"] }, { confirm: async () => answer });
+      expect(no).toMatchObject({ isError: true, code: "not_confirmed" });
+      expect(no.text).toMatch(/nothing was done/);
+    }
+    expect(deps.acted).toEqual(["aaaa1111"]);
+    expect(records.map((r) => [r.outcome, r.reasons[0]?.code])).toEqual([
+      ["ok", "allowed"],
+      ["denied", "not_confirmed"],
+      ["denied", "not_confirmed"],
+    ]);
+  });
+
+  it("denies, saying how to drop the key, when the client cannot ask", async () => {
+    const { k, deps } = kernel(doc);
+    const r = await k.call("t_stop", { containers: ["web"] });
+    expect(r).toMatchObject({ isError: true, code: "cannot_confirm" });
+    expect(r.text).toMatch(/remove "t_stop" from "confirm"/);
+    expect(deps.acted).toEqual([]);
+  });
+
+  it("asks nothing when the policy denies every target, or for a tool not listed", async () => {
+    const { k } = kernel(doc);
+    const confirm = vi.fn(async () => "accept" as const);
+    await k.call("t_stop", { containers: ["vault"] }, { confirm });
+    await k.call("t_echo", { container: "web" }, { confirm });
+    expect(confirm).not.toHaveBeenCalled();
+  });
+
+  it("does not count the user's time against the call's deadline", async () => {
+    const { k, deps } = kernel(doc, { timeouts: { lifecycle: 50 } });
+    const r = await k.call(
+      "t_stop",
+      { containers: ["web"] },
+      { confirm: () => new Promise((resolve) => setTimeout(() => resolve("accept"), 150)) },
+    );
+    expect(r.isError).toBe(false);
+    expect(deps.acted).toEqual(["aaaa1111"]);
+  });
+
+  it("a cancel while asking ends the call as cancelled", async () => {
+    const { k, deps } = kernel(doc);
+    const controller = new AbortController();
+    const r = await k.call(
+      "t_stop",
+      { containers: ["web"] },
+      {
+        signal: controller.signal,
+        confirm: (_q, signal) =>
+          new Promise((_resolve, reject) => {
+            signal.addEventListener("abort", () => reject(signal.reason));
+            controller.abort();
+          }),
+      },
+    );
+    expect(r).toMatchObject({ isError: true, code: "cancelled" });
+    expect(deps.acted).toEqual([]);
+  });
+});

@@ -21,6 +21,7 @@ import {
   ListToolsRequestSchema,
   type LoggingLevel,
   ReadResourceRequestSchema,
+  type ServerNotification,
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
 import type { ResolvedConfig } from "./config.js";
@@ -158,22 +159,34 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         },
       },
     );
-    server.oninitialized = () => {
+    // Config warnings go out once per session, tied to its first request: a notification sent at
+    // initialization goes to an HTTP client's standalone stream, which it may not have opened yet.
+    let warned = configWarnings.length === 0;
+    const warnOnce = (extra: { sendNotification: (n: ServerNotification) => Promise<void> }) => {
+      if (warned) return;
+      warned = true;
+      // The SDK keeps each session's logging/setLevel; honor it as sendLoggingMessage would.
+      const ignored = (
+        server as unknown as { isMessageIgnored?: (level: LoggingLevel, id?: string) => boolean }
+      ).isMessageIgnored;
+      if (ignored?.("warning", server.transport?.sessionId)) return;
       for (const warning of configWarnings) {
-        void server
-          .sendLoggingMessage(
-            { level: "warning", logger: "docker-mcp", data: warning },
-            server.transport?.sessionId,
-          )
+        void extra
+          .sendNotification({
+            method: "notifications/message",
+            params: { level: "warning", logger: "docker-mcp", data: warning },
+          })
           .catch(() => {});
       }
     };
 
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface),
-    }));
+    server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+      warnOnce(extra);
+      return { tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface) };
+    });
 
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      warnOnce(extra);
       const progressToken = request.params._meta?.progressToken;
       let step = 0;
       const confirm = confirmByElicitation(server, extra.sendRequest);
@@ -208,9 +221,10 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
       resourceTemplates: resourceTemplates(),
     }));
-    server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({
-      resources: await listResources(kernel, extra.signal),
-    }));
+    server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
+      warnOnce(extra);
+      return { resources: await listResources(kernel, extra.signal) };
+    });
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
       readResource(kernel, engine, request.params.uri, extra.signal),
     );
