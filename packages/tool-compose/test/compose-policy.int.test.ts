@@ -98,6 +98,25 @@ describe("docker_compose_up judges every service before anything runs", () => {
     expect(projectContainerNames(project)).toEqual([]);
   });
 
+  it("refuses up when the project already has a container of those services that the policy hides", async () => {
+    const project = projectName("legacy");
+    const first = `version: "2.4"\nservices:\n${service("web", `    container_name: legacy-${project}\n`)}`;
+    const file = writeProject("legacy", first);
+    created.push({ project, file });
+    const r = await makeKernel(ON).kernel.call("docker_compose_up", { file, project });
+    expect(r.isError, r.text).toBe(false);
+    // The file no longer names the container; its old name is now blacklisted.
+    writeProject(
+      "legacy",
+      `version: "2.4"\nservices:\n${service("web", "    environment:\n      CHANGED: '1'\n")}`,
+    );
+    const { kernel } = makeKernel({ permissions: { ...ON.permissions, blacklist_containers: ["legacy-*"] } });
+    const again = await kernel.call("docker_compose_up", { file, project });
+    expect(again.isError).toBe(true);
+    expect(again.text).toMatch(/already has 1 container of these services that the policy hides/);
+    expect(projectContainerNames(project)).toEqual([`legacy-${project}`]);
+  });
+
   it("refuses a compose file outside compose_safety.allowed_directories, and a symlink leading out", async () => {
     const project = projectName("out");
     const file = writeProject("out", `version: "2.4"\nservices:\n${service("web")}`, OUTSIDE);

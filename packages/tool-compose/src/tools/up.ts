@@ -2,7 +2,14 @@ import { defineTool, type ToolContext, ToolError, type ToolHandler } from "@arkt
 import { z } from "zod";
 import type { ComposeRunResult } from "../compose-cli.js";
 import { ProgressLog, progressArgs } from "../compose-progress.js";
-import { checkRun, loadModel, locateProject, projectArgs, projectContainers } from "../compose-project.js";
+import {
+  checkRun,
+  containerResource,
+  loadModel,
+  locateProject,
+  projectArgs,
+  projectContainers,
+} from "../compose-project.js";
 import { byServiceThenNumber, describeContainer, type ServiceContainer } from "../container-state.js";
 import { type ComposeDeps, runnerFor } from "../deps.js";
 import { judgePlan } from "../judge-plan.js";
@@ -162,6 +169,18 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
     }
     const plan = planProject(model, target.project, cli.features, selected);
     const judged = await judgePlan(deps, ctx, plan, { build: args.build === true, checkPulls: true });
+    // Up may recreate (remove and replace) the existing containers of these services: none may be hidden.
+    const existing = (await projectContainers(deps, target.project, ctx.signal)).filter((c) => {
+      const d = describeContainer(c);
+      return !d.oneoff && selected.includes(d.service);
+    });
+    const { hidden } = ctx.visible(existing, containerResource);
+    if (hidden > 0) {
+      throw new ToolError(
+        "denied",
+        `Denied by policy: compose project ${target.project} already has ${hidden} container${hidden === 1 ? "" : "s"} of these services that the policy hides, and up may recreate ${hidden === 1 ? "it" : "them"}. Nothing was run. Leave those services out with \`services\`, or change the policy.`,
+      );
+    }
 
     const wait = args.detach === false;
     const nativeWait = wait && cli.features.upWait;
