@@ -1,3 +1,5 @@
+import { parseReference } from "./image-reference.js";
+
 /** An image a Dockerfile reads from: a FROM, a `COPY --from=` or a `RUN --mount=...,from=`. */
 export interface DockerfileImage {
   /** The reference after build-arg substitution, e.g. `nginx:1.27`. */
@@ -21,6 +23,53 @@ export interface DockerfileImages {
  * builder do; one that stays unknown makes the instruction unknown.
  */
 export function dockerfileImages(text: string, buildArgs: Record<string, string> = {}): DockerfileImages {
+  // The escape directive changes what continues a line. Where the file might set it, it is read both
+  // ways and every image either reading finds is judged: a line the builder ends while this parser
+  // joined it (or the reverse) must never hide an instruction.
+  const escapes = mayEscapeWithBacktick(text) ? ["\\", "`"] : ["\\"];
+  const images: DockerfileImage[] = [];
+  const unknown: DockerfileImages["unknown"] = [];
+  const seen = new Set<string>();
+  for (const token of escapes) {
+    const found = scan(logicalLines(text, token), buildArgs);
+    for (const image of found.images) {
+      const key = `${image.line}\u0000${image.instruction}\u0000${image.reference}`;
+      if (!seen.has(key)) images.push(image);
+      seen.add(key);
+    }
+    for (const entry of found.unknown) {
+      const key = `${entry.line}\u0000${entry.text}`;
+      if (!seen.has(key)) unknown.push(entry);
+      seen.add(key);
+    }
+  }
+  return { images, unknown };
+}
+
+/**
+ * The images of ONBUILD triggers a base image carries: they run in the build that uses it as a base,
+ * so what they read from is judged like the Dockerfile's own instructions.
+ */
+export function triggerImages(triggers: readonly string[]): DockerfileImages {
+  return scan(
+    triggers.map((text, index) => ({ line: index + 1, text: text.trim() })),
+    {},
+  );
+}
+
+/** Docker's stage name grammar; anything else after AS is not a stage the builder accepts. */
+const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
+
+/**
+ * What the builder reads an image from: a clean reference, an image ID or a stage. Quotes, escapes and
+ * substitutions this parser does not know (`\${X%y}`) are processed by the builder's shell lexer
+ * (`FROM "vault"`, `FROM va\\ult` both read vault), so a word that is not clean cannot be judged.
+ */
+function judgeable(reference: string): boolean {
+  return parseReference(reference) !== undefined || /^(sha256:)?[0-9a-f]{64}$/.test(reference);
+}
+
+function scan(lines: { line: number; text: string }[], buildArgs: Record<string, string>): DockerfileImages {
   const images: DockerfileImage[] = [];
   const unknown: DockerfileImages["unknown"] = [];
   const stages = new Set<string>();
@@ -29,14 +78,19 @@ export function dockerfileImages(text: string, buildArgs: Record<string, string>
   let inStage = false;
   let stageCount = 0;
 
-  for (const { line, text: instruction } of logicalLines(text)) {
+  const handle = (line: number, instruction: string, nested: boolean): void => {
     const match = /^(\w+)\s*(.*)$/s.exec(instruction);
-    if (!match) continue;
+    if (!match) return;
     const keyword = (match[1] as string).toUpperCase();
     const rest = (match[2] as string).trim();
     const vars = (scope: Map<string, string | undefined>) => (name: string) =>
       Object.hasOwn(buildArgs, name) && scope.has(name) ? buildArgs[name] : scope.get(name);
 
+    // An ONBUILD trigger runs in a later build that uses this image as its base: judge it now too.
+    if (keyword === "ONBUILD" && !nested) {
+      handle(line, rest, true);
+      return;
+    }
     if (keyword === "ARG") {
       for (const decl of rest.split(/\s+/)) {
         if (!decl) continue;
@@ -46,22 +100,23 @@ export function dockerfileImages(text: string, buildArgs: Record<string, string>
         if (inStage) stageArgs.set(name, value ?? globalArgs.get(name));
         else globalArgs.set(name, value);
       }
-      continue;
+      return;
     }
     if (keyword === "FROM") {
       const words = rest.split(/\s+/).filter((w) => !w.startsWith("--"));
       const raw = words[0] ?? "";
-      const as = words[1]?.toUpperCase() === "AS" ? words[2] : undefined;
+      const as = words[1]?.toUpperCase() === "AS" ? words[2]?.toLowerCase() : undefined;
       const reference = substitute(raw, vars(globalArgs));
+      const lower = reference?.toLowerCase();
       if (reference === undefined || reference === "") unknown.push({ line, text: `FROM ${raw}` });
-      else if (reference.toLowerCase() !== "scratch" && !stages.has(reference.toLowerCase())) {
-        images.push({ reference, line, instruction: "FROM" });
-      }
-      if (as) stages.add(as.toLowerCase());
+      else if (lower === "scratch" || stages.has(lower as string)) {
+      } else if (!judgeable(reference)) unknown.push({ line, text: `FROM ${raw}` });
+      else images.push({ reference, line, instruction: "FROM" });
+      if (as !== undefined && STAGE_NAME.test(as)) stages.add(as);
       stageCount++;
       inStage = true;
       stageArgs = new Map();
-      continue;
+      return;
     }
     if (keyword === "COPY" || keyword === "ADD" || keyword === "RUN") {
       const flags = rest.match(/--[a-z-]+=\S+/g) ?? [];
@@ -91,24 +146,45 @@ export function dockerfileImages(text: string, buildArgs: Record<string, string>
         const lower = value.toLowerCase();
         if (stages.has(lower) || (/^\d+$/.test(value) && Number(value) < stageCount) || lower === "scratch")
           continue;
+        if (!judgeable(value)) {
+          unknown.push({ line, text: `${keyword} ${flag}` });
+          continue;
+        }
         images.push({ reference: value, line, instruction: kind });
       }
     }
-  }
+  };
+
+  for (const { line, text } of lines) handle(line, text, false);
   return { images, unknown };
 }
 
+/**
+ * Whether a parser directive `# escape=\`` may be in effect: one among the comments before the first
+ * instruction (the builder reads directives only there; where exactly is left to the builder, so any
+ * such line there counts).
+ */
+function mayEscapeWithBacktick(text: string): boolean {
+  for (const raw of text.split(/\r?\n/)) {
+    const trimmed = raw.trim();
+    if (trimmed === "") continue;
+    if (!trimmed.startsWith("#")) return false;
+    if (/^#\s*escape\s*=\s*`/i.test(trimmed)) return true;
+  }
+  return false;
+}
+
 /** Joins `\`-continued lines and drops comments and parser directives; keeps each instruction's first line number. */
-function logicalLines(text: string): { line: number; text: string }[] {
+function logicalLines(text: string, continuation = "\\"): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = [];
   let current = "";
   let start = 0;
   text.split(/\r?\n/).forEach((raw, index) => {
     const trimmed = raw.trim();
-    if (current === "" && (trimmed === "" || trimmed.startsWith("#"))) return;
-    if (current !== "" && trimmed.startsWith("#")) return;
+    // Inside a continuation the builder skips empty and comment lines.
+    if (trimmed === "" || trimmed.startsWith("#")) return;
     if (current === "") start = index + 1;
-    if (trimmed.endsWith("\\")) {
+    if (trimmed.endsWith(continuation)) {
       current += `${trimmed.slice(0, -1)} `;
       return;
     }

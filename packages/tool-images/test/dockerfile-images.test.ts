@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerfileImages } from "../src/dockerfile-images.js";
+import { dockerfileImages, triggerImages } from "../src/dockerfile-images.js";
 
 const refs = (text: string, args?: Record<string, string>) =>
   dockerfileImages(text, args).images.map((i) => i.reference);
@@ -55,5 +55,79 @@ describe("dockerfileImages", () => {
 
   it("is case-insensitive on instructions", () => {
     expect(refs("from alpine:3 as a\ncopy --from=a / /")).toEqual(["alpine:3"]);
+  });
+});
+
+// What the builder reads is what is judged: each of these makes the builder use vault:1 (or names an
+// image this parser cannot read plainly); none may pass as "no image" or as another image.
+describe("dockerfileImages: forms the builder rewrites", () => {
+  const hidden: [string, string][] = [
+    ["double quotes", 'FROM "vault:1"\nLABEL a=1'],
+    ["single quotes", "FROM 'vault:1'\nLABEL a=1"],
+    ["quotes in the middle", "FROM va'ul't:1"],
+    ["a backslash escape", "FROM va\\ult:1"],
+    ["an escape of the colon", "FROM vault\\:1"],
+    ["a substitution this parser does not know", "ARG X=vault:1x\nFROM ${X%x}"],
+    ["a pattern substitution", "ARG X=vault:1\nFROM ${X/a/a}"],
+    ["an error substitution", "ARG X=vault:1\nFROM ${X:?unset}"],
+    ["an ARG that names another ARG", "ARG A=vault:1\nARG B=$A\nFROM $B"],
+    ["COPY --from in quotes", 'FROM scratch\nCOPY --from="vault:1" / /'],
+    ["COPY --from with an escape", "FROM scratch\nCOPY --from=vau\\lt:1 / /"],
+    ["RUN --mount from with quotes", "FROM busybox\nRUN --mount=type=bind,from='vault:1',target=/v true"],
+    ["an upper-case path", "FROM Vault:1"],
+  ];
+  it.each(hidden)("judges vault:1 or refuses %s as unknown", (_name, text) => {
+    const result = dockerfileImages(text);
+    const plain = result.images.map((i) => i.reference);
+    expect(plain.filter((r) => r !== "vault:1" && r !== "busybox")).toEqual([]);
+    expect(plain.includes("vault:1") || result.unknown.length > 0).toBe(true);
+  });
+
+  const backtick: [string, string][] = [
+    ["escape directive", "# escape=`\nFROM scratch\nWORKDIR /a\\\nFROM vault:1\nLABEL a=1"],
+    ["upper-case directive with spaces", "#  ESCAPE = `\nFROM scratch\nLABEL a=b\\\nCOPY --from=vault:1 / /"],
+    [
+      "directive after another",
+      "# syntax=docker/dockerfile:1\n# escape=`\nFROM scratch\nENV X=y\\\nFROM vault:1",
+    ],
+    ["directive after a blank line", "\n# escape=`\nFROM scratch\nWORKDIR /a\\\nFROM vault:1"],
+    ["backtick continuation hiding nothing", "# escape=`\nFROM scratch\nRUN echo `\n  hi\nFROM vault:1"],
+  ];
+  it.each(backtick)("finds the image under an %s", (_name, text) => {
+    expect(refs(text)).toContain("vault:1");
+  });
+
+  it("skips empty lines inside a continuation, as the builder does", () => {
+    expect(refs("FROM busybox\nRUN echo \\\n\nfrom vault:1\nLABEL a=1")).toEqual(["busybox"]);
+    // ... but an instruction on the next logical line is still found.
+    expect(refs("FROM busybox \\\n\n  AS b\nCOPY --from=vault:1 / /")).toEqual(["busybox", "vault:1"]);
+  });
+
+  it("judges ONBUILD triggers of the Dockerfile, and those a base image carries", () => {
+    expect(refs("FROM busybox\nONBUILD COPY --from=vault:1 / /")).toEqual(["busybox", "vault:1"]);
+    expect(refs("FROM busybox\nonbuild RUN --mount=from=vault:1,target=/v true")).toEqual([
+      "busybox",
+      "vault:1",
+    ]);
+    expect(triggerImages(["COPY --from=vault:1 /s /s", "RUN true"]).images.map((i) => i.reference)).toEqual([
+      "vault:1",
+    ]);
+    expect(triggerImages(["COPY --from=va\\ult:1 /s /s"]).unknown).toHaveLength(1);
+  });
+
+  it("does not take a name the builder refuses as a stage for a stage", () => {
+    expect(refs("FROM busybox AS 127.0.0.1:5000/vault\nFROM 127.0.0.1:5000/vault")).toEqual([
+      "busybox",
+      "127.0.0.1:5000/vault",
+    ]);
+  });
+
+  it("still reads image IDs and plain references", () => {
+    const id = "a".repeat(64);
+    expect(refs(`FROM sha256:${id}\nFROM ${id}\nFROM 127.0.0.1:5000/app@sha256:${"b".repeat(64)}`)).toEqual([
+      `sha256:${id}`,
+      id,
+      `127.0.0.1:5000/app@sha256:${"b".repeat(64)}`,
+    ]);
   });
 });

@@ -25,6 +25,8 @@ export interface ImageDetails {
     labels: Record<string, string>;
     workingDir: string;
     user: string;
+    /** ONBUILD triggers: instructions that run in a build using this image as its base. */
+    onBuild: string[];
   };
   /** Layer digests of the root file system, bottom first. */
   layers: string[];
@@ -118,6 +120,7 @@ export async function inspectImageDetails(
       labels: (config["Labels"] ?? {}) as Record<string, string>,
       workingDir: str(config["WorkingDir"]),
       user: str(config["User"]),
+      onBuild: strings(config["OnBuild"]),
     },
     layers: strings(rootFs["Layers"]),
   };

@@ -15,7 +15,7 @@ import {
 import { z } from "zod";
 import { contextTar } from "../build-context.js";
 import type { ImagesDeps } from "../deps.js";
-import { dockerfileImages } from "../dockerfile-images.js";
+import { type DockerfileImage, dockerfileImages, triggerImages } from "../dockerfile-images.js";
 import { parseReference, REFERENCE_HINT } from "../image-reference.js";
 import {
   credentialSecrets,
@@ -206,29 +206,70 @@ async function checkBaseImages(
   buildArgs: Record<string, string>,
 ): Promise<string[]> {
   const { images, unknown } = dockerfileImages(text, buildArgs);
-  if (unknown.length > 0) {
-    const first = unknown[0] as { line: number; text: string };
-    throw new ToolError(
-      "invalid_input",
-      `Line ${first.line} of the Dockerfile (${first.text}) names an image through a variable without a value, so the image lists cannot judge it. Give the variable a value in build_args or an ARG default.`,
-    );
-  }
+  refuseUnknown(unknown, "Line", "the Dockerfile");
   const refs = [...new Set(images.map((i) => i.reference))];
+  const checked = new Set<string>();
   for (const ref of refs) {
-    const local = await deps.engine.inspectImage(ref, ctx.signal).catch((error: unknown) => {
-      if (errorCode(error) === "NOT_FOUND") return undefined;
-      throw error;
-    });
-    const resource = local ? imageResource(local, ref) : { kind: "image", names: [ref] };
-    if (ctx.visible([resource], (r) => r).hidden > 0) {
-      const line = images.find((i) => i.reference === ref)?.line;
-      throw new ToolError(
-        "denied",
-        `Denied by policy: the Dockerfile reads from image "${ref}" (line ${line}), which the image lists (whitelist_images / blacklist_images) refuse. A build may only use images the lists admit.`,
+    const local = await judgeImage(
+      deps,
+      ctx,
+      ref,
+      `the Dockerfile reads from image "${ref}" (line ${lineOf(images, ref)})`,
+    );
+    checked.add(ref);
+    // A base image's ONBUILD triggers run in this build (COPY --from=... of their own), unseen in
+    // the Dockerfile: what they read from passes the same lists.
+    if (!local || !images.some((i) => i.reference === ref && i.instruction === "FROM")) continue;
+    const details = await deps.engine.inspectImageDetails(local.id, ctx.signal);
+    const triggers = triggerImages(details.config.onBuild);
+    refuseUnknown(triggers.unknown, "ONBUILD trigger", `base image "${ref}"`);
+    for (const trigger of triggers.images) {
+      if (checked.has(trigger.reference)) continue;
+      await judgeImage(
+        deps,
+        ctx,
+        trigger.reference,
+        `an ONBUILD trigger of base image "${ref}" reads from image "${trigger.reference}"`,
       );
+      checked.add(trigger.reference);
+      refs.push(trigger.reference);
     }
   }
   return refs;
+}
+
+function lineOf(images: DockerfileImage[], ref: string): number | undefined {
+  return images.find((i) => i.reference === ref)?.line;
+}
+
+function refuseUnknown(unknown: { line: number; text: string }[], where: string, what: string): void {
+  if (unknown.length === 0) return;
+  const first = unknown[0] as { line: number; text: string };
+  throw new ToolError(
+    "invalid_input",
+    `${where} ${first.line} of ${what} (${first.text}) names an image the image lists cannot judge: through a variable without a value, or with quotes, escapes or substitutions the builder would rewrite. Name the image plainly, or give the variable a value in build_args or an ARG default.`,
+  );
+}
+
+/** The image (all its names when it is local) must pass the lists; answers the local image, if any. */
+async function judgeImage(
+  deps: ImagesDeps,
+  ctx: ToolContext,
+  ref: string,
+  why: string,
+): Promise<{ id: string } | undefined> {
+  const local = await deps.engine.inspectImage(ref, ctx.signal).catch((error: unknown) => {
+    if (errorCode(error) === "NOT_FOUND") return undefined;
+    throw error;
+  });
+  const resource = local ? imageResource(local, ref) : { kind: "image", names: [ref] };
+  if (ctx.visible([resource], (r) => r).hidden > 0) {
+    throw new ToolError(
+      "denied",
+      `Denied by policy: ${why}, which the image lists (whitelist_images / blacklist_images) refuse. A build may only use images the lists admit.`,
+    );
+  }
+  return local;
 }
 
 /**
