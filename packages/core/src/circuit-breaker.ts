@@ -1,4 +1,5 @@
 import { formatSeconds } from "./format.js";
+import type { BreakerStatus } from "./plugin.js";
 
 export interface CircuitBreakerOptions {
   /** Daemon failures within `windowMs` that open the circuit. */
@@ -55,6 +56,21 @@ export class CircuitBreaker {
 
   get probeIntervalMs(): number {
     return this.options.probeIntervalMs ?? 5_000;
+  }
+
+  /** What a health tool reports: state, failures in the window, when calls resume. */
+  status(): BreakerStatus {
+    const now = this.now();
+    const window = this.options.windowMs ?? Number.POSITIVE_INFINITY;
+    return {
+      state: this.state,
+      recentFailures: this.failures.filter((at) => now - at < window).length,
+      failureThreshold: this.options.failureThreshold,
+      ...(Number.isFinite(window) ? { windowMs: window } : {}),
+      cooldownMs: this.options.cooldownMs,
+      retryInMs: this.retryInMs(),
+      probing: this.probing,
+    };
   }
 
   /** Milliseconds until a trial call is allowed (0 when calls may go through). */

@@ -40,6 +40,7 @@ export {
 } from "./model.js";
 export {
   type AnyObjectSchema,
+  type BreakerStatus,
   type BuildFacts,
   type CreateFacts,
   defineTool,

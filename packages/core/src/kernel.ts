@@ -296,8 +296,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       return denial(levelDecision);
     }
 
-    if (breaker && !breaker.tryAcquire()) {
-      const message = breaker.openMessage(wording);
+    // A health check runs whatever the breaker says and never moves it.
+    const callBreaker = manifest.healthCheck ? undefined : breaker;
+    if (callBreaker && !callBreaker.tryAcquire()) {
+      const message = callBreaker.openMessage(wording);
       finish("error", levelDecision, message);
       return failure("circuit_open", message);
     }
@@ -305,7 +307,8 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const cancel = callOptions.signal
       ? AbortSignal.any([callOptions.signal, closing.signal])
       : closing.signal;
-    const timeoutMs = timeouts[manifest.timeoutClass] as number;
+    const timeoutClass = manifest.streaming?.when(input) ? manifest.streaming.timeoutClass : manifest.timeoutClass;
+    const timeoutMs = timeouts[timeoutClass] as number;
     let deadline = startDeadline(timeoutMs, cancel, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
@@ -323,7 +326,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       if (request.command) redactor.addArgv(request.command);
       if (!authorization.proceed) {
         // The target system answered every lookup: a denial says nothing bad about its health.
-        breaker?.recordSuccess();
+        callBreaker?.recordSuccess();
         finish("denied", decision);
         return denial(decision, authorization.resolved);
       }
@@ -357,6 +360,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       const ctx: ToolContext = {
         signal: deadline.signal,
         deadline: deadline.deadline,
+        breaker: () => breaker?.status(),
         targets: authorization.allowed,
         rejected: authorization.rejected,
         exec: options.exec,
@@ -423,7 +427,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         { maxTextChars, maxStructuredChars },
         wording.product,
       );
-      breaker?.recordSuccess();
+      callBreaker?.recordSuccess();
       if (manifest.failed?.(structured)) {
         // Acted on nothing: an error, whose answer still lists what happened to each target.
         const allDenied =
@@ -440,15 +444,15 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       if (cause) {
         // The signal fired: whatever the handler threw, the deadline or the cancel is the real story.
         // A deadline counts against the daemon only if it does not answer a ping either.
-        if (cause === "deadline") breaker?.recordTimeout();
-        else breaker?.recordNeutral();
-        const message = interruptedMessage(manifest, cause, timeoutMs, wording);
+        if (cause === "deadline") callBreaker?.recordTimeout();
+        else callBreaker?.recordNeutral();
+        const message = interruptedMessage({ ...manifest, timeoutClass }, cause, timeoutMs, wording);
         finish(cause === "deadline" ? "timeout" : "cancelled", decision, message);
         return failure(cause === "deadline" ? "deadline_exceeded" : "cancelled", redactor.text(message));
       }
       const code = errorCode(error) ?? "error";
-      if (wording.isUnreachable(error)) breaker?.recordFailure();
-      else breaker?.recordSuccess();
+      if (wording.isUnreachable(error)) callBreaker?.recordFailure();
+      else callBreaker?.recordSuccess();
       const message = redactor.text(sanitizeText(errorMessage(error)));
       if (lateDenial) {
         finish("denied", lateDenial, message);

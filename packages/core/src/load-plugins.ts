@@ -89,6 +89,12 @@ export function loadPlugins<Deps>(
           `tool "${tool.name}" has timeout class "${tool.timeoutClass}", which this server does not define (use one of ${[...timeoutClasses].join(", ")})`,
         );
       }
+      if (tool.streaming && !timeoutClasses.has(tool.streaming.timeoutClass)) {
+        throw new PluginLoadError(
+          name,
+          `tool "${tool.name}" streams under timeout class "${tool.streaming.timeoutClass}", which this server does not define (use one of ${[...timeoutClasses].join(", ")})`,
+        );
+      }
       if (!EFFECTS.has(tool.effect)) {
         throw new PluginLoadError(
           name,

@@ -76,6 +76,18 @@ export interface ToolManifest<
    * compose, pull, build), each configurable. A class the server does not define fails the load.
    */
   timeoutClass: string;
+  /**
+   * A second class for inputs that keep reading on purpose for a while (logs with follow, a stats
+   * stream): when `when(input)` is true the call runs under `timeoutClass` here instead. The class
+   * must exist, like the main one; its deadline is also the most a follow may last.
+   */
+  streaming?: { timeoutClass: string; when: (input: z.output<I>) => boolean };
+  /**
+   * The tool reports on the target system's health itself: it runs while the circuit breaker is open
+   * (a health check refused by the breaker would say nothing), and its outcome never counts for or
+   * against the breaker.
+   */
+  healthCheck?: boolean;
   effect: Effect;
   /** Calling twice with the same input leaves the world as calling once. */
   idempotent?: boolean;
@@ -137,6 +149,20 @@ export interface RejectedTarget {
   message: string;
 }
 
+/** What a health tool may tell about the circuit breaker. */
+export interface BreakerStatus {
+  state: "closed" | "open" | "half-open";
+  /** Daemon failures counted in the current window. */
+  recentFailures: number;
+  failureThreshold: number;
+  windowMs?: number;
+  cooldownMs: number;
+  /** Milliseconds until calls go through again (0 when closed). */
+  retryInMs: number;
+  /** Whether the health probe is pinging while the circuit is open. */
+  probing: boolean;
+}
+
 export interface ExecLimits {
   maxOutputBytes: number;
   timeoutMs: number;
@@ -188,6 +214,8 @@ export interface ToolContext {
   visible<T>(items: T[], describe: (item: T) => ResolvedResource): VisibilityResult<T>;
   /** The policy's exec limits. */
   exec: ExecLimits;
+  /** The circuit breaker as it stands now (undefined when the server runs without one). */
+  breaker(): BreakerStatus | undefined;
   /** Reports progress to the client (keeps its request timer alive on long operations). */
   progress(message: string, progress?: number, total?: number): void;
   /** Registers values that must be masked in this call's answer. */

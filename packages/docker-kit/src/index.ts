@@ -1,6 +1,19 @@
 export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } from "./act-on-each.js";
 export type { DockerDeps } from "./deps.js";
 export {
+  FOLLOW_FLUSH_MS,
+  FOLLOW_MARGIN_MS,
+  FOLLOW_PROGRESS_CHARS,
+  type FollowedLine,
+  type FollowStop,
+  type FollowSummary,
+  type FollowWindow,
+  followStopText,
+  followWindow,
+  LineFollower,
+  type LineFollowerOptions,
+} from "./follow.js";
+export {
   imageNamesById,
   imageNamesOf,
   isImageId,

@@ -14,6 +14,9 @@ export const TIMEOUT_CLASSES = {
   exec: 30_000,
   // A compose up/down acts on several containers and networks in turn.
   compose: 120_000,
+  // Following a log or a stats stream on purpose (docker_logs follow, docker_stats no_stream: false):
+  // the call's deadline is also the longest follow it may ask for (a few seconds less, for the answer).
+  follow: 300_000,
   // A pull downloads layers of hundreds of MB over a registry link.
   pull: 300_000,
   // A build runs the Dockerfile's own steps (package installs, compiles), the slowest thing asked for.

@@ -2,6 +2,7 @@ import { KERNEL_API_VERSION, type Plugin } from "@arktechnwa/docker-mcp-core";
 import type { ContainersDeps } from "./deps.js";
 import { createHandler, createTool } from "./tools/create.js";
 import { execHandler, execTool } from "./tools/exec.js";
+import { healthHandler, healthTool } from "./tools/health.js";
 import { inspectHandler, inspectTool } from "./tools/inspect.js";
 import { lifecycleTools } from "./tools/lifecycle.js";
 import { logsHandler, logsTool } from "./tools/logs.js";
@@ -22,6 +23,7 @@ export const containersPlugin: Plugin<ContainersDeps> = {
       inspectTool,
       logsTool,
       statsTool,
+      healthTool,
       ...lifecycleTools.map((t) => t.tool),
       execTool,
       createTool,
@@ -33,6 +35,7 @@ export const containersPlugin: Plugin<ContainersDeps> = {
     docker_inspect: inspectHandler,
     docker_logs: logsHandler,
     docker_stats: statsHandler,
+    docker_health: healthHandler,
     ...Object.fromEntries(lifecycleTools.map((t) => [t.tool.name, t.handler])),
     docker_exec: execHandler,
     docker_create: createHandler,

@@ -4,6 +4,7 @@ import type { CpuHistory } from "../cpu-history.js";
 import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
 import { lifecycle } from "../lifecycle.js";
+import { type FollowLogsOptions, type FollowLogsResult, followLogs } from "../follow-logs.js";
 import { readLogs } from "../logs.js";
 import { type ScanLogsOptions, type ScanLogsResult, scanLogs } from "../scan-logs.js";
 import { type StatsStrategy, sampleStats } from "../stats.js";
@@ -40,6 +41,18 @@ export interface ContainersArea {
     onLine: (line: LogLine, cut: boolean) => boolean | undefined,
     signal: AbortSignal,
   ): Promise<ScanLogsResult>;
+  /**
+   * Follows a log (new lines as they are written) until the container stops, `options.stop` fires,
+   * onLine returns false or the connection breaks (then it resolves with what was seen). Rejects when
+   * `signal` fires.
+   */
+  followLogs(
+    id: string,
+    tty: boolean,
+    options: FollowLogsOptions,
+    onLine: (line: LogLine, cut: boolean) => boolean | undefined,
+    signal: AbortSignal,
+  ): Promise<FollowLogsResult>;
   /** Samples every container concurrently; CPU % from two samples taken by the engine. */
   stats(ids: string[], signal: AbortSignal): Promise<StatsSample[]>;
 
@@ -79,6 +92,7 @@ export function containersArea(api: ApiClient, options: ContainersAreaOptions): 
     inspectContainer: (id, signal) => inspectContainer(api, id, signal),
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
     scanLogs: (id, tty, opts, onLine, signal) => scanLogs(api, id, tty, opts, onLine, signal),
+    followLogs: (id, tty, opts, onLine, signal) => followLogs(api, id, tty, opts, onLine, signal),
     stats: (ids, signal) => sampleStats(api, ids, signal, options.statsStrategy, options.history),
     startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
     stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),

@@ -1,6 +1,13 @@
-import { displayName, targetData } from "@arktechnwa/docker-kit";
+import {
+  displayName,
+  type FollowStop,
+  followStopText,
+  followWindow,
+  LineFollower,
+  targetData,
+} from "@arktechnwa/docker-kit";
 import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import { type ContainerIdentity, parseTime } from "@arktechnwa/docker-mcp-engine";
+import { type ContainerIdentity, matchText, parseTime } from "@arktechnwa/docker-mcp-engine";
 import { RE2JS } from "re2js";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
@@ -9,6 +16,8 @@ import type { ContainersDeps } from "../deps.js";
 const MAX_LOG_BYTES = 256 * 1024;
 /** With grep and no tail, look this far back. */
 const GREP_DEFAULT_TAIL = 10_000;
+/** How long follow reads when no duration is given, in seconds. */
+export const FOLLOW_DEFAULT_SECONDS = 10;
 
 const input = z.strictObject({
   container: z.string().min(1).describe("Container name, ID prefix or full ID."),
@@ -32,7 +41,27 @@ const input = z.strictObject({
       "Keep lines containing this text; /regex/ or /regex/i for a regular expression (RE2 syntax). Matched on the line as shown, with secrets masked.",
     ),
   timestamps: z.boolean().optional().describe("Prefix each line with its RFC 3339 timestamp."),
-  follow: z.boolean().optional().describe("Not supported yet: use since (e.g. '-5m') to read recent lines."),
+  follow: z
+    .boolean()
+    .optional()
+    .describe(
+      "Keep reading new lines as they are written, for `duration` seconds, until `max_lines` lines, or until the container stops, whichever comes first. New lines arrive as progress notifications while the call runs; the answer holds what was seen. tail defaults to 0 here (only new lines). Cancel ends it at once.",
+    ),
+  duration: z
+    .number()
+    .positive()
+    .max(3600)
+    .optional()
+    .describe(
+      `With follow: how long to read, in seconds (default ${FOLLOW_DEFAULT_SECONDS}; at most the server's follow timeout minus a few seconds, 297 s by default).`,
+    ),
+  max_lines: z
+    .number()
+    .int()
+    .positive()
+    .max(1_000_000)
+    .optional()
+    .describe("With follow: stop after this many new lines (counted after grep)."),
 });
 
 const output = z.object({
@@ -41,6 +70,22 @@ const output = z.object({
   line_count: z.number().int(),
   truncated: z.boolean().describe("The size cap stopped reading before the end."),
   bytes_read: z.number().int(),
+  follow: z
+    .object({
+      stopped_by: z
+        .enum(["duration", "max_lines", "container_stopped", "connection_lost", "deadline_margin"])
+        .describe("Why following ended."),
+      reason: z.string().describe("The same, in a sentence."),
+      followed_ms: z.number().int(),
+      duration_s: z.number().describe("The duration the follow ran under (after the server's cap)."),
+      lines_seen: z.number().int().describe("Lines seen while following (after grep)."),
+      lines_dropped: z
+        .number()
+        .int()
+        .describe("Older lines left out of `lines` to stay under the size cap (they went out as progress)."),
+    })
+    .optional()
+    .describe("Set when follow was asked for."),
 });
 
 export const logsTool = defineTool({
@@ -48,9 +93,12 @@ export const logsTool = defineTool({
   title: "Read container logs",
   description:
     "Read a container's logs: last N lines (tail), a time window (since/until), and a grep filter applied while streaming. " +
-    "stdout and stderr are marked. Output is capped at 256 KiB.",
+    "stdout and stderr are marked. Output is capped at 256 KiB. follow: true keeps reading new lines for a bounded " +
+    "time (duration, max_lines, or until the container stops), sending them as progress while it runs.",
   levels: ["read"],
   timeoutClass: "read",
+  // A follow reads on purpose for a while: its deadline (and so its longest duration) is the follow class.
+  streaming: { timeoutClass: "follow", when: (args) => args.follow === true },
   effect: "read",
   input,
   output,
@@ -59,7 +107,12 @@ export const logsTool = defineTool({
   render: (out) => {
     const both = out.lines.some((l) => l.stream === "stderr") && out.lines.some((l) => l.stream === "stdout");
     const body = out.lines.map((l) => (both && l.stream === "stderr" ? `[stderr] ${l.text}` : l.text));
-    const head = `${out.container.name}: ${out.line_count} line${out.line_count === 1 ? "" : "s"}${out.truncated ? " (cut at the size cap: narrow with tail, since or grep)" : ""}`;
+    let head = `${out.container.name}: ${out.line_count} line${out.line_count === 1 ? "" : "s"}${out.truncated ? " (cut at the size cap: narrow with tail, since or grep)" : ""}`;
+    if (out.follow) {
+      head += `; ${out.follow.reason}`;
+      if (out.follow.lines_dropped > 0)
+        head += `; the ${out.follow.lines_dropped} oldest line${out.follow.lines_dropped === 1 ? "" : "s"} seen are left out (size cap)`;
+    }
     return [head, ...body].join("\n");
   },
 });
@@ -103,14 +156,21 @@ function parseWhen(field: string, value: string, now: number): number {
 
 export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    if (args.follow) {
+    if (!args.follow && (args.duration !== undefined || args.max_lines !== undefined)) {
       throw new ToolError(
-        "unsupported",
-        "follow is not supported yet. Read recent lines with since (for example since: '-5m') and call again later.",
+        "invalid_input",
+        "duration and max_lines apply to follow only: add follow: true, or use tail and since to read what is there.",
+      );
+    }
+    if (args.follow && args.until) {
+      throw new ToolError(
+        "invalid_input",
+        "follow reads new lines as they come, so until does not apply: drop until, or drop follow to read a past window.",
       );
     }
     const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
+    if (args.follow) return follow(deps, args, ctx, identity, now);
     const tail = args.tail === "all" ? undefined : (args.tail ?? (args.grep ? GREP_DEFAULT_TAIL : 100));
     const result = await deps.engine.readLogs(
       identity.id,
@@ -136,5 +196,76 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       truncated: result.truncated,
       bytes_read: result.bytesRead,
     };
+  };
+}
+
+/** docker_logs with follow: new lines as progress, in chunks, until duration, max_lines or the container stops. */
+async function follow(
+  deps: ContainersDeps,
+  args: z.output<typeof input>,
+  ctx: Parameters<ToolHandler<typeof input, typeof output>>[1],
+  identity: ContainerIdentity,
+  now: number,
+): Promise<z.input<typeof output>> {
+  const window = followWindow(ctx, args.duration, FOLLOW_DEFAULT_SECONDS, Date.now());
+  const name = displayName(identity);
+  const follower = new LineFollower({
+    durationMs: window.durationMs,
+    ...(args.max_lines !== undefined ? { maxLines: args.max_lines } : {}),
+    maxBytes: MAX_LOG_BYTES,
+    progress: (message) => ctx.progress(message),
+  });
+  const grep = args.grep ? parseGrep(args.grep) : {};
+  const tail = args.tail ?? 0;
+  let stop: FollowStop | undefined;
+  let bytesRead = 0;
+  try {
+    const result = await deps.engine.followLogs(
+      identity.id,
+      identity.tty,
+      {
+        tail,
+        ...(args.since ? { since: parseWhen("since", args.since, now) } : {}),
+        ...(args.timestamps ? { timestamps: true } : {}),
+        maxLineChars: 16 * 1024,
+        stop: follower.stop,
+      },
+      (line, cut) => {
+        // Masked before grep and before it leaves as progress: the call's masker sees every line.
+        const text = ctx.redactCapped(sanitizeText(line.text), Number.POSITIVE_INFINITY, cut).text;
+        if (grep.grepRegex) {
+          if (!grep.grepRegex.test(matchText(text))) return undefined;
+        } else if (grep.grep !== undefined && !text.includes(grep.grep)) return undefined;
+        return follower.add({ stream: line.stream, text });
+      },
+      ctx.signal,
+    );
+    bytesRead = result.bytesRead;
+    stop =
+      follower.reason ??
+      (result.stoppedBy === "connection_lost"
+        ? "connection_lost"
+        : result.stoppedBy === "ended"
+          ? "container_stopped"
+          : "duration");
+  } finally {
+    // On cancel or deadline the kernel answers; the timers still have to go.
+    if (!stop) follower.end("deadline_margin");
+  }
+  const summary = follower.finish();
+  return {
+    container: { id: identity.id, name },
+    lines: summary.lines.map((l) => ({ stream: l.stream, text: l.text })),
+    line_count: summary.lines.length,
+    truncated: summary.dropped > 0,
+    bytes_read: bytesRead,
+    follow: {
+      stopped_by: stop,
+      reason: followStopText(stop, window, args.max_lines),
+      followed_ms: summary.followedMs,
+      duration_s: Math.round(window.durationMs / 100) / 10,
+      lines_seen: summary.seen,
+      lines_dropped: summary.dropped,
+    },
   };
 }

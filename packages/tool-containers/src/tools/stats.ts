@@ -1,11 +1,13 @@
-import { displayName, listVisibleContainers, targetData } from "@arktechnwa/docker-kit";
-import { defineTool, formatBytes, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { displayName, followWindow, listVisibleContainers, targetData } from "@arktechnwa/docker-kit";
+import { defineTool, formatBytes, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { ContainerIdentity, StatsSample } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
 
-/** Samples taken when no_stream is false, until the streaming work bounds a stream by time. */
-export const STREAM_SAMPLES = 3;
+/** How long no_stream: false samples when no duration is given, in seconds. */
+export const STREAM_DEFAULT_SECONDS = 5;
+/** Snapshots kept in the answer's `samples` (the newest); min/avg/max cover every one taken. */
+export const STREAM_KEPT_SAMPLES = 10;
 
 const input = z.strictObject({
   container: z
@@ -17,8 +19,34 @@ const input = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      `true (default): one snapshot. false: ${STREAM_SAMPLES} snapshots about a second apart, sent as progress while they come, all in the answer.`,
+      `true (default): one snapshot. false: snapshots about a second apart for \`duration\` seconds (default ${STREAM_DEFAULT_SECONDS}), each sent as progress while they come; the answer has min/avg/max per container and the last ${STREAM_KEPT_SAMPLES} snapshots.`,
     ),
+  duration: z
+    .number()
+    .positive()
+    .max(3600)
+    .optional()
+    .describe(
+      "With no_stream: false, how long to sample, in seconds (at most the server's follow timeout minus a few seconds, 297 s by default).",
+    ),
+});
+
+const spread = z.object({
+  container: z.string(),
+  id: z.string(),
+  samples: z.number().int().describe("Snapshots this container was in."),
+  cpu_min: z.string(),
+  cpu_avg: z.string(),
+  cpu_max: z.string(),
+  memory_min: z.string(),
+  memory_avg: z.string(),
+  memory_max: z.string(),
+  cpu_percent_min: z.number(),
+  cpu_percent_avg: z.number(),
+  cpu_percent_max: z.number(),
+  memory_usage_bytes_min: z.number(),
+  memory_usage_bytes_avg: z.number(),
+  memory_usage_bytes_max: z.number(),
 });
 
 const row = z.object({
@@ -55,7 +83,15 @@ const output = z.object({
   samples: z
     .array(z.object({ at: z.string().describe("RFC 3339"), stats: z.array(row) }))
     .optional()
-    .describe("With no_stream: false, every snapshot in order (the last one is also in stats)."),
+    .describe(
+      `With no_stream: false, the last ${STREAM_KEPT_SAMPLES} snapshots in order (the last one is also in stats).`,
+    ),
+  aggregates: z
+    .array(spread)
+    .optional()
+    .describe("With no_stream: false, min/avg/max of CPU and memory per container over every snapshot."),
+  sampled_ms: z.number().int().optional().describe("With no_stream: false, how long sampling ran."),
+  snapshots: z.number().int().optional().describe("With no_stream: false, snapshots taken in all."),
   summary: z.string(),
   hidden: z.number().int(),
 });
@@ -66,9 +102,12 @@ export const statsTool = defineTool({
   description:
     "CPU ('2.5%'), memory ('256M / 512M' and '50%'), network rx/tx and disk read/write for one container or every " +
     "running container you may see, with the raw numbers alongside. Takes about one second (CPU % needs two " +
-    `readings). no_stream: false takes ${STREAM_SAMPLES} snapshots about a second apart (a longer stream is not offered).`,
+    "readings). no_stream: false samples for `duration` seconds, sends each snapshot as progress, and answers with " +
+    "min/avg/max per container.",
   levels: ["read"],
   timeoutClass: "read",
+  // A stream samples on purpose for a while: its deadline (and longest duration) is the follow class.
+  streaming: { timeoutClass: "follow", when: (args) => args.no_stream === false },
   effect: "read",
   input,
   output,
@@ -81,8 +120,16 @@ export const statsTool = defineTool({
           ? `${c.container} (${c.id}): not sampled: ${c.error}`
           : `${c.container} (${c.id}): CPU ${c.cpu}  MEM ${c.memory} (${c.memory_percent})  NET ${c.network_rx} / ${c.network_tx}  DISK ${c.disk_read} / ${c.disk_write}  PIDS ${c.pids}`,
       );
-    if (!out.samples || out.samples.length < 2) return [out.summary, ...lines(out.stats)].join("\n");
-    return [out.summary, ...out.samples.flatMap((s) => [`at ${s.at}:`, ...lines(s.stats)])].join("\n");
+    if (!out.aggregates) return [out.summary, ...lines(out.stats)].join("\n");
+    return [
+      out.summary,
+      ...out.aggregates.map(
+        (a) =>
+          `${a.container} (${a.id}) over ${a.samples} snapshot${a.samples === 1 ? "" : "s"}: CPU min ${a.cpu_min} avg ${a.cpu_avg} max ${a.cpu_max}  MEM min ${a.memory_min} avg ${a.memory_avg} max ${a.memory_max}`,
+      ),
+      "latest:",
+      ...lines(out.stats),
+    ].join("\n");
   },
 });
 
@@ -127,6 +174,12 @@ function toRow(s: StatsSample) {
 
 export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
+    if (args.duration !== undefined && args.no_stream !== false) {
+      throw new ToolError(
+        "invalid_input",
+        "duration applies to a stream only: add no_stream: false to sample for that long, or drop duration for one snapshot.",
+      );
+    }
     let ids: string[];
     let hidden = 0;
     if (args.container) {
@@ -144,32 +197,127 @@ export function statsHandler(deps: ContainersDeps): ToolHandler<typeof input, ty
       hidden = seen.hidden;
       ids = seen.visible.map((c) => c.id);
     }
-    const rounds = args.no_stream === false ? STREAM_SAMPLES : 1;
-    const series: { at: string; samples: StatsSample[] }[] = [];
-    for (let i = 0; i < rounds && ids.length > 0; i++) {
-      const taken = await deps.engine.stats(ids, ctx.signal);
-      series.push({ at: new Date().toISOString(), samples: taken });
-      // The last snapshot is the answer itself.
-      if (i < rounds - 1) {
-        const cpu = round2(taken.reduce((sum, s) => sum + s.cpuPercent, 0));
-        ctx.progress(`snapshot ${i + 1} of ${rounds}: CPU ${cpu}% in all`, i + 1, rounds);
-      }
+    if (args.no_stream !== false) {
+      const samples = ids.length > 0 ? await deps.engine.stats(ids, ctx.signal) : [];
+      return { stats: samples.map(toRow), summary: summarize(samples, hidden), hidden };
     }
-    const samples = series.at(-1)?.samples ?? [];
-    const rows = samples.map(toRow);
-    const totalCpu = round2(samples.reduce((sum, s) => sum + s.cpuPercent, 0));
-    const totalMem = samples.reduce((sum, s) => sum + s.memoryUsageBytes, 0);
-    let summary =
-      rows.length === 0
-        ? "No running containers"
-        : `${rows.length} running container${rows.length === 1 ? "" : "s"}: CPU ${totalCpu}% in all, memory ${formatBytes(totalMem)} in all`;
-    if (series.length > 1) summary += ` (latest of ${series.length} snapshots)`;
-    if (hidden > 0) summary += `; ${hidden} hidden by policy`;
+    // A stream: snapshots until the duration is over, each sent as progress, min/avg/max kept as it goes.
+    const window = followWindow(ctx, args.duration, STREAM_DEFAULT_SECONDS, Date.now());
+    const started = Date.now();
+    const end = started + window.durationMs;
+    const kept: { at: string; samples: StatsSample[] }[] = [];
+    const spreads = new Map<string, Spread>();
+    let taken = 0;
+    let last: StatsSample[] = [];
+    while (ids.length > 0) {
+      last = await deps.engine.stats(ids, ctx.signal);
+      taken++;
+      kept.push({ at: new Date().toISOString(), samples: last });
+      if (kept.length > STREAM_KEPT_SAMPLES) kept.shift();
+      for (const sample of last) if (!sample.error) addToSpread(spreads, sample);
+      const cpu = round2(last.reduce((sum, s) => sum + s.cpuPercent, 0));
+      const mem = last.reduce((sum, s) => sum + s.memoryUsageBytes, 0);
+      ctx.progress(
+        `snapshot ${taken}: CPU ${cpu}% in all, memory ${formatBytes(mem)}; ${last
+          .map((s) => `${s.name} ${round2(s.cpuPercent)}% ${formatBytes(s.memoryUsageBytes)}`)
+          .join(", ")}`.slice(0, 2000),
+      );
+      // The next snapshot would end after the window: stop here (one takes about a second).
+      if (Date.now() + 1_000 > end) break;
+      // About a second apart: a snapshot that came back early waits for the rest of its second.
+      const wait = 1_000 - ((Date.now() - started) % 1_000);
+      if (wait > 50 && wait < 1_000) await sleep(Math.min(wait, end - Date.now()), ctx.signal);
+    }
+    let summary = summarize(last, hidden);
+    summary += ` (latest of ${taken} snapshot${taken === 1 ? "" : "s"} over ${((Date.now() - started) / 1000).toFixed(1)} s${window.capped ? `, shortened to the ${window.maxSeconds} s this call allows` : ""})`;
     return {
-      stats: rows,
-      ...(rounds > 1 ? { samples: series.map((s) => ({ at: s.at, stats: s.samples.map(toRow) })) } : {}),
+      stats: last.map(toRow),
+      samples: kept.map((s) => ({ at: s.at, stats: s.samples.map(toRow) })),
+      aggregates: [...spreads.values()].map(spreadRow),
+      sampled_ms: Date.now() - started,
+      snapshots: taken,
       summary,
       hidden,
     };
   };
+}
+
+function summarize(samples: StatsSample[], hidden: number): string {
+  const totalCpu = round2(samples.reduce((sum, s) => sum + s.cpuPercent, 0));
+  const totalMem = samples.reduce((sum, s) => sum + s.memoryUsageBytes, 0);
+  let summary =
+    samples.length === 0
+      ? "No running containers"
+      : `${samples.length} running container${samples.length === 1 ? "" : "s"}: CPU ${totalCpu}% in all, memory ${formatBytes(totalMem)} in all`;
+  if (hidden > 0) summary += `; ${hidden} hidden by policy`;
+  return summary;
+}
+
+interface Spread {
+  name: string;
+  id: string;
+  n: number;
+  cpu: { min: number; sum: number; max: number };
+  mem: { min: number; sum: number; max: number };
+}
+
+function addToSpread(spreads: Map<string, Spread>, s: StatsSample): void {
+  const entry = spreads.get(s.id) ?? {
+    name: s.name,
+    id: s.id.slice(0, 12),
+    n: 0,
+    cpu: { min: Number.POSITIVE_INFINITY, sum: 0, max: Number.NEGATIVE_INFINITY },
+    mem: { min: Number.POSITIVE_INFINITY, sum: 0, max: Number.NEGATIVE_INFINITY },
+  };
+  entry.n++;
+  for (const [acc, value] of [
+    [entry.cpu, s.cpuPercent],
+    [entry.mem, s.memoryUsageBytes],
+  ] as const) {
+    acc.min = Math.min(acc.min, value);
+    acc.max = Math.max(acc.max, value);
+    acc.sum += value;
+  }
+  spreads.set(s.id, entry);
+}
+
+function spreadRow(e: Spread): z.input<typeof spread> {
+  const cpuAvg = round2(e.cpu.sum / e.n);
+  const memAvg = Math.round(e.mem.sum / e.n);
+  return {
+    container: e.name,
+    id: e.id,
+    samples: e.n,
+    cpu_min: `${round2(e.cpu.min)}%`,
+    cpu_avg: `${cpuAvg}%`,
+    cpu_max: `${round2(e.cpu.max)}%`,
+    memory_min: formatBytes(e.mem.min),
+    memory_avg: formatBytes(memAvg),
+    memory_max: formatBytes(e.mem.max),
+    cpu_percent_min: round2(e.cpu.min),
+    cpu_percent_avg: cpuAvg,
+    cpu_percent_max: round2(e.cpu.max),
+    memory_usage_bytes_min: e.mem.min,
+    memory_usage_bytes_avg: memAvg,
+    memory_usage_bytes_max: e.mem.max,
+  };
+}
+
+/** Waits, or rejects at once when the call is cancelled or its deadline passes. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

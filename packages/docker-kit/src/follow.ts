@@ -1,0 +1,227 @@
+import type { ToolContext } from "@arktechnwa/docker-mcp-core";
+
+/** Following ends this long before the call's deadline, so the final answer still arrives. */
+export const FOLLOW_MARGIN_MS = 3_000;
+/** Lines are sent as progress in chunks this often. */
+export const FOLLOW_FLUSH_MS = 250;
+/** The most text one progress message carries; lines beyond it are counted and wait for the answer. */
+export const FOLLOW_PROGRESS_CHARS = 4_000;
+
+/** One line seen while following, already masked (and matched by grep when there is one). */
+export interface FollowedLine {
+  stream: "stdout" | "stderr";
+  text: string;
+  /** Where it came from, when several logs are followed at once (a compose service's container). */
+  source?: string;
+}
+
+/** Why a follow ended. */
+export type FollowStop =
+  | "duration"
+  | "max_lines"
+  | "container_stopped"
+  | "connection_lost"
+  | "deadline_margin";
+
+export interface FollowWindow {
+  durationMs: number;
+  /** The caller asked for more than the call's deadline allows: the follow was shortened. */
+  capped: boolean;
+  /** The longest follow this call allows, in seconds (its timeout class minus a margin). */
+  maxSeconds: number;
+}
+
+/**
+ * How long a follow may run: what the caller asked (or `defaultSeconds`), at most the time left before
+ * the call's deadline minus FOLLOW_MARGIN_MS. The deadline comes from the tool's streaming timeout
+ * class, so that class (e.g. `neverhang.follow_timeout`) is the policy's maximum follow.
+ */
+export function followWindow(
+  ctx: Pick<ToolContext, "deadline">,
+  requestedSeconds: number | undefined,
+  defaultSeconds: number,
+  now: number = Date.now(),
+): FollowWindow {
+  const maxMs = Math.max(0, ctx.deadline - now - FOLLOW_MARGIN_MS);
+  const wanted = (requestedSeconds ?? defaultSeconds) * 1000;
+  return {
+    durationMs: Math.min(wanted, maxMs),
+    capped: wanted > maxMs,
+    maxSeconds: Math.floor(maxMs / 1000),
+  };
+}
+
+export interface LineFollowerOptions {
+  durationMs: number;
+  /** Stop after this many lines (after grep). */
+  maxLines?: number;
+  /** Text kept for the final answer (UTF-8 bytes); the newest lines win, older ones are counted. */
+  maxBytes: number;
+  /** Sends one chunk of lines to the client (a progress notification). */
+  progress: (message: string) => void;
+  flushMs?: number;
+  maxProgressChars?: number;
+  now?: () => number;
+}
+
+export interface FollowSummary {
+  lines: FollowedLine[];
+  /** Lines seen while following (after grep), kept or not. */
+  seen: number;
+  /** Older lines dropped to stay within the size cap (they went out as progress). */
+  dropped: number;
+  /** Lines not sent as progress because a chunk was full (they are in `lines` unless dropped). */
+  notSent: number;
+  followedMs: number;
+}
+
+const lineText = (line: FollowedLine) => (line.source ? `${line.source} | ${line.text}` : line.text);
+
+/**
+ * The part of following every log tool shares: it ends the follow after its duration or a line
+ * count (the `stop` signal, for the engine's followLogs), relays new lines to the client in chunks as
+ * progress, and keeps the newest lines within a size cap for the final answer. Memory is bounded
+ * whatever the log writes: the kept lines by `maxBytes`, a pending chunk by `maxProgressChars`.
+ */
+export class LineFollower {
+  readonly #options: Required<Omit<LineFollowerOptions, "maxLines">> & { maxLines?: number };
+  readonly #stop = new AbortController();
+  #reason: FollowStop | undefined;
+  readonly #kept: { line: FollowedLine; size: number }[] = [];
+  #keptHead = 0;
+  #keptBytes = 0;
+  #seen = 0;
+  #dropped = 0;
+  #notSent = 0;
+  #pending: string[] = [];
+  #pendingChars = 0;
+  #pendingSkipped = 0;
+  readonly #started: number;
+  readonly #timer: NodeJS.Timeout;
+  readonly #flusher: NodeJS.Timeout;
+  #finished = false;
+
+  constructor(options: LineFollowerOptions) {
+    this.#options = {
+      flushMs: FOLLOW_FLUSH_MS,
+      maxProgressChars: FOLLOW_PROGRESS_CHARS,
+      now: Date.now,
+      ...options,
+    };
+    this.#started = this.#options.now();
+    this.#timer = setTimeout(() => this.end("duration"), Math.max(0, options.durationMs));
+    this.#flusher = setInterval(() => this.flush(), this.#options.flushMs);
+    this.#timer.unref?.();
+    this.#flusher.unref?.();
+  }
+
+  /** Fires when the follow has run its course (duration, line count, or `end`). */
+  get stop(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  /** Why it ended, once it has. */
+  get reason(): FollowStop | undefined {
+    return this.#reason;
+  }
+
+  get seen(): number {
+    return this.#seen;
+  }
+
+  /** Ends the follow (the first reason given wins). */
+  end(reason: FollowStop): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    this.#stop.abort(new DOMException(`follow ended: ${reason}`, "AbortError"));
+  }
+
+  /** Takes one line; returns false once the follow has had enough (the reader should stop). */
+  add(line: FollowedLine): boolean {
+    if (this.#reason) return false;
+    this.#seen++;
+    this.#keep(line);
+    const text = lineText(line);
+    if (this.#pendingChars + text.length + 1 <= this.#options.maxProgressChars) {
+      this.#pending.push(text);
+      this.#pendingChars += text.length + 1;
+    } else {
+      this.#pendingSkipped++;
+      this.#notSent++;
+    }
+    const max = this.#options.maxLines;
+    if (max !== undefined && this.#seen >= max) {
+      this.end("max_lines");
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends what is pending as one progress message (called on a timer; call it at the end too). */
+  flush(): void {
+    if (this.#pending.length === 0 && this.#pendingSkipped === 0) return;
+    let message = this.#pending.join("\n");
+    if (this.#pendingSkipped > 0) {
+      message += `${message ? "\n" : ""}(+${this.#pendingSkipped} more line${this.#pendingSkipped === 1 ? "" : "s"} in the final answer)`;
+    }
+    this.#pending = [];
+    this.#pendingChars = 0;
+    this.#pendingSkipped = 0;
+    try {
+      this.#options.progress(message);
+    } catch {
+      // Progress is best effort.
+    }
+  }
+
+  /** Stops the timers, sends the last chunk and hands over what was kept. */
+  finish(): FollowSummary {
+    if (!this.#finished) {
+      this.#finished = true;
+      clearTimeout(this.#timer);
+      clearInterval(this.#flusher);
+      this.flush();
+    }
+    return {
+      lines: this.#kept.slice(this.#keptHead).map((k) => k.line),
+      seen: this.#seen,
+      dropped: this.#dropped,
+      notSent: this.#notSent,
+      followedMs: this.#options.now() - this.#started,
+    };
+  }
+
+  #keep(line: FollowedLine): void {
+    const size = Buffer.byteLength(lineText(line), "utf8") + 1;
+    this.#kept.push({ line, size });
+    this.#keptBytes += size;
+    while (this.#keptBytes > this.#options.maxBytes && this.#keptHead < this.#kept.length) {
+      const old = this.#kept[this.#keptHead++] as { size: number };
+      this.#keptBytes -= old.size;
+      this.#dropped++;
+    }
+    // Compact now and then so the array does not hold every line ever seen.
+    if (this.#keptHead > 1024 && this.#keptHead * 2 > this.#kept.length) {
+      this.#kept.splice(0, this.#keptHead);
+      this.#keptHead = 0;
+    }
+  }
+}
+
+/** One sentence on why a follow ended, for the answer. */
+export function followStopText(reason: FollowStop, window: FollowWindow, maxLines?: number): string {
+  switch (reason) {
+    case "duration":
+      return window.capped
+        ? `followed for ${Math.round(window.durationMs / 1000)} s, the most this call allows (raise neverhang.follow_timeout for longer)`
+        : `followed for the ${Math.round(window.durationMs / 1000)} s asked`;
+    case "max_lines":
+      return `stopped after ${maxLines} line${maxLines === 1 ? "" : "s"} (max_lines)`;
+    case "container_stopped":
+      return "the container stopped, so its log ended";
+    case "connection_lost":
+      return "the connection to the Docker daemon broke (it stopped or restarted): these are the lines seen until then";
+    case "deadline_margin":
+      return "stopped before the call's deadline";
+  }
+}
