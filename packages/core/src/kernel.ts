@@ -307,7 +307,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     const cancel = callOptions.signal
       ? AbortSignal.any([callOptions.signal, closing.signal])
       : closing.signal;
-    const timeoutClass = manifest.streaming?.when(input) ? manifest.streaming.timeoutClass : manifest.timeoutClass;
+    const timeoutClass = manifest.streaming?.when(input)
+      ? manifest.streaming.timeoutClass
+      : manifest.timeoutClass;
     const timeoutMs = timeouts[timeoutClass] as number;
     let deadline = startDeadline(timeoutMs, cancel, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);

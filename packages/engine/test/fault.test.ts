@@ -19,6 +19,7 @@ const calls: Record<string, Call> = {
   resolveContainer: (e, s) => e.resolveContainer("web", s),
   inspectContainer: (e, s) => e.inspectContainer(ID, s),
   readLogs: (e, s) => e.readLogs(ID, false, { maxBytes: 1000, tail: 10 }, s),
+  followLogs: (e, s) => e.followLogs(ID, false, { maxLineChars: 1000 }, () => undefined, s),
   stats: (e, s) => e.stats([ID, "b".repeat(64)], s),
   startContainer: (e, s) => e.startContainer(ID, s),
   stopContainer: (e, s) => e.stopContainer(ID, { timeoutSeconds: 1 }, s),
@@ -49,8 +50,8 @@ async function abortLatency(call: Call, engine: DockerEngine, reason?: unknown) 
   return { error, latencyMs: performance.now() - abortedAt, abortedAt, limitMs };
 }
 
-for (const behavior of ["silent", "drip-headers", "drip-body"] as FakeBehavior[]) {
-  describe(`a daemon that ${behavior === "silent" ? "never answers" : behavior}`, () => {
+for (const behavior of ["silent", "drip-headers", "drip-body", "stall-after-headers"] as FakeBehavior[]) {
+  describe(`a daemon that ${behavior === "silent" ? "never answers" : String(behavior)}`, () => {
     const fake = new FakeDaemon(behavior);
     let engine: DockerEngine;
     const latencies: number[] = [];

@@ -58,6 +58,13 @@ export interface CreateServerOptions {
   processes?: ProcessRegistry;
 }
 
+/**
+ * Progress notifications allowed in flight at once per call. A client that stops reading leaves
+ * them waiting on the transport's write buffer; beyond this many, new ones are dropped (the final
+ * answer still holds the lines), so memory cannot grow with what a followed log writes.
+ */
+export const MAX_PENDING_PROGRESS = 8;
+
 export interface DockerMcpServer {
   /** The first session's SDK server (the one `connect` uses; stdio has only this one). */
   server: Server;
@@ -189,6 +196,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       warnOnce(extra);
       const progressToken = request.params._meta?.progressToken;
       let step = 0;
+      let pending = 0;
       const confirm = confirmByElicitation(server, extra.sendRequest);
       const result = await kernel.call(request.params.name, request.params.arguments ?? {}, {
         signal: extra.signal,
@@ -198,8 +206,11 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         ...(progressToken !== undefined
           ? {
               onProgress: (message: string, progress?: number, total?: number) => {
+                // Backpressure: the transport resolves a send once the stream took it (after 'drain').
+                if (pending >= MAX_PENDING_PROGRESS || extra.signal.aborted) return;
                 // Progress must grow with every notification; fall back to a counter.
                 step = Math.max(step + 1, progress ?? 0);
+                pending++;
                 void extra
                   .sendNotification({
                     method: "notifications/progress",
@@ -210,7 +221,10 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
                       message,
                     },
                   })
-                  .catch(() => {});
+                  .catch(() => {})
+                  .finally(() => {
+                    pending--;
+                  });
               },
             }
           : {}),

@@ -28,6 +28,7 @@ describe("resolveConfig", () => {
       lifecycle: 60_000,
       exec: 35_000,
       compose: 120_000,
+      follow: 300_000,
       pull: 300_000,
       build: 600_000,
     });

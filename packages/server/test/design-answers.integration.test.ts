@@ -121,31 +121,54 @@ describe("docker_stats answers the document's fields", () => {
     expect(out.samples).toBeUndefined();
   });
 
-  it("no_stream: false takes a few snapshots, each sent as progress, all in the answer", async () => {
+  it("no_stream: false samples for the duration, each snapshot sent as progress, with min/avg/max per container", async () => {
     const progress: string[] = [];
     const t0 = Date.now();
     const r = await server.client.callTool(
-      { name: "docker_stats", arguments: { container: web.name, no_stream: false } },
+      { name: "docker_stats", arguments: { container: web.name, no_stream: false, duration: 3 } },
       CallToolResultSchema,
       { onprogress: (p) => progress.push(p.message ?? ""), timeout: 20_000 },
     );
+    const elapsed = Date.now() - t0;
     expect(r.isError).toBeFalsy();
     const out = r.structuredContent as {
       stats: Record<string, unknown>[];
       samples: { at: string; stats: Record<string, unknown>[] }[];
+      aggregates: Record<string, unknown>[];
+      snapshots: number;
     };
-    expect(out.samples).toHaveLength(3);
+    expect(out.snapshots).toBeGreaterThanOrEqual(2);
+    expect(out.samples).toHaveLength(out.snapshots);
     for (const sample of out.samples)
       expect(sample.stats[0]).toMatchObject({ ...FIELDS, container: web.name });
     expect(out.samples.at(-1)?.stats).toEqual(out.stats);
     const times = out.samples.map((s) => Date.parse(s.at));
-    expect(times[2]! - times[0]!).toBeGreaterThan(500);
-    expect(progress.filter((m) => /^snapshot \d of 3/.test(m))).toEqual([
-      expect.stringMatching(/^snapshot 1 of 3: CPU [\d.]+% in all$/),
-      expect.stringMatching(/^snapshot 2 of 3: CPU [\d.]+% in all$/),
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(500);
+    expect(out.aggregates).toEqual([
+      expect.objectContaining({
+        container: web.name,
+        samples: out.snapshots,
+        cpu_min: expect.stringMatching(/^[\d.]+%$/),
+        cpu_avg: expect.stringMatching(/^[\d.]+%$/),
+        cpu_max: expect.stringMatching(/^[\d.]+%$/),
+        memory_max: expect.stringMatching(/^[\d.]+[KMG]?i?B?$|^\d/),
+      }),
     ]);
-    // Bounded: three snapshots, not a stream that runs until the deadline.
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    const a = out.aggregates[0] as Record<string, number>;
+    expect(a["cpu_percent_min"]).toBeLessThanOrEqual(a["cpu_percent_avg"]!);
+    expect(a["cpu_percent_avg"]).toBeLessThanOrEqual(a["cpu_percent_max"]!);
+    expect(a["memory_usage_bytes_min"]).toBeLessThanOrEqual(a["memory_usage_bytes_max"]!);
+    // One progress message per snapshot, while the call ran.
+    expect(progress.filter((m) => /^snapshot \d+: CPU [\d.]+% in all/.test(m))).toHaveLength(out.snapshots);
+    // Bounded by the duration asked (3 s), not a stream that runs until the deadline.
+    expect(elapsed).toBeGreaterThan(2_000);
+    expect(elapsed).toBeLessThan(8_000);
+  });
+
+  it("duration without no_stream: false is refused with what to do", async () => {
+    const r = await call(server.client, "docker_stats", { container: web.name, duration: 3 });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/add no_stream: false/);
   });
 });
 

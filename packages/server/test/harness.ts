@@ -18,6 +18,10 @@ export function writeConfig(config: unknown): string {
 export interface Connected {
   client: Client;
   stderr: () => string;
+  /** When each stderr chunk arrived (epoch ms), for timing what the server logs. */
+  stderrChunks: () => { at: number; text: string }[];
+  /** The server's process ID. */
+  pid: number | null;
   close: () => Promise<void>;
 }
 
@@ -30,12 +34,20 @@ export async function connect(args: string[], env: Record<string, string> = {}):
     stderr: "pipe",
   });
   let err = "";
+  const chunks: { at: number; text: string }[] = [];
   transport.stderr?.on("data", (chunk: Buffer) => {
     err += chunk.toString();
+    chunks.push({ at: Date.now(), text: chunk.toString() });
   });
   const client = new Client({ name: "docker-mcp-test", version: "0.0.0" });
   await client.connect(transport);
-  return { client, stderr: () => err, close: () => client.close() };
+  return {
+    client,
+    stderr: () => err,
+    stderrChunks: () => chunks,
+    pid: transport.pid,
+    close: () => client.close(),
+  };
 }
 
 export async function call(

@@ -65,6 +65,7 @@ describe("tools/list", () => {
       "docker_compose_logs",
       "docker_compose_ps",
       "docker_diagnose",
+      "docker_health",
       "docker_image_inspect",
       "docker_images",
       "docker_inspect",
@@ -277,10 +278,13 @@ describe("docker_logs", () => {
     );
   });
 
-  it("rejects follow with a way forward", async () => {
-    const r = await call(server.client, "docker_logs", { container: web.name, follow: true });
+  it("refuses duration and max_lines without follow, and until with follow, saying what to do", async () => {
+    const r = await call(server.client, "docker_logs", { container: web.name, duration: 5 });
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/since/);
+    expect(text(r)).toMatch(/add follow: true/);
+    const u = await call(server.client, "docker_logs", { container: web.name, follow: true, until: "-1m" });
+    expect(u.isError).toBe(true);
+    expect(text(u)).toMatch(/until does not apply/);
   });
 });
 

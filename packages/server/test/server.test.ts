@@ -174,7 +174,7 @@ describe("createServer", () => {
       handlers: { odd_tool: () => untilAborted },
     };
     await expect(inMemory([plugin])).rejects.toThrow(
-      /plugin "odd": tool "odd_tool" has timeout class "glacial", which this server does not define \(use one of read, lifecycle, exec, compose, pull, build\)/,
+      /plugin "odd": tool "odd_tool" has timeout class "glacial", which this server does not define \(use one of read, lifecycle, exec, compose, follow, pull, build\)/,
     );
   });
 
@@ -221,6 +221,7 @@ describe("createServer", () => {
   it("lists only the tools whose level is on, all of them with tools.show_all", async () => {
     const ro = await inMemory([containersPlugin]);
     expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "docker_health",
       "docker_inspect",
       "docker_logs",
       "docker_ps",

@@ -20,8 +20,8 @@ export interface PrivateDaemon {
   /** `unix:///.../docker.sock`: for DOCKER_HOST, `docker -H` or the engine's `host` option. */
   host: string;
   socketPath: string;
-  /** dockerd's process ID: SIGSTOP it to make every API call hang, SIGCONT to resume. */
-  pid: number;
+  /** dockerd's process ID: SIGSTOP it to make every API call hang, SIGCONT to resume (changes on restart). */
+  readonly pid: number;
   /** Its own directory (data-root, exec-root, pidfile, socket and log live below it). */
   dir: string;
   /** Its own bridge and subnet (10.x.y.0/24). */
@@ -31,6 +31,11 @@ export interface PrivateDaemon {
   docker(args: readonly string[], options?: Omit<DockerCliOptions, "host">): Promise<string>;
   /** The last lines of dockerd's log, for failure messages. */
   log(lines?: number): string;
+  /**
+   * Kills dockerd and its containerd at once (SIGKILL to its process group: a crash, no clean
+   * shutdown), then starts it again on the same directories and socket and waits until it answers.
+   */
+  restart(): Promise<void>;
   /** Stops dockerd by its pid (SIGCONT first, in case a test froze it), deletes its bridge and directory. */
   stop(): Promise<void>;
 }
@@ -79,60 +84,81 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
     await run("ip", ["addr", "add", `${gateway}/24`, "dev", bridge]);
     await run("ip", ["link", "set", bridge, "up"]);
 
-    const out = openSync(logFile, "a");
-    child = spawn(
-      "dockerd",
-      [
-        "--data-root",
-        join(dir, "data"),
-        "--exec-root",
-        join(dir, "exec"),
-        "--pidfile",
-        pidfile,
-        "-H",
-        host,
-        `--bridge=${bridge}`,
-        "--iptables=false",
-        "--ip-masq=false",
-        ...(options.extraArgs ?? []),
-      ],
-      { stdio: ["ignore", out, out], detached: true },
-    );
-    const pid = child.pid;
-    if (pid === undefined) throw new Error("dockerd could not be started (is it installed?)");
-    running.add(pid);
-    installExitHook();
-    let exited: string | undefined;
-    child.once("exit", (code, signal) => {
-      exited = `dockerd exited (${signal ?? `code ${code}`})`;
-    });
-
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    for (;;) {
-      const ok = await docker(["version", "--format", "{{.Server.Version}}"], {
-        host,
-        timeoutMs: 5_000,
-      }).then(
-        () => true,
-        () => false,
+    const launch = async () => {
+      const out = openSync(logFile, "a");
+      const started = spawn(
+        "dockerd",
+        [
+          "--data-root",
+          join(dir, "data"),
+          "--exec-root",
+          join(dir, "exec"),
+          "--pidfile",
+          pidfile,
+          "-H",
+          host,
+          `--bridge=${bridge}`,
+          "--iptables=false",
+          "--ip-masq=false",
+          ...(options.extraArgs ?? []),
+        ],
+        { stdio: ["ignore", out, out], detached: true },
       );
-      if (ok) break;
-      if (exited !== undefined || Date.now() > deadline) {
-        throw new Error(`${exited ?? "dockerd did not answer in time"}; its log ends with:\n${log()}`);
+      child = started;
+      const pid = started.pid;
+      if (pid === undefined) throw new Error("dockerd could not be started (is it installed?)");
+      running.add(pid);
+      installExitHook();
+      let exited: string | undefined;
+      started.once("exit", (code, signal) => {
+        exited = `dockerd exited (${signal ?? `code ${code}`})`;
+      });
+
+      const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+      for (;;) {
+        const ok = await docker(["version", "--format", "{{.Server.Version}}"], {
+          host,
+          timeoutMs: 5_000,
+        }).then(
+          () => true,
+          () => false,
+        );
+        if (ok) break;
+        if (exited !== undefined || Date.now() > deadline) {
+          throw new Error(`${exited ?? "dockerd did not answer in time"}; its log ends with:\n${log()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    };
+    await launch();
     for (const image of images) await copyImage(image, host);
 
     return {
       host,
       socketPath,
-      pid,
+      get pid() {
+        return child?.pid as number;
+      },
       dir,
       bridge,
       subnet,
       docker: (args, opts = {}) => docker(args, { ...opts, host }),
       log,
+      async restart() {
+        const old = child;
+        if (old?.pid !== undefined && old.exitCode === null && old.signalCode === null) {
+          const gone = new Promise((resolve) => old.once("exit", resolve));
+          try {
+            process.kill(-old.pid, "SIGCONT");
+            process.kill(-old.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+          await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+          running.delete(old.pid);
+        }
+        await launch();
+      },
       stop,
     };
   } catch (error) {

@@ -3,8 +3,8 @@ import { inspectContainer, listContainers, resolveContainer } from "../container
 import type { CpuHistory } from "../cpu-history.js";
 import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
-import { lifecycle } from "../lifecycle.js";
 import { type FollowLogsOptions, type FollowLogsResult, followLogs } from "../follow-logs.js";
+import { lifecycle } from "../lifecycle.js";
 import { readLogs } from "../logs.js";
 import { type ScanLogsOptions, type ScanLogsResult, scanLogs } from "../scan-logs.js";
 import { type StatsStrategy, sampleStats } from "../stats.js";
