@@ -199,3 +199,42 @@ describe("CircuitBreaker", () => {
     expect(b.state).toBe("open");
   });
 });
+
+describe("circuit breaker notifications", () => {
+  it("tells once when the circuit opens and once when it closes", () => {
+    const changes: boolean[] = [];
+    let now = 0;
+    const breaker = new CircuitBreaker({
+      failureThreshold: 2,
+      cooldownMs: 1_000,
+      now: () => now,
+      onChange: (open) => changes.push(open),
+    });
+    breaker.recordSuccess();
+    breaker.recordFailure();
+    expect(changes).toEqual([]);
+    breaker.recordFailure();
+    expect(changes).toEqual([true]);
+    now = 2_000;
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.recordFailure(); // the trial failed: still open, nothing new to tell
+    expect(changes).toEqual([true]);
+    breaker.recordSuccess();
+    breaker.recordSuccess();
+    expect(changes).toEqual([true, false]);
+    breaker.dispose();
+  });
+
+  it("a listener that throws does not break the breaker", () => {
+    const breaker = new CircuitBreaker({
+      failureThreshold: 1,
+      cooldownMs: 1_000,
+      onChange: () => {
+        throw new Error("listener bug");
+      },
+    });
+    expect(() => breaker.recordFailure()).not.toThrow();
+    expect(breaker.state).toBe("open");
+    breaker.dispose();
+  });
+});

@@ -13,6 +13,8 @@ export const ORIGINS_ENV = "DOCKER_MCP_HTTP_ORIGINS";
 export const MCP_PATH = "/mcp";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_SESSIONS = 64;
+/** A session with no request for this long is closed: a client that vanished without DELETE. */
+const DEFAULT_IDLE_MS = 30 * 60_000;
 
 /** A problem with how HTTP was asked for: the server does not start, and the message says what to do. */
 export class HttpSetupError extends Error {}
@@ -85,6 +87,8 @@ export interface ServeHttpOptions {
   /** Browser origins allowed besides the loopback ones (exact `scheme://host[:port]`). */
   allowedOrigins?: readonly string[];
   stderr?: NodeJS.WritableStream;
+  /** Close a session after this long without a request (default 30 minutes). */
+  idleMs?: number;
 }
 
 export interface HttpHandle {
@@ -114,6 +118,22 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpHandle> 
     (options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, "").toLowerCase()),
   );
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  const lastSeen = new Map<string, number>();
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, seen] of lastSeen) {
+        if (now - seen < idleMs) continue;
+        lastSeen.delete(id);
+        const transport = transports.get(id);
+        transports.delete(id);
+        void transport?.close().catch(() => {});
+      }
+    },
+    Math.max(50, Math.min(60_000, Math.floor(idleMs / 4))),
+  );
+  sweeper.unref();
 
   const reply = (
     res: ServerResponse,
@@ -173,6 +193,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpHandle> 
       const transport = transports.get(sessionId);
       if (!transport)
         return reply(res, 404, "Session not found: it was closed or never existed; initialize again.");
+      lastSeen.set(sessionId, Date.now());
       const body = req.method === "POST" ? await readJson(req, res) : undefined;
       if (body === INVALID) return;
       await transport.handleRequest(req, res, body);
@@ -192,10 +213,14 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpHandle> 
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         transports.set(id, transport);
+        lastSeen.set(id, Date.now());
       },
     });
     await app.openSession(transport, () => {
-      if (transport.sessionId) transports.delete(transport.sessionId);
+      if (transport.sessionId) {
+        transports.delete(transport.sessionId);
+        lastSeen.delete(transport.sessionId);
+      }
     });
     await transport.handleRequest(req, res, body);
   }
@@ -253,6 +278,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpHandle> 
     port,
     sessions: () => transports.size,
     async close() {
+      clearInterval(sweeper);
       await Promise.allSettled([...transports.values()].map((t) => t.close()));
       transports.clear();
       http.closeAllConnections();

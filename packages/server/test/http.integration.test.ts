@@ -10,8 +10,11 @@ import {
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isLoopback, parseHttpAddress } from "../src/http-server.js";
+import { resolveConfig } from "../src/config.js";
+import { createServer } from "../src/create-server.js";
+import { isLoopback, parseHttpAddress, serveHttp } from "../src/http-server.js";
 import { text, writeConfig } from "./harness.js";
 import { auditLines, type HttpBin, httpClient, runBin, startHttpBin } from "./http-harness.js";
 
@@ -185,5 +188,46 @@ describe("sessions", () => {
         timeout: 5_000,
       })
       .toBe("cancelled");
+  });
+});
+
+describe("in-process server", () => {
+  it("sends log messages to HTTP sessions on their standalone stream, and closes idle sessions", async () => {
+    const app = createServer({
+      plugins: [],
+      config: resolveConfig({}, undefined, false),
+      stderr: { write: () => true } as unknown as NodeJS.WritableStream,
+    });
+    const handle = await serveHttp({ app, host: "127.0.0.1", port: 0, idleMs: 1_500 });
+    try {
+      const c = await httpClient(new URL(handle.url));
+      const got: string[] = [];
+      c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        got.push(`${n.params.level}: ${String(n.params.data)}`);
+      });
+      await c.setLoggingLevel("notice");
+      expect(handle.sessions()).toBe(1);
+      // Give the client's standalone GET stream a moment to open, then log as the breaker would.
+      await expect
+        .poll(
+          () => {
+            app.log("error", "the daemon stopped answering");
+            return got.length;
+          },
+          { interval: 200, timeout: 5_000 },
+        )
+        .toBeGreaterThan(0);
+      app.log("info", "below the level");
+      app.log("notice", "the daemon answers again");
+      await expect.poll(() => got.at(-1)).toBe("notice: the daemon answers again");
+      expect(got).not.toContain("info: below the level");
+      // Quiet for longer than idleMs: the session is closed and its id refused.
+      await expect.poll(() => handle.sessions(), { timeout: 5_000 }).toBe(0);
+      await expect(c.listTools()).rejects.toThrow(/Session not found/);
+      await c.close().catch(() => {});
+    } finally {
+      await handle.close();
+      await app.close();
+    }
   });
 });
