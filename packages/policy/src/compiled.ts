@@ -1,6 +1,6 @@
 import { type CommandShape, type CompiledExec, compileBlockedCommand } from "./exec-check.js";
 import { normalizeHostPath } from "./host-path.js";
-import { imageForms } from "./image-reference.js";
+import { imageForms, normalizeImagePattern } from "./image-reference.js";
 import { PatternSet } from "./pattern.js";
 import type { Policy } from "./types.js";
 import type { ResourceKindDefinition } from "./vocabulary.js";
@@ -45,7 +45,12 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   for (const def of policy.vocabulary.resourceKinds) {
     const lists = policy.lists[def.name] ?? { whitelist: [], blacklist: [] };
     const form = def.nameForm ?? "plain";
-    const normalize = form === "slash-prefixed" ? stripSlash : (s: string) => s;
+    const normalize =
+      form === "slash-prefixed"
+        ? stripSlash
+        : form === "image-reference"
+          ? normalizeImagePattern
+          : (s: string) => s;
     const forms = form === "image-reference" ? imageForms : form === "slash-prefixed" ? slashForms : single;
     kinds.set(def.name, {
       def,

@@ -52,8 +52,9 @@ export function parseImageReference(reference: string): ParsedImage | undefined 
   const slash = rest.indexOf("/");
   if (slash >= 0) {
     const first = rest.slice(0, slash);
-    if (first.includes(".") || first.includes(":") || first === "localhost") {
-      domain = first;
+    if (isRegistryHost(first)) {
+      // Host names are case-insensitive: LOCALHOST:5000/x pulls from localhost:5000.
+      domain = first.toLowerCase();
       path = rest.slice(slash + 1);
     }
   }
@@ -61,6 +62,30 @@ export function parseImageReference(reference: string): ParsedImage | undefined 
   if (domain === "docker.io" && !path.includes("/")) path = `library/${path}`;
   if (path === "" || path.endsWith("/")) return undefined;
   return { domain, path, tag, digest };
+}
+
+/**
+ * Whether the first component of a reference is a registry host, as Docker reads it: it has a dot or a
+ * port, is localhost, or has an upper-case letter (a repository path never has one).
+ */
+function isRegistryHost(first: string): boolean {
+  return (
+    first.includes(".") ||
+    first.includes(":") ||
+    first.toLowerCase() === "localhost" ||
+    first !== first.toLowerCase()
+  );
+}
+
+/**
+ * An image pattern in the form names are compared in: its registry host in lower case (a pattern
+ * `LOCALHOST:5000/*` and a name `localhost:5000/x` name the same registry).
+ */
+export function normalizeImagePattern(pattern: string): string {
+  const slash = pattern.indexOf("/");
+  if (slash < 0) return pattern;
+  const first = pattern.slice(0, slash);
+  return isRegistryHost(first) ? first.toLowerCase() + pattern.slice(slash) : pattern;
 }
 
 function computeForms(reference: string): string[] {

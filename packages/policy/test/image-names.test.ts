@@ -105,3 +105,47 @@ describe("an image resource is all its names", () => {
     expect(d.reasons.map((r) => r.code)).toEqual(["blacklisted"]);
   });
 });
+
+// A registry host is a case-insensitive DNS name: Docker pulls LOCALHOST:5000/vault from the registry
+// at localhost:5000 and lists it under that spelling. Every spelling is the same image for the lists.
+describe("registry hosts match in any case", () => {
+  const lists = loadPolicy({
+    permissions: {
+      blacklist_images: ["localhost:5000/vault*", "Registry.Example.com/secret:*", "*.INTERNAL/*"],
+    },
+  });
+  const spellings: [string, boolean][] = [
+    ["localhost:5000/vault:1", false],
+    ["LOCALHOST:5000/vault:1", false],
+    ["Localhost:5000/vault-2:latest", false],
+    ["LocalHost:5000/vault@sha256:" + "a".repeat(64), false],
+    ["registry.example.com/secret:1", false],
+    ["REGISTRY.EXAMPLE.COM/secret:1", false],
+    ["registry.example.COM/secret:2", false],
+    ["git.internal/x:1", false],
+    ["GIT.Internal/x:1", false],
+    ["localhost:5001/vault:1", true],
+    ["registry.example.com/public:1", true],
+    ["vault:1", true],
+  ];
+  it.each(spellings)("%s (allowed: %s)", (name, allowed) => {
+    const d = decide(lists, {
+      tool: "docker_image_inspect",
+      levels: ["read"],
+      resources: [{ kind: "image", names: [name] }],
+    });
+    expect(d.allowed).toBe(allowed);
+  });
+
+  it("admits through a whitelist in any case, and a tag stays case-sensitive", () => {
+    const white = loadPolicy({ permissions: { whitelist_images: ["LOCALHOST:5000/app:V1"] } });
+    const judge = (name: string) =>
+      decide(white, {
+        tool: "docker_image_inspect",
+        levels: ["read"],
+        resources: [{ kind: "image", names: [name] }],
+      }).allowed;
+    expect(judge("localhost:5000/app:V1")).toBe(true);
+    expect(judge("localhost:5000/app:v1")).toBe(false);
+  });
+});

@@ -7,8 +7,12 @@ import {
   docker,
   ensureBusyboxImage,
   ensureDaemon,
+  type LocalRegistry,
+  pushRegistryImage,
+  type RegistryImage,
   RUN_ID,
   removeTestImage,
+  startLocalRegistry,
   TEST_LABEL,
   TEST_RUN_LABEL,
 } from "@arktechnwa/docker-mcp-testkit";
@@ -28,11 +32,15 @@ const exists = (ref: string) =>
 
 let server: Connected;
 let root: string;
+let registry: LocalRegistry;
+let remote: RegistryImage;
 
 beforeAll(async () => {
   await ensureDaemon();
   await ensureBusyboxImage();
   await buildTestImage([blocked], "vault");
+  registry = await startLocalRegistry();
+  remote = await pushRegistryImage({ registry: registry.address, name: "rvault", payloadBytes: 1024 });
   // An image the lists admit whose ONBUILD trigger copies from the blacklisted one.
   await docker(
     [
@@ -55,7 +63,11 @@ beforeAll(async () => {
   server = await connect([
     "--config",
     writeConfig({
-      permissions: { read: true, images: true, blacklist_images: ["docker-mcp-test/vault-*"] },
+      permissions: {
+        read: true,
+        images: true,
+        blacklist_images: ["docker-mcp-test/vault-*", "localhost:5000/docker-mcp-test/rvault-*"],
+      },
       build_safety: { allowed_contexts: [root] },
     }),
   ]);
@@ -64,7 +76,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   const made = Array.from({ length: attacks.length + 2 }, (_, i) => tag(`attack${i}`));
-  await removeTestImage([...made, onbuildBase, blocked]);
+  await removeTestImage([...made, onbuildBase, blocked, ...spellings.map(pulledAs)]);
+  await registry?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -110,5 +123,20 @@ describe("docker_build reads the Dockerfile as the builder does", () => {
     const result = await call(server.client, "docker_build", { context, tag: name });
     expect(text(result)).toContain("Built");
     expect(await exists(name)).toBe(true);
+  });
+});
+
+// The registry host is a DNS name: Docker pulls LOCALHOST:5000/x from localhost:5000 and tags it as
+// written. A blacklist on localhost:5000/... holds in every spelling.
+const spellings = ["localhost", "LOCALHOST", "Localhost", "localHOST"];
+const pulledAs = (host: string) => remote?.reference.replace("127.0.0.1", host) ?? "";
+
+describe("docker_pull judges the registry host in any case", () => {
+  it.each(spellings)("refuses %s:5000/... before anything is fetched", async (host) => {
+    const reference = pulledAs(host);
+    const result = await call(server.client, "docker_pull", { image: reference });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("blacklist_images");
+    expect(await exists(reference)).toBe(false);
   });
 });
