@@ -1,6 +1,7 @@
-import { Agent as HttpAgent, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import type Dockerode from "dockerode";
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { stringify as stringifyQuery } from "node:querystring";
+import { addAbortSignal } from "node:stream";
 import { abortError, raceAbort } from "./abort.js";
 import type { ResolvedConnection } from "./connection.js";
 import { mapDaemonError } from "./daemon-errors.js";
@@ -38,20 +39,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-interface Modem {
-  version?: string;
-  dial(options: Record<string, unknown>, callback: (error: unknown, result: unknown) => void): void;
-}
-
 /**
- * Thin, deadline-aware layer over docker-modem: every request carries the caller's AbortSignal, streams
- * are destroyed on abort, errors become EngineErrors, and the API version is negotiated once, lazily.
+ * Thin, deadline-aware HTTP client for the Engine API: every request carries the caller's AbortSignal,
+ * streams are destroyed on abort, errors become EngineErrors, and the API version is negotiated once,
+ * lazily. Requests go straight to node:http on one keep-alive agent: docker-modem formatted every
+ * request's options (agent and its pooled sockets included) with util.inspect for a debug line, which
+ * cost about 1 ms of CPU per request, and several times that with a few sockets pooled.
  */
 export class ApiClient {
   readonly endpoint: string;
-  private readonly modemOptions: Dockerode.DockerOptions & Record<string, unknown>;
-  private modemLoad: Promise<Modem> | undefined;
-  private modem: Modem | undefined;
+  private readonly connection: ResolvedConnection;
   private readonly agent: HttpAgent;
   private negotiated: Promise<string> | undefined;
   private version: string | undefined;
@@ -70,40 +67,11 @@ export class ApiClient {
             rejectUnauthorized: connection.tls?.verify ?? true,
           })
         : new HttpAgent({ keepAlive: true });
-    const options: Dockerode.DockerOptions & Record<string, unknown> = {
-      // Every key set explicitly: docker-modem merges process.env defaults under these.
-      socketPath: connection.socketPath,
-      host: connection.host,
-      port: connection.port,
-      protocol: connection.protocol,
-      ca: connection.tls?.ca,
-      cert: connection.tls?.cert,
-      key: connection.tls?.key,
-      pathPrefix: "/",
-      // Never an inactivity timeout: deadlines come from the caller's AbortSignal.
-      timeout: undefined,
-      agent: this.agent,
-    };
-    this.modemOptions = options;
+    this.connection = connection;
     if (connection.apiVersion) {
       this.version = connection.apiVersion;
       this.negotiated = Promise.resolve(connection.apiVersion);
     }
-  }
-
-  /**
-   * dockerode (with ssh2 and gRPC behind it) takes a few hundred milliseconds to import: it is loaded on
-   * the first request, so a server starts and answers `initialize` without waiting for it.
-   */
-  private loadModem(): Promise<Modem> {
-    this.modemLoad ??= import("dockerode").then(({ default: DockerodeClass }) => {
-      const docker = withoutDockerEnv(() => new DockerodeClass(this.modemOptions));
-      const modem = (docker as unknown as { modem: Modem }).modem;
-      modem.version = this.version ? `v${this.version}` : undefined;
-      this.modem = modem;
-      return modem;
-    });
-    return this.modemLoad;
   }
 
   /** True when the daemon is reached through a local socket (its PIDs are then ours to inspect). */
@@ -144,7 +112,6 @@ export class ApiClient {
               : apiVersion
             : "1.41";
         this.version = version;
-        if (this.modem) this.modem.version = `v${version}`;
         return version;
       });
       attempt.catch(() => {});
@@ -169,21 +136,27 @@ export class ApiClient {
     mapError?: (error: unknown) => EngineError | undefined,
   ): Promise<T> {
     await this.ensureVersion(signal);
-    const modem = await this.loadModem();
-    const work = new Promise<unknown>((resolve, reject) => {
-      modem.dial(this.dialOptions(spec, signal, false), (error, data) =>
-        error ? reject(error) : resolve(data),
-      );
+    const work = new Promise<Buffer>((resolve, reject) => {
+      this.send(spec, signal, true, (error, res) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const response = res as IncomingMessage;
+        // The request's signal covers the request only; the body is read under it too.
+        addAbortSignal(signal, response);
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      });
     });
     try {
       const data = await raceAbort(work, signal, () =>
         abortError(signal, capitalize(spec.what), this.endpoint),
       );
-      if (Buffer.isBuffer(data)) {
-        const text = data.toString("utf8");
-        return (text ? JSON.parse(text) : undefined) as T;
-      }
-      return data as T;
+      const text = data.toString("utf8");
+      return (text ? JSON.parse(text) : undefined) as T;
     } catch (error) {
       throw this.toEngineError(error, spec, signal, mapError);
     }
@@ -219,57 +192,107 @@ export class ApiClient {
     signal: AbortSignal,
     versioned: boolean,
   ): Promise<IncomingMessage> {
-    const modem = await raceAbort(this.loadModem(), signal, () =>
-      abortError(signal, capitalize(spec.what), this.endpoint),
-    );
     const work = new Promise<IncomingMessage>((resolve, reject) => {
-      const options = this.dialOptions(spec, signal, true);
-      const saved = modem.version;
-      if (!versioned) modem.version = undefined;
-      try {
-        modem.dial(options, (error, res) => {
-          if (error) {
-            reject(error);
-            return;
-          }
-          const response = res as IncomingMessage;
-          if (signal.aborted) {
-            response.destroy();
-            reject(signal.reason);
-            return;
-          }
-          const onAbort = () => response.destroy(abortError(signal, capitalize(spec.what), this.endpoint));
-          signal.addEventListener("abort", onAbort, { once: true });
-          response.once("close", () => signal.removeEventListener("abort", onAbort));
-          resolve(response);
-        });
-      } finally {
-        modem.version = saved;
-      }
+      this.send(spec, signal, versioned, (error, res) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const response = res as IncomingMessage;
+        if (signal.aborted) {
+          response.destroy();
+          reject(signal.reason);
+          return;
+        }
+        const onAbort = () => response.destroy(abortError(signal, capitalize(spec.what), this.endpoint));
+        signal.addEventListener("abort", onAbort, { once: true });
+        response.once("close", () => signal.removeEventListener("abort", onAbort));
+        resolve(response);
+      });
     });
     return raceAbort(work, signal, () => abortError(signal, capitalize(spec.what), this.endpoint));
   }
 
-  private dialOptions(spec: RequestSpec, signal: AbortSignal, isStream: boolean): Record<string, unknown> {
-    const ok = spec.ok ?? [200, 201, 204];
-    const statusCodes: Record<number, boolean | string> = {};
-    for (const code of ok) statusCodes[code] = true;
-    const query: Record<string, string | number | boolean> = {};
-    for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) query[key] = value;
-    return {
-      path: `${spec.path}?`,
+  /**
+   * Sends one request and calls back once: with the response when its status is one of `spec.ok`, else
+   * with an error shaped as docker-modem's were (statusCode, json, "(HTTP code N) unexpected - message"),
+   * which daemon-errors.ts reads; socket errors come as they are (code ECONNREFUSED, ...).
+   */
+  private send(
+    spec: RequestSpec,
+    signal: AbortSignal,
+    versioned: boolean,
+    callback: (error: unknown, res?: IncomingMessage) => void,
+  ): void {
+    const c = this.connection;
+    let path = versioned && this.version ? `/v${this.version}${spec.path}` : spec.path;
+    if (spec.query) {
+      const query: Record<string, string | number | boolean> = {};
+      let any = false;
+      for (const key in spec.query) {
+        const value = spec.query[key];
+        if (value !== undefined) {
+          query[key] = value;
+          any = true;
+        }
+      }
+      if (any) path += `?${stringifyQuery(query)}`;
+    }
+    const headers: Record<string, string | number> = {};
+    if (spec.registryAuth) headers["X-Registry-Auth"] = spec.registryAuth;
+    if (spec.registryConfig) headers["X-Registry-Config"] = spec.registryConfig;
+    let body: string | undefined;
+    if (spec.upload) {
+      headers["Content-Type"] = "application/tar";
+    } else if (spec.method === "POST" && spec.body !== undefined) {
+      // No body at all unless one is given: the daemon rejects bodies on e.g. start.
+      body = JSON.stringify(spec.body);
+      headers["Content-Type"] = "application/json";
+      headers["Content-Length"] = Buffer.byteLength(body);
+    } else if (spec.method === "PUT") {
+      headers["Transfer-Encoding"] = "chunked";
+    }
+    const options = {
+      path,
       method: spec.method,
-      isStream,
-      statusCodes,
-      abortSignal: signal,
-      // docker-modem: _query goes to the URL, _body (POST only) to the JSON body.
-      // An empty _body sends no body at all (the daemon rejects bodies on e.g. start).
-      options: { _query: query, _body: spec.body === undefined ? {} : spec.body },
-      ...(spec.body !== undefined && spec.method === "POST" ? { allowEmpty: true } : {}),
-      ...(spec.registryAuth ? { authconfig: { key: spec.registryAuth } } : {}),
-      ...(spec.registryConfig ? { registryconfig: { base64: spec.registryConfig } } : {}),
-      ...(spec.upload ? { file: spec.upload } : {}),
+      headers,
+      agent: this.agent,
+      signal,
+      ...(c.socketPath !== undefined ? { socketPath: c.socketPath } : { hostname: c.host, port: c.port }),
+      ...(c.tls ? { ca: c.tls.ca, cert: c.tls.cert, key: c.tls.key } : {}),
     };
+    let done = false;
+    const finish = (error: unknown, res?: IncomingMessage) => {
+      if (done) return;
+      done = true;
+      callback(error, res);
+    };
+    let req: ReturnType<typeof httpRequest>;
+    try {
+      req = c.protocol === "https" ? httpsRequest(options) : httpRequest(options);
+    } catch (error) {
+      finish(error);
+      return;
+    }
+    req.on("error", (error) => finish(error));
+    req.on("response", (res) => {
+      const status = res.statusCode ?? 0;
+      if ((spec.ok ?? DEFAULT_OK).includes(status)) {
+        finish(undefined, res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", (error) => finish(error));
+      res.on("end", () => finish(statusError(status, Buffer.concat(chunks))));
+    });
+    if (spec.upload) {
+      const upload = spec.upload;
+      upload.on("error", (error) => req.destroy(error as Error));
+      upload.pipe(req);
+    } else {
+      req.end(body);
+    }
   }
 
   /** Releases pooled sockets. */
@@ -286,30 +309,25 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/**
- * docker-modem reads DOCKER_HOST / DOCKER_CERT_PATH / DOCKER_CLIENT_TIMEOUT from process.env in its
- * constructor (and may read certificate files or throw). Our resolved options are the only truth, so
- * construct it with those variables hidden. Synchronous, so nothing else can observe the gap.
- */
-function withoutDockerEnv<T>(build: () => T): T {
-  const keys = [
-    "DOCKER_HOST",
-    "DOCKER_CERT_PATH",
-    "DOCKER_TLS_VERIFY",
-    "DOCKER_CLIENT_TIMEOUT",
-    "DOCKER_PATH_PREFIX",
-  ];
-  const saved = new Map<string, string>();
-  for (const key of keys) {
-    const value = process.env[key];
-    if (value !== undefined) {
-      saved.set(key, value);
-      delete process.env[key];
-    }
-  }
+const DEFAULT_OK = [200, 201, 204];
+
+/** The error a refused request rejects with: what the daemon said, as docker-modem shaped it. */
+function statusError(status: number, body: Buffer): Error {
+  const text = body.toString("utf8");
+  let json: unknown;
   try {
-    return build();
-  } finally {
-    for (const [key, value] of saved) process.env[key] = value;
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
   }
+  const parsed = json as { message?: unknown; error?: unknown } | undefined;
+  const cause =
+    (parsed && typeof parsed === "object" ? (parsed.message ?? parsed.error) : undefined) ?? json ?? text;
+  const error = new Error(`(HTTP code ${status}) unexpected - ${String(cause)} `) as Error & {
+    statusCode: number;
+    json: unknown;
+  };
+  error.statusCode = status;
+  error.json = json ?? (body.length > 0 ? body : null);
+  return error;
 }

@@ -6,8 +6,8 @@ const ID = "a".repeat(64);
 const ABORT_AFTER_MS = 150;
 const PROMPT_MS = 200;
 /**
- * The first request of the file also imports dockerode (ssh2, gRPC: a few hundred ms of module loading
- * that can block the event loop on a loaded machine): that call gets more room.
+ * The first request of the file also negotiates the API version and opens the first socket, which a
+ * loaded machine can delay: that call gets more room.
  */
 const FIRST_CALL_PROMPT_MS = 1000;
 let firstCall = true;
