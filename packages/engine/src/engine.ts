@@ -14,9 +14,11 @@ export interface CreateEngineOptions extends ConnectionOptions {
   /** Environment read for DOCKER_HOST & co. (default process.env); explicit options win. */
   env?: NodeJS.ProcessEnv;
   /**
-   * How stats are sampled (default "stream": two frames of one streaming request per container, all
-   * concurrently). "one-shot": two `one-shot=true` requests (API >= 1.41). "precpu": one
-   * `stream=false` request (the daemon waits two ticks itself). Measured in test/stats.int.test.ts.
+   * How stats are sampled, every container concurrently (default "one-shot": `one-shot=true` readings,
+   * each at the daemon's next collector tick; two a tick apart, or one when an earlier call left a
+   * recent reading; API >= 1.41, else "stream"). "stream": two frames of one streaming request
+   * (about two ticks on dockerd 20.10). "precpu": one `stream=false`
+   * request (the daemon waits two ticks itself). Measured in test/stats.int.test.ts.
    */
   statsStrategy?: StatsStrategy;
   /**
@@ -31,7 +33,7 @@ export interface CreateEngineOptions extends ConnectionOptions {
  * that is down surfaces as an EngineError on the first call, so the server can start regardless.
  */
 export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
-  const { env = process.env, statsStrategy = "stream", cpuHistoryMaxAgeMs = 10_000, ...connection } = options;
+  const { env = process.env, statsStrategy = "one-shot", cpuHistoryMaxAgeMs = 10_000, ...connection } = options;
   const history = cpuHistoryMaxAgeMs > 0 ? new CpuHistory(cpuHistoryMaxAgeMs) : undefined;
   let api: ApiClient;
   try {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { IncomingMessage } from "node:http";
-import type { ApiClient } from "./api-client.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { type ApiClient, compareVersions } from "./api-client.js";
 import { stripSlash } from "./containers.js";
 import { type CpuHistory, readAtMs } from "./cpu-history.js";
 import { connectionError } from "./daemon-errors.js";
@@ -27,6 +28,9 @@ interface CpuStats {
   online_cpus?: number;
   throttling_data?: { periods?: number; throttled_periods?: number; throttled_time?: number };
 }
+
+/** A CPU % window shorter than this is noise; the daemon's collector ticks every second. */
+const MIN_ONE_SHOT_WINDOW_MS = 500;
 
 /** How a sample is taken; see `sampleStats` and the measurements in the README. */
 export type StatsStrategy = "stream" | "one-shot" | "precpu";
@@ -167,12 +171,38 @@ async function sampleOne(
       return Number.isFinite(window) ? { ...sample, cpuWindowMs: Math.round(window) } : sample;
     }
     if (strategy === "one-shot") {
+      // Each one-shot answers at the collector's next tick with that tick's reading. A recent reading
+      // from an earlier call makes one enough; else a second one, a tick later, starts the window.
       const query = { stream: false, "one-shot": true };
-      const first = await api.json<RawStats>({ method: "GET", path, query, what }, signal);
-      if (isIdleFrame(first)) return idleSample(id, first);
-      const second = await api.json<RawStats>({ method: "GET", path, query, what }, signal);
-      if (isIdleFrame(second)) return idleSample(id, second);
-      return computeSample(id, second, first.cpu_stats);
+      // An empty body (a container removed meanwhile) reads as an idle frame.
+      const first = (await api.json<RawStats>({ method: "GET", path, query, what }, signal)) ?? {};
+      if (isIdleFrame(first)) {
+        history?.forget(id);
+        return idleSample(id, first);
+      }
+      const firstRead = readAtMs(first.read);
+      let earlier = history?.before(id, firstRead);
+      let last = first;
+      if (!earlier) {
+        let second = (await api.json<RawStats>({ method: "GET", path, query, what }, signal)) ?? {};
+        // A daemon that reads at once instead of at its next tick: wait out a window worth reporting.
+        const short = MIN_ONE_SHOT_WINDOW_MS - (readAtMs(second.read) - firstRead);
+        if (!isIdleFrame(second) && short > 0) {
+          await delay(short, undefined, { signal });
+          second = (await api.json<RawStats>({ method: "GET", path, query, what }, signal)) ?? {};
+        }
+        if (isIdleFrame(second)) {
+          history?.forget(id);
+          return idleSample(id, second);
+        }
+        earlier = { cpu: first.cpu_stats ?? {}, readAtMs: firstRead };
+        last = second;
+      }
+      const lastRead = readAtMs(last.read);
+      if (last.cpu_stats) history?.remember(id, { cpu: last.cpu_stats, readAtMs: lastRead });
+      const sample = computeSample(id, last, earlier.cpu);
+      const window = lastRead - earlier.readAtMs;
+      return Number.isFinite(window) ? { ...sample, cpuWindowMs: Math.round(window) } : sample;
     }
     const frame = await api.json<RawStats>({ method: "GET", path, query: { stream: false }, what }, signal);
     if (isIdleFrame(frame)) return idleSample(id, frame);
@@ -208,10 +238,13 @@ export async function sampleStats(
   api: ApiClient,
   ids: string[],
   signal: AbortSignal,
-  strategy: StatsStrategy = "stream",
+  wanted: StatsStrategy = "one-shot",
   history?: CpuHistory,
 ): Promise<StatsSample[]> {
   history?.prune(Date.now());
+  // one-shot needs API 1.41 (dockerd 20.10); older daemons stream.
+  const version = wanted === "one-shot" ? await api.ensureVersion(signal) : undefined;
+  const strategy = version && compareVersions(version, "1.41") < 0 ? "stream" : wanted;
   const unique = [...new Set(ids)];
   // One failure ends the other streams too instead of leaving them open until their own end.
   const stop = new AbortController();

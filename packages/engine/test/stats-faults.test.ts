@@ -47,6 +47,7 @@ describe("stats when some containers fail", () => {
   const socketPath = join(dir, "docker.sock");
   let server: Server;
   let engine: DockerEngine;
+  let oneShots = 0;
   beforeAll(async () => {
     server = createServer((req, res) => {
       const path = (req.url ?? "").split("?")[0] ?? "";
@@ -60,7 +61,12 @@ describe("stats when some containers fail", () => {
         res.writeHead(status, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ message }));
       };
-      if (id === GOOD) {
+      if (id === GOOD && (req.url ?? "").includes("one-shot=true")) {
+        // One reading per request, a tick apart, as dockerd's collector gives them.
+        oneShots++;
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(oneShots % 2 === 1 ? frame(1, 1000) : frame(2, 501_000));
+      } else if (id === GOOD) {
         res.writeHead(200, { "Content-Type": "application/json" });
         res.write(frame(1, 1000));
         setTimeout(() => res.end(frame(2, 501_000)), 50);
