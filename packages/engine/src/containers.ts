@@ -159,7 +159,7 @@ export async function resolveContainer(
     }
     throw error;
   }
-  return {
+  const identity: ContainerIdentity = {
     id: raw.Id,
     names: raw.Name ? [stripSlash(raw.Name)] : [],
     image: raw.Config?.Image ?? "",
@@ -170,6 +170,19 @@ export async function resolveContainer(
     env: raw.Config?.Env ?? [],
     argvs: commandLines(raw),
   };
+  documents.set(identity, raw as unknown as Record<string, unknown>);
+  return identity;
+}
+
+/** Each resolved identity's inspect document, for as long as the identity is held (one call). */
+const documents = new WeakMap<ContainerIdentity, Record<string, unknown>>();
+
+/**
+ * The inspect document a `resolveContainer` identity was built from: a tool that shows it (docker_inspect)
+ * needs no second request within the same call. Undefined for an identity made any other way.
+ */
+export function resolvedDocument(identity: ContainerIdentity): Record<string, unknown> | undefined {
+  return documents.get(identity);
 }
 
 async function ambiguous(

@@ -32,6 +32,7 @@ export type {
 export type { CreateVolumeSpec, VolumeIdentity, VolumesArea } from "./areas/volumes.js";
 export type { ResolvedConnection } from "./connection.js";
 export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
+export { resolvedDocument } from "./containers.js";
 export { createBody } from "./create.js";
 export type { StreamType } from "./demux.js";
 export { Demuxer } from "./demux.js";

@@ -1,6 +1,6 @@
 import { displayName, targetData } from "@arktechnwa/docker-kit";
 import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import type { ContainerIdentity } from "@arktechnwa/docker-mcp-engine";
+import { type ContainerIdentity, resolvedDocument } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
 
@@ -78,7 +78,8 @@ function section(doc: Doc, which: (typeof SECTIONS)[number]): Doc {
 export function inspectHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
     const identity = targetData<ContainerIdentity>(ctx, "container");
-    const doc = await deps.engine.inspectContainer(identity.id, ctx.signal);
+    // The document the container was resolved from, moments ago in this call: no second request.
+    const doc = resolvedDocument(identity) ?? (await deps.engine.inspectContainer(identity.id, ctx.signal));
     const which = args.section ?? "all";
     return {
       container: { id: identity.id, name: displayName(identity) },
