@@ -42,10 +42,12 @@ export async function withImageNames(
   deps: DockerDeps,
   rows: ContainerSummary[],
   signal: AbortSignal,
+  /** The image listing when the caller started it already (alongside the container listing). */
+  images?: Promise<ImageIdentity[]>,
 ): Promise<ListedContainer[]> {
   if (rows.length === 0) return rows;
   const byId = new Map<string, ImageIdentity>();
-  for (const image of await deps.engine.listImages(signal)) byId.set(image.id, image);
+  for (const image of await (images ?? deps.engine.listImages(signal))) byId.set(image.id, image);
   const missing = [...new Set(rows.map((r) => r.imageId).filter((id) => id && !byId.has(id)))];
   await Promise.all(
     missing.map(async (id) => {

@@ -37,7 +37,14 @@ export function listVisibleContainers(
 ): Promise<VisibilityResult<ListedContainer>> {
   return listVisible(
     ctx,
-    async () => withImageNames(deps, await deps.engine.listContainers(options, ctx.signal), ctx.signal),
+    async () => {
+      // Both listings at once: one round trip to the daemon instead of two. An image created between
+      // them is looked up alone, as withImageNames does for any image missing from its listing.
+      const images = deps.engine.listImages(ctx.signal);
+      images.catch(() => {});
+      const rows = await deps.engine.listContainers(options, ctx.signal);
+      return withImageNames(deps, rows, ctx.signal, images);
+    },
     summaryToResource,
   );
 }
