@@ -2,7 +2,14 @@ import { secretValuesFromArgv, secretValuesFromEnv, worthHunting } from "./learn
 import { MASK } from "./mask-string.js";
 import { cutMasked } from "./safe-cut.js";
 import { isSecretFlag, isSecretKey } from "./secret-names.js";
-import { AUTH_SCHEME, looksLikeCredential, SECRET_SHAPES, URL_USERINFO } from "./secret-shapes.js";
+import {
+  AUTH_SCHEME,
+  AUTH_SCHEME_HINT,
+  looksLikeCredential,
+  SECRET_SHAPE_HINT,
+  SECRET_SHAPES,
+  URL_USERINFO,
+} from "./secret-shapes.js";
 
 const ESCAPED_MASK = MASK.replace(/[[\]]/g, "\\$&");
 /** A value in free text: the mask itself, a quoted string, or a run up to a separator. */
@@ -26,6 +33,9 @@ const FLAG_VALUE = new RegExp(
   `(?<![A-Za-z0-9_.-])(--?[A-Za-z][A-Za-z0-9_.-]*)([ \\t\\u0000]+|[ \\t]*\\r?\\n)(?![-|&;<>])${VALUE}`,
   "g",
 );
+
+/** Every KEY_VALUE match has its separator. */
+const ASSIGNMENT_HINT = /[=:]/;
 
 /** Characters at the edge of an upstream cut that are never shown (see `capped`). */
 export const EDGE_GUARD_CHARS = 256;
@@ -128,23 +138,30 @@ export class Redactor {
       );
       out = out.replace(this.pattern, MASK);
     }
-    for (const { pattern } of SECRET_SHAPES) out = out.replace(pattern, MASK);
-    out = out.replace(AUTH_SCHEME, (whole, scheme: string, gap: string, credential: string) =>
-      looksLikeCredential(credential) ? `${scheme}${gap}${MASK}` : whole,
-    );
-    out = out.replace(URL_USERINFO, (_whole, prefix: string) => `${prefix}:${MASK}@`);
-    out = out.replace(
-      KEY_VALUE,
-      (whole, key: string, quote: string, sep: string, scheme: string | undefined, value: string) => {
-        if (value === MASK || !isSecretKey(key)) return whole;
-        // `name: value` after a resource's name is that resource speaking, not a secret key.
-        if (sep.includes(":") && !this.isKey(key)) return whole;
-        return `${key}${quote}${sep}${scheme ?? ""}${MASK}`;
-      },
-    );
-    out = out.replace(FLAG_VALUE, (whole, flag: string, gap: string, value: string) =>
-      value !== MASK && isSecretFlag(flag) ? `${flag}${gap}${MASK}` : whole,
-    );
+    // Each rule runs only on text that holds what every match of it needs (a shape's fixed start, a
+    // scheme word, "://", "=" or ":", "-"): one quick scan clears most text of most rules.
+    if (SECRET_SHAPE_HINT.test(out))
+      for (const { pattern } of SECRET_SHAPES) out = out.replace(pattern, MASK);
+    if (AUTH_SCHEME_HINT.test(out))
+      out = out.replace(AUTH_SCHEME, (whole, scheme: string, gap: string, credential: string) =>
+        looksLikeCredential(credential) ? `${scheme}${gap}${MASK}` : whole,
+      );
+    if (out.includes("://"))
+      out = out.replace(URL_USERINFO, (_whole, prefix: string) => `${prefix}:${MASK}@`);
+    if (ASSIGNMENT_HINT.test(out))
+      out = out.replace(
+        KEY_VALUE,
+        (whole, key: string, quote: string, sep: string, scheme: string | undefined, value: string) => {
+          if (value === MASK || !isSecretKey(key)) return whole;
+          // `name: value` after a resource's name is that resource speaking, not a secret key.
+          if (sep.includes(":") && !this.isKey(key)) return whole;
+          return `${key}${quote}${sep}${scheme ?? ""}${MASK}`;
+        },
+      );
+    if (out.includes("-"))
+      out = out.replace(FLAG_VALUE, (whole, flag: string, gap: string, value: string) =>
+        value !== MASK && isSecretFlag(flag) ? `${flag}${gap}${MASK}` : whole,
+      );
     return out;
   }
 

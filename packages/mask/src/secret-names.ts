@@ -28,10 +28,19 @@ export function normalizeName(name: string): string {
  * never passed here as keys.
  */
 export function isSecretKey(name: string): boolean {
-  const normal = normalizeName(name);
-  if (normal === "") return false;
-  return SECRET_WORDS.test(normal) && !DESCRIBES_A_SECRET.test(normal);
+  let known = judged.get(name);
+  if (known === undefined) {
+    const normal = normalizeName(name);
+    known = normal !== "" && SECRET_WORDS.test(normal) && !DESCRIBES_A_SECRET.test(normal);
+    // The same keys come back in every answer (Id, Names, Env, ...): judged once, within a bound.
+    if (judged.size >= MAX_JUDGED) judged.clear();
+    judged.set(name, known);
+  }
+  return known;
 }
+
+const MAX_JUDGED = 10_000;
+const judged = new Map<string, boolean>();
 
 /** `--password`, `-api-key`, `--requirepass`: a flag word (no `=`) whose value is the next word. */
 export function isSecretFlag(word: string): boolean {

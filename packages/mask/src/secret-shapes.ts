@@ -25,6 +25,16 @@ export const SECRET_SHAPES: readonly { name: string; pattern: RegExp }[] = [
 ];
 
 /**
+ * Text without a match of this holds none of SECRET_SHAPES: each shape's match contains one of these
+ * (its fixed start), so most text is cleared by one scan instead of one per shape. Keep in step.
+ */
+export const SECRET_SHAPE_HINT =
+  /-----BEGIN |AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|oas|cbt|soat|ft|imt|agent|wt)-|sk-|xox[abposre]-|[sr]k_(?:live|test)_|AIza|npm_|hf_|eyJ/;
+
+/** Text without a match of this has no AUTH_SCHEME match. */
+export const AUTH_SCHEME_HINT = /[Bb]earer|Basic|Token|Digest/;
+
+/**
  * `Authorization: Bearer abc...`: the scheme stays, the credential goes. A credential of lower-case
  * letters only is a word ("Token expired"), not a credential.
  */

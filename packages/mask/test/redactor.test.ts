@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MASK, maskArgv, maskText, maskValue, Redactor, secretValuesFromEnv } from "../src/index.js";
+import { SECRET_SHAPE_HINT, SECRET_SHAPES } from "../src/secret-shapes.js";
 import { SHAPED_SECRETS } from "./secrets.js";
 
 /** The part of a secret that must never show: its body past any fixed prefix. */
@@ -194,5 +195,15 @@ describe("records", () => {
       env: [`A=${MASK}`, MASK],
       labels: { api_key: MASK },
     });
+  });
+});
+
+describe("the quick hints in front of the rules", () => {
+  it("every shape's example carries the hint that lets its rule run", () => {
+    for (const { name, pattern } of SECRET_SHAPES) {
+      const examples = SHAPED_SECRETS.filter(([, secret]) => new RegExp(pattern.source).test(secret));
+      expect(examples.length, `an example of ${name} in test/secrets.ts`).toBeGreaterThan(0);
+      for (const [, secret] of examples) expect(SECRET_SHAPE_HINT.test(secret), name).toBe(true);
+    }
   });
 });

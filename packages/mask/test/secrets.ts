@@ -2,6 +2,8 @@
 export const SHAPED_SECRETS: readonly [string, string][] = [
   ["AWS user key", "AKIAIOSFODNN7EXAMPLE"],
   ["AWS STS key", "ASIAY34FZKBOKMUTVV7A"],
+  ["Hugging Face token", "hf_0123456789abcdefghijABCDEFGHIJ01"],
+  ["npm token", "npm_0123456789abcdefghijABCDEFGHIJ0123ab"],
   ["GitHub classic token", "ghp_0123456789abcdefghijABCDEFGHIJ012345"],
   ["GitHub server token", "ghs_16C7e42F292c6912E7710c838347Ae178B4a"],
   ["GitHub fine-grained token", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123"],
