@@ -33,7 +33,12 @@ export interface CreateEngineOptions extends ConnectionOptions {
  * that is down surfaces as an EngineError on the first call, so the server can start regardless.
  */
 export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
-  const { env = process.env, statsStrategy = "one-shot", cpuHistoryMaxAgeMs = 10_000, ...connection } = options;
+  const {
+    env = process.env,
+    statsStrategy = "one-shot",
+    cpuHistoryMaxAgeMs = 10_000,
+    ...connection
+  } = options;
   const history = cpuHistoryMaxAgeMs > 0 ? new CpuHistory(cpuHistoryMaxAgeMs) : undefined;
   let api: ApiClient;
   try {
