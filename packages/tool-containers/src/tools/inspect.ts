@@ -31,8 +31,62 @@ export const inspectTool = defineTool({
   targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) =>
-    `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}:\n${JSON.stringify(out.data, null, 2)}`,
+    `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}: ${facts(out.data).join("; ")}\n` +
+    `The structured content holds the ${out.section === "all" ? "whole inspect document" : `${out.section} section`}: ${Object.keys(out.data).join(", ")}.`,
 });
+
+/**
+ * The facts a reader looks for first, from whatever part of the document is there: the text names them
+ * and leaves the document itself to the structured content instead of repeating it.
+ */
+function facts(doc: Doc): string[] {
+  const out: string[] = [];
+  const config = (doc.Config ?? {}) as Doc;
+  const state = doc.State as Doc | undefined;
+  const host = (doc.HostConfig ?? {}) as Doc;
+  const net = doc.NetworkSettings as Doc | undefined;
+  if (typeof config.Image === "string") out.push(`image ${config.Image}`);
+  if (state) {
+    const health = (state.Health as Doc | undefined)?.Status;
+    let line = `${String(state.Status ?? "unknown")}`;
+    if (state.Status === "running" && state.StartedAt) line += ` since ${String(state.StartedAt)}`;
+    if (state.Status !== "running" && state.FinishedAt)
+      line += ` (exit ${String(state.ExitCode)} at ${String(state.FinishedAt)})`;
+    if (state.OOMKilled === true) line += ", OOM-killed";
+    if (health) line += `, health ${String(health)}`;
+    if (typeof state.Error === "string" && state.Error) line += `, error: ${state.Error}`;
+    out.push(line);
+  }
+  if (typeof doc.RestartCount === "number" && doc.RestartCount > 0) out.push(`${doc.RestartCount} restarts`);
+  const policy = (host.RestartPolicy as Doc | undefined)?.Name;
+  if (typeof policy === "string" && policy) out.push(`restart ${policy}`);
+  if (Array.isArray(doc.Args) || typeof doc.Path === "string")
+    out.push(
+      `command ${[doc.Path, ...((doc.Args as unknown[]) ?? [])].filter((w) => w !== undefined).join(" ")}`,
+    );
+  if (Array.isArray(config.Env)) out.push(`${config.Env.length} env vars`);
+  const networks = net?.Networks as Record<string, Doc> | undefined;
+  if (networks) {
+    const names = Object.entries(networks).map(([n, v]) =>
+      v?.IPAddress ? `${n} ${String(v.IPAddress)}` : n,
+    );
+    out.push(`networks ${names.join(", ") || "none"}`);
+  }
+  const ports = net?.Ports as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined;
+  if (ports) {
+    const shown = Object.entries(ports).map(([p, b]) =>
+      b?.length ? `${b.map((x) => `${x.HostIp ? `${x.HostIp}:` : ""}${x.HostPort}`).join(",")}->${p}` : p,
+    );
+    if (shown.length) out.push(`ports ${shown.join(", ")}`);
+  }
+  if (Array.isArray(doc.Mounts))
+    out.push(
+      doc.Mounts.length
+        ? `mounts ${(doc.Mounts as Doc[]).map((m) => `${String(m.Source ?? m.Name ?? "")}:${String(m.Destination)}`).join(", ")}`
+        : "no mounts",
+    );
+  return out.length ? out : ["no details in this section"];
+}
 
 type Doc = Record<string, unknown>;
 
