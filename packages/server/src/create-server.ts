@@ -30,7 +30,13 @@ import { dockerWording } from "./docker-wording.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
 import { getPrompt, PROMPTS } from "./prompts.js";
 import { guardTransport } from "./request-guard.js";
-import { listResources, readResource, resourceTemplates, visibleContainerNames } from "./resources.js";
+import {
+  listResources,
+  readResource,
+  resourceTemplates,
+  visibleComposeProjects,
+  visibleContainerNames,
+} from "./resources.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */
@@ -252,9 +258,15 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         argument.name === "container" &&
         ((ref.type === "ref/resource" && ref.uri.startsWith("docker://containers/")) ||
           (ref.type === "ref/prompt" && ref.name === "troubleshoot_container"));
-      if (!completesContainer) return { completion: { values: [] } };
-      // The same listing docker_ps gives: only containers the policy lets the caller see.
-      const names = (await visibleContainerNames(kernel, extra.signal))
+      const completesProject =
+        argument.name === "project" && ref.type === "ref/prompt" && ref.name === "compose_project_health";
+      if (!completesContainer && !completesProject) return { completion: { values: [] } };
+      // The same listings docker_ps and docker_compose_ps give: only what the policy lets the caller see.
+      const names = (
+        completesProject
+          ? await visibleComposeProjects(kernel, extra.signal)
+          : await visibleContainerNames(kernel, extra.signal)
+      )
         .filter((name) => name.startsWith(argument.value))
         .sort();
       return {

@@ -64,9 +64,9 @@ function composeHealth(project: string): string {
   const p = quoted(project);
   return [
     `Check the health of the compose project ${p}.`,
-    `1. List its containers with docker_ps: all: true and filter.label "com.docker.compose.project=${project.replace(/[\u0000-\u001f\u007f"]/g, "").slice(0, 200)}". Note each service's state, health and uptime.`,
+    `1. Call docker_compose_ps with project ${p}: every service with its containers' state, health and ports.`,
     "2. Call docker_anomalies and keep what concerns this project's containers (memory near its limit, CPU throttling, restarts, failing health checks, OOM kills, non-zero exits).",
-    "3. For every container that is exited, restarting or unhealthy, call docker_diagnose on it.",
+    "3. For every container that is exited, restarting or unhealthy, call docker_diagnose on it, and read its service's recent log with docker_compose_logs where the findings point.",
     "Then answer with one line per service (healthy, degraded or down, and why) and the fixes you suggest. Do not change anything without asking me first.",
   ].join("\n");
 }

@@ -74,6 +74,15 @@ export async function visibleContainerNames(kernel: Kernel, signal?: AbortSignal
   return rows.map((row) => row.name).filter((name): name is string => typeof name === "string");
 }
 
+/** The compose projects the policy lets the caller see (through docker_compose_ps), by name. */
+export async function visibleComposeProjects(kernel: Kernel, signal?: AbortSignal): Promise<string[]> {
+  if (!kernel.tools.some((t) => t.manifest.name === "docker_compose_ps")) return [];
+  const result = await kernel.call("docker_compose_ps", {}, signal ? { signal } : {});
+  if (result.isError) return [];
+  const rows = (result.structured?.["projects"] ?? []) as { project?: unknown }[];
+  return rows.map((row) => row.project).filter((name): name is string => typeof name === "string");
+}
+
 /** resources/list: the daemon's health and, for each visible container, its logs and details. */
 export async function listResources(kernel: Kernel, signal?: AbortSignal): Promise<Resource[]> {
   const resources: Resource[] = [];

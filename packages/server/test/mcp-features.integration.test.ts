@@ -24,6 +24,13 @@ let bin: HttpBin;
 let web: Fixture;
 let hiddenFixture: Fixture;
 const hidden = fixtureName("mcpf-hidden");
+const project = fixtureName("mcpf-proj");
+const hiddenProject = fixtureName("mcpf-proj-hidden");
+const composeLabels = (name: string) => ({
+  "com.docker.compose.project": name,
+  "com.docker.compose.service": "web",
+  "com.docker.compose.oneoff": "False",
+});
 const clients: Client[] = [];
 const warnings: string[] = [];
 
@@ -32,8 +39,15 @@ beforeAll(async () => {
   await ensureBusyboxImage();
   web = await runFixture({ name: "mcpf-web", script: "echo hello-from-web; sleep 3600" });
   hiddenFixture = await runFixture({ name: "mcpf-hidden", script: "echo hidden-line; sleep 3600" });
+  await runFixture({ name: "mcpf-proj-web", labels: composeLabels(project) });
+  await runFixture({ name: "mcpf-proj-hidden-web", labels: composeLabels(hiddenProject) });
   const config = writeConfig({
-    permissions: { read: true, create: true, blacklist_containers: [hidden] },
+    permissions: {
+      read: true,
+      create: true,
+      blacklist_containers: [hidden],
+      blacklist_compose_projects: [hiddenProject],
+    },
     confirm: ["docker_remove", "docker_no_such_tool"],
   });
   bin = await startHttpBin(["--config", config, "--http", "127.0.0.1:0"]);
@@ -147,6 +161,17 @@ describe("completion", () => {
     });
     expect(byPrompt.completion.values).toEqual(byResource.completion.values);
   });
+
+  it("completes compose project names the policy lets the caller see", async () => {
+    const c = await httpClient(bin.url);
+    clients.push(c);
+    const projects = await c.complete({
+      ref: { type: "ref/prompt", name: "compose_project_health" },
+      argument: { name: "project", value: "mcpf-" },
+    });
+    expect(projects.completion.values).toContain(project);
+    expect(projects.completion.values).not.toContain(hiddenProject);
+  });
 });
 
 describe("prompts", () => {
@@ -161,7 +186,7 @@ describe("prompts", () => {
     expect(body).toMatch(/docker_diagnose.*docker_logs.*docker_inspect/s);
     const h = await c.getPrompt({ name: "compose_project_health", arguments: { project: "shop" } });
     expect((h.messages[0]?.content as { text: string } | undefined)?.text).toContain(
-      "com.docker.compose.project=shop",
+      'docker_compose_ps with project "shop"',
     );
     await expect(c.getPrompt({ name: "troubleshoot_container", arguments: {} })).rejects.toThrow(
       /needs the argument "container"/,
