@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { openSync, readFileSync } from "node:fs";
+import { openSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,10 +32,11 @@ export interface PrivateDaemon {
   /** The last lines of dockerd's log, for failure messages. */
   log(lines?: number): string;
   /**
-   * Kills dockerd and its containerd at once (SIGKILL to its process group: a crash, no clean
-   * shutdown), then starts it again on the same directories and socket and waits until it answers.
+   * Kills dockerd and its containerd at once (SIGKILL to its group: a crash). What it leaves behind
+   * (container shims and the containers' processes) is killed by stop(), found by this daemon's
+   * directory and its containers' IDs, never by name.
    */
-  restart(): Promise<void>;
+  crash(): Promise<void>;
   /** Stops dockerd by its pid (SIGCONT first, in case a test froze it), deletes its bridge and directory. */
   stop(): Promise<void>;
 }
@@ -69,10 +70,22 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
       return "(no log)";
     }
   };
+  let crashed = false;
   const stop = async () => {
     if (child?.pid !== undefined) {
       await stopProcess(child);
       running.delete(child.pid);
+    }
+    if (crashed) {
+      killLeftovers(dir);
+      // A crashed dockerd leaves its mounts (network namespaces, container file systems): deepest first.
+      const mounts = readFileSync("/proc/mounts", "utf8")
+        .split("\n")
+        .map((line) => line.split(" ")[1] ?? "")
+        .filter((path) => path.startsWith(`${dir}/`))
+        .sort()
+        .reverse();
+      for (const path of mounts) await run("umount", [path]).catch(() => {});
     }
     if (bridgeMade) await run("ip", ["link", "del", bridge]).catch(() => {});
     await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
@@ -144,20 +157,18 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
       subnet,
       docker: (args, opts = {}) => docker(args, { ...opts, host }),
       log,
-      async restart() {
+      async crash() {
         const old = child;
-        if (old?.pid !== undefined && old.exitCode === null && old.signalCode === null) {
-          const gone = new Promise((resolve) => old.once("exit", resolve));
-          try {
-            process.kill(-old.pid, "SIGCONT");
-            process.kill(-old.pid, "SIGKILL");
-          } catch {
-            // already gone
-          }
-          await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-          running.delete(old.pid);
+        if (old?.pid === undefined || old.exitCode !== null || old.signalCode !== null) return;
+        const gone = new Promise((resolve) => old.once("exit", resolve));
+        try {
+          process.kill(-old.pid, "SIGCONT");
+          process.kill(-old.pid, "SIGKILL");
+        } catch {
+          // already gone
         }
-        await launch();
+        await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        crashed = true;
       },
       stop,
     };
@@ -256,4 +267,40 @@ function run(file: string, args: string[]): Promise<string> {
       else resolve(stdout);
     });
   });
+}
+
+/**
+ * After a crash: kills this daemon's container shims (their command line names its directory) and
+ * its containers' processes (their cgroup names a container ID of its data-root). Nothing else.
+ */
+function killLeftovers(dir: string): void {
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(join(dir, "data", "containers")).filter((id) => /^[0-9a-f]{64}$/.test(id));
+  } catch {
+    // no containers
+  }
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    let cmdline = "";
+    let cgroup = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      cgroup = readFileSync(`/proc/${pid}/cgroup`, "utf8");
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(dir) || ids.some((id) => cgroup.includes(id))) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  }
 }

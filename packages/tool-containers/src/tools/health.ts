@@ -58,7 +58,9 @@ export const healthTool = defineTool({
 export function healthHandler(deps: ContainersDeps): ToolHandler<typeof input, typeof output> {
   return async (_args, ctx) => {
     const started = performance.now();
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(HEALTH_PING_TIMEOUT_MS)]);
+    // Inside the call's own deadline, so a daemon that does not answer is an answer, not a timeout.
+    const budget = Math.max(100, Math.min(HEALTH_PING_TIMEOUT_MS, ctx.deadline - Date.now() - 250));
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(budget)]);
     let answer: Partial<z.input<typeof output>>;
     try {
       const pong = await deps.engine.ping(signal);

@@ -1,0 +1,170 @@
+import { BUSYBOX_IMAGE, type PrivateDaemon, startPrivateDaemon } from "@arktechnwa/docker-mcp-testkit";
+import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Connected, call, connect, text, writeConfig } from "./harness.js";
+
+// The never-hang promises on a daemon of our own that we freeze (SIGSTOP), thaw and crash.
+// Never on the shared daemon.
+
+const READ_MS = 1_500;
+const LIFECYCLE_MS = 1_500;
+const FOLLOW_MS = 6_000;
+const PULL_MS = 1_500;
+// exec_safety.timeout 1 s: the exec class is raised to it plus 5 s to kill the command.
+const EXEC_MS = 6_000;
+
+let daemon: PrivateDaemon;
+let server: Connected;
+
+beforeAll(async () => {
+  daemon = await startPrivateDaemon();
+  await daemon.docker([
+    "run",
+    "--detach",
+    "--name",
+    "ticker",
+    BUSYBOX_IMAGE,
+    "sh",
+    "-c",
+    'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done',
+  ]);
+  const config = writeConfig({
+    docker: { host: daemon.host },
+    permissions: { read: true, lifecycle: true, exec: true, images: true },
+    exec_safety: { timeout: "1s" },
+    neverhang: {
+      read_timeout: READ_MS,
+      lifecycle_timeout: LIFECYCLE_MS,
+      follow_timeout: FOLLOW_MS,
+      pull_timeout: PULL_MS,
+      exec_timeout: EXEC_MS,
+      circuit_breaker: { failures: 3, window: 60_000, cooldown: 300_000, probe_interval: 1_000 },
+    },
+  });
+  server = await connect(["--config", config]);
+  // Warm up: the API version is negotiated and the container resolved once while the daemon answers.
+  expect((await call(server.client, "docker_ps")).isError).toBeFalsy();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await daemon?.stop();
+}, 60_000);
+
+const health = async () =>
+  (await call(server.client, "docker_health")).structuredContent as {
+    answering: boolean;
+    breaker: { state: string; recent_failures: number; probing: boolean };
+  };
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
+  it("every timeout class answers within its deadline + 1 s with a clear error; the breaker opens; the probe closes it after SIGCONT", async () => {
+    process.kill(daemon.pid, "SIGSTOP");
+    try {
+      const cases: [string, string, Record<string, unknown>, number][] = [
+        ["read", "docker_ps", {}, READ_MS],
+        ["lifecycle", "docker_restart", { containers: ["ticker"] }, LIFECYCLE_MS],
+        ["exec", "docker_exec", { container: "ticker", command: ["true"] }, EXEC_MS],
+        ["follow", "docker_logs", { container: "ticker", follow: true, duration: 30 }, FOLLOW_MS],
+        ["pull", "docker_pull", { image: "127.0.0.1:5999/nothing:1" }, PULL_MS],
+      ];
+      const timings: string[] = [];
+      for (const [cls, tool, args, deadline] of cases) {
+        const t0 = Date.now();
+        const r = await call(server.client, tool, args);
+        const took = Date.now() - t0;
+        timings.push(`${cls} ${took} ms (deadline ${deadline})`);
+        expect(r.isError, `${tool}: ${text(r)}`).toBe(true);
+        // Either the deadline answered, or the breaker had opened already and answered at once.
+        expect(text(r)).toMatch(/did not finish within its .* deadline|circuit breaker/);
+        if (/deadline/.test(text(r))) expect(text(r)).toContain(`timeout class "${cls}"`);
+        expect(took, `${tool} took ${took} ms`).toBeLessThan(deadline + 1_000);
+      }
+      console.log(`[neverhang] frozen daemon: ${timings.join("; ")}`);
+      // Each deadline counts once /_ping fails too (2 s): the breaker opens after three.
+      const open = await until("the breaker to open", health, (h) => h.breaker.state === "open", 10_000);
+      expect(open.answering).toBe(false);
+      expect(open.breaker.probing).toBe(true);
+      const t0 = performance.now();
+      const refused = await call(server.client, "docker_ps");
+      const fast = performance.now() - t0;
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/circuit breaker.*pings it every 1 s/);
+      // Answered at once (over stdio, a round trip of the MCP client included).
+      expect(fast).toBeLessThan(100);
+    } finally {
+      process.kill(daemon.pid, "SIGCONT");
+    }
+    const t1 = Date.now();
+    const closed = await until(
+      "the probe to close the breaker",
+      health,
+      (h) => h.breaker.state === "closed",
+      10_000,
+    );
+    console.log(`[neverhang] breaker closed ${Date.now() - t1} ms after SIGCONT`);
+    expect(closed.answering).toBe(true);
+    const ps = await call(server.client, "docker_ps");
+    expect(ps.isError, text(ps)).toBeFalsy();
+    expect(text(ps)).toContain("ticker");
+  }, 90_000);
+});
+
+describe("a daemon killed in the middle of a follow", () => {
+  it("ends the follow cleanly with the lines it had", async () => {
+    const progress: string[] = [];
+    let crashing: Promise<void> | undefined;
+    const result = await server.client.callTool(
+      { name: "docker_logs", arguments: { container: "ticker", follow: true, duration: 30 } },
+      CallToolResultSchema,
+      {
+        timeout: 30_000,
+        onprogress: (p) => {
+          progress.push(p.message ?? "");
+          if (
+            !crashing &&
+            progress
+              .join("\n")
+              .split("\n")
+              .filter((l) => l.startsWith("tick")).length >= 5
+          )
+            crashing = daemon.crash();
+        },
+      },
+    );
+    expect(crashing).toBeDefined();
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const out = result.structuredContent as {
+      lines: { text: string }[];
+      follow: { stopped_by: string; reason: string; followed_ms: number };
+    };
+    expect(out.follow.stopped_by).toBe("connection_lost");
+    expect(out.follow.reason).toMatch(/connection to the Docker daemon broke/);
+    expect(out.follow.followed_ms).toBeLessThan(10_000);
+    expect(out.lines.filter((l) => l.text.startsWith("tick")).length).toBeGreaterThanOrEqual(5);
+    console.log(
+      `[neverhang] follow across a daemon crash: ${out.follow.stopped_by}, ${out.lines.length} lines`,
+    );
+    await crashing;
+    // The server still answers, with a clear error, rather than hanging.
+    const t0 = Date.now();
+    const ps = await call(server.client, "docker_ps");
+    expect(ps.isError).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(READ_MS + 1_000);
+  }, 60_000);
+});
