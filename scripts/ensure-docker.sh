@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure a Docker Engine answers on the local socket, installing Debian's packages and starting
 # dockerd when none does. Also provides what the test suite needs: docker-compose (v1),
-# a static busybox for FROM-scratch fixture images, and docker-registry for local pulls.
+# a static busybox for FROM-scratch fixture images, docker-registry for local pulls, and OpenSSH's
+# server (the several-hosts test starts its own sshd on 127.0.0.1 with a test key; the system service
+# is not used).
 set -euo pipefail
 
 need_pkgs=()
@@ -9,6 +11,8 @@ command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
 [ -x /bin/busybox ] || command -v busybox >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 || need_pkgs+=(openssh-client)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "ensure-docker: installing ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -6,6 +6,7 @@ import { abortError, raceAbort } from "./abort.js";
 import type { ResolvedConnection } from "./connection.js";
 import { mapDaemonError } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
+import { sshAgent } from "./ssh-agent.js";
 
 /** Highest Engine API version this client is written against; newer daemons are spoken to at this one. */
 export const MAX_API_VERSION = "1.47";
@@ -57,8 +58,9 @@ export class ApiClient {
   constructor(connection: ResolvedConnection) {
     this.endpoint = connection.endpoint;
     this.isLocal = connection.socketPath !== undefined;
-    this.agent =
-      connection.protocol === "https"
+    this.agent = connection.ssh
+      ? sshAgent(connection.ssh)
+      : connection.protocol === "https"
         ? new HttpsAgent({
             keepAlive: true,
             ca: connection.tls?.ca,

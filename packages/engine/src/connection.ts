@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { currentContextName, readDockerContext } from "./docker-context.js";
 import { EngineError } from "./errors.js";
+import { parseSshHost, type SshTarget } from "./ssh-agent.js";
 import type { ConnectionOptions } from "./types.js";
 
 export const DEFAULT_SOCKET_PATH = "/var/run/docker.sock";
@@ -16,6 +18,8 @@ export interface ResolvedConnection {
   protocol: "http" | "https";
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean };
   apiVersion?: string;
+  /** ssh://: HTTP over `ssh ... docker system dial-stdio`, as the docker CLI does. */
+  ssh?: SshTarget;
 }
 
 /**
@@ -74,6 +78,29 @@ export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.Proce
       protocol: "http",
     };
   }
+  // The docker CLI's precedence: an explicit host, DOCKER_HOST, a named context (explicit, then
+  // DOCKER_CONTEXT, then config.json's currentContext), the default socket.
+  if (explicit.host === undefined && (explicit.context !== undefined || fromEnv.host === undefined)) {
+    const context = explicit.context ?? currentContextName(env);
+    if (context !== undefined) {
+      let fromContext: ConnectionOptions;
+      try {
+        fromContext = readDockerContext(context, env);
+      } catch (error) {
+        throw new EngineError("UNREACHABLE", `${(error as Error).message}.`, {
+          endpoint: `context ${context}`,
+        });
+      }
+      return resolveConnection(
+        {
+          ...fromContext,
+          ...(apiVersion ? { apiVersion } : {}),
+          ...(explicit.sshCommand ? { sshCommand: explicit.sshCommand } : {}),
+        },
+        {},
+      );
+    }
+  }
   // An explicit host takes the explicit tls settings only; env TLS goes with env DOCKER_HOST.
   const host = explicit.host ?? fromEnv.host;
   const tlsOptions = explicit.host !== undefined ? explicit.tls : (explicit.tls ?? fromEnv.tls);
@@ -95,12 +122,20 @@ export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.Proce
     return { ...base, endpoint: host, socketPath, protocol: "http" };
   }
   if (host.startsWith("ssh://")) {
-    throw new EngineError(
-      "UNREACHABLE",
-      `Docker host '${host}' uses ssh://, which docker-mcp does not support. ` +
-        "Forward the remote socket (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix://, or use tcp:// with TLS.",
-      { endpoint: host },
-    );
+    let ssh: SshTarget;
+    try {
+      ssh = parseSshHost(host);
+    } catch (error) {
+      throw new EngineError("UNREACHABLE", `Docker host ${(error as Error).message}.`, { endpoint: host });
+    }
+    return {
+      ...base,
+      endpoint: host,
+      host: "docker",
+      port: 80,
+      protocol: "http",
+      ssh: { ...ssh, ...(explicit.sshCommand ? { command: explicit.sshCommand } : {}) },
+    };
   }
 
   const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `tcp://${host}`;

@@ -16,6 +16,7 @@ const UNREACHABLE_HINTS: Record<string, string> = {
   ECONNRESET:
     "the daemon closed the connection: is it a Docker daemon, and does it expect TLS? Check DOCKER_HOST and DOCKER_TLS_VERIFY.",
   EPIPE: "the daemon closed the connection: check that the endpoint is a Docker daemon.",
+  ESSH: "the ssh connection failed: check that `ssh HOST docker version` works (keys, ~/.ssh/config, docker on the remote PATH)",
   EPROTO: "the TLS handshake failed: check docker.tls / DOCKER_CERT_PATH and whether the daemon expects TLS.",
 };
 
@@ -62,10 +63,19 @@ export function connectionError(error: unknown, endpoint: string, what: string):
   if (typeof code !== "string") return undefined;
   const hint = UNREACHABLE_HINTS[code] ?? (TLS_CODE.test(code) ? UNREACHABLE_HINTS["EPROTO"] : undefined);
   if (!hint) return undefined;
-  return new EngineError("UNREACHABLE", `Cannot reach Docker at ${endpoint} to ${what}: ${hint} (${code})`, {
-    cause: error,
-    endpoint,
-  });
+  // ssh says itself what went wrong (host key, permission, command not found): keep its words.
+  const said =
+    code === "ESSH" && typeof (error as ErrorLike).message === "string"
+      ? ` ${(error as ErrorLike).message}.`
+      : "";
+  return new EngineError(
+    "UNREACHABLE",
+    `Cannot reach Docker at ${endpoint} to ${what}: ${hint} (${code})${said}`,
+    {
+      cause: error,
+      endpoint,
+    },
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApiClient } from "./api-client.js";
 import { containersArea } from "./areas/containers.js";
 import { imagesArea } from "./areas/images.js";
 import { networksArea } from "./areas/networks.js";
+import { swarmArea } from "./areas/swarm.js";
 import { systemArea } from "./areas/system.js";
 import { volumesArea } from "./areas/volumes.js";
 import { resolveConnection } from "./connection.js";
@@ -60,6 +61,7 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     ...imagesArea(api),
     ...networksArea(api),
     ...volumesArea(api),
+    ...swarmArea(api),
     async close() {
       api.close();
     },

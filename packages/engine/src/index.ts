@@ -21,6 +21,7 @@ export type {
   NetworkIpamConfig,
   NetworksArea,
 } from "./areas/networks.js";
+export type { NodeSummary, ServiceSummary, SwarmArea, TaskSummary } from "./areas/swarm.js";
 export type { SystemArea } from "./areas/system.js";
 export type {
   BuildCacheUsage,
@@ -36,6 +37,7 @@ export { resolvedDocument } from "./containers.js";
 export { createBody } from "./create.js";
 export type { StreamType } from "./demux.js";
 export { Demuxer } from "./demux.js";
+export { currentContextName, dockerConfigDir, readDockerContext } from "./docker-context.js";
 export type { CreateEngineOptions } from "./engine.js";
 export { createEngine } from "./engine.js";
 export type { AmbiguousCandidate, EngineErrorOptions } from "./errors.js";
@@ -54,6 +56,7 @@ export { parsePortSpec, portBindings } from "./port-spec.js";
 export type { LayerState, PullProgressEvent } from "./pull-progress.js";
 export { PullTracker } from "./pull-progress.js";
 export type { ScanLogsOptions, ScanLogsResult } from "./scan-logs.js";
+export { parseSshHost, type SshTarget, sshAgent } from "./ssh-agent.js";
 export type { RawStats, StatsStrategy } from "./stats.js";
 export { computeSample } from "./stats.js";
 export type {

@@ -1,5 +1,6 @@
 import type { ApiClient } from "./api-client.js";
 import { Demuxer, type StreamType } from "./demux.js";
+import type { EngineError } from "./errors.js";
 import { KeptLines } from "./kept-lines.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { LogLine, LogsOptions, LogsResult } from "./types.js";
@@ -35,12 +36,15 @@ export async function readLogs(
   tty: boolean,
   options: LogsOptions,
   signal: AbortSignal,
+  /** A Swarm service's log (its tasks' logs merged by the manager) instead of a container's. */
+  of: "container" | "service" = "container",
+  mapError?: (error: unknown) => EngineError | undefined,
 ): Promise<LogsResult> {
-  const what = `read the logs of container ${id.slice(0, 12)}`;
+  const what = `read the logs of ${of} ${id.slice(0, 12)}`;
   const res = await api.stream(
     {
       method: "GET",
-      path: `/containers/${encodeURIComponent(id)}/logs`,
+      path: `/${of}s/${encodeURIComponent(id)}/logs`,
       query: {
         stdout: true,
         stderr: true,
@@ -53,6 +57,7 @@ export async function readLogs(
       what,
     },
     signal,
+    mapError,
   );
 
   const kept = new KeptLines(Math.max(0, options.maxBytes), options.tail === undefined ? "head" : "tail");

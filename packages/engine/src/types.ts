@@ -1,6 +1,7 @@
 import type { ContainersArea } from "./areas/containers.js";
 import type { ImagesArea } from "./areas/images.js";
 import type { NetworksArea } from "./areas/networks.js";
+import type { SwarmArea } from "./areas/swarm.js";
 import type { SystemArea } from "./areas/system.js";
 import type { VolumesArea } from "./areas/volumes.js";
 import type { VolumeMount } from "./volume-spec.js";
@@ -218,6 +219,10 @@ export interface ConnectionOptions {
   tls?: { ca?: string; cert?: string; key?: string; verify?: boolean };
   /** Pin an API version; default: negotiated via /_ping. */
   apiVersion?: string;
+  /** A Docker context by name (its endpoint and TLS files from the Docker config directory). */
+  context?: string;
+  /** For an ssh:// host: the ssh program (default `ssh` on the PATH). */
+  sshCommand?: string;
 }
 
 /**
@@ -226,7 +231,13 @@ export interface ConnectionOptions {
  * a new daemon call goes into its area's interface and factory, nowhere else. Every method rejects
  * with an EngineError (code + message that says what to check).
  */
-export interface DockerEngine extends ContainersArea, ImagesArea, NetworksArea, VolumesArea, SystemArea {
+export interface DockerEngine
+  extends ContainersArea,
+    ImagesArea,
+    NetworksArea,
+    VolumesArea,
+    SystemArea,
+    SwarmArea {
   /** Where the engine talks to, for messages: "unix:///var/run/docker.sock", "tcp://host:2376". */
   readonly endpoint: string;
   /** Releases sockets/agents. */

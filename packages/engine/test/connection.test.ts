@@ -69,7 +69,7 @@ describe("resolveConnection", () => {
     );
   });
   it("rejects unsupported schemes clearly", () => {
-    expect(() => resolveConnection({ host: "ssh://user@h" }, {})).toThrow(EngineError);
+    expect(() => resolveConnection({ host: "ssh://user@h/path" }, {})).toThrow(EngineError);
     expect(() => resolveConnection({ host: "ftp://h" }, {})).toThrow(/unsupported scheme/);
   });
   it("a bad configuration surfaces on the first call, not at construction", async () => {

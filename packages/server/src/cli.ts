@@ -4,6 +4,7 @@ import { composePlugin } from "@arktechnwa/docker-mcp-tool-compose";
 import { containersPlugin } from "@arktechnwa/docker-mcp-tool-containers";
 import { imagesPlugin } from "@arktechnwa/docker-mcp-tool-images";
 import { networksPlugin, systemPlugin, volumesPlugin } from "@arktechnwa/docker-mcp-tool-resources";
+import { swarmPlugin } from "@arktechnwa/docker-mcp-tool-swarm";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer } from "./create-server.js";
 import {
@@ -121,6 +122,7 @@ export async function main(
       systemPlugin,
       composePlugin,
       analysisPlugin,
+      swarmPlugin,
     ],
     config,
     stderr,
@@ -158,7 +160,7 @@ export async function main(
   }
   const transport = new LineStdioTransport();
   stderr.write(
-    `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${app.engine.endpoint}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
+    `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${[...app.engines].map(([name, engine]) => (app.engines.size > 1 ? `${name}=${engine.endpoint}` : engine.endpoint)).join(", ")}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
   );
   let stopping = false;
   const shutdown = async () => {

@@ -40,8 +40,14 @@ export class ConfigError extends Error {
 export interface ResolvedConfig {
   /** The file the config came from; undefined when none was found (defaults apply). */
   source: string | undefined;
+  /** The base policy (the only one without named hosts). */
   policy: Policy;
   docker: DockerSection;
+  /**
+   * Named hosts from `hosts`, the default first, each with its policy (the base with its overrides
+   * merged). Empty without `hosts`: one host from `docker` and the environment.
+   */
+  hosts: ResolvedHost[];
   /** Total deadline per timeout class (every class the server defines), in milliseconds. */
   timeouts: Record<TimeoutClassName, number>;
   breaker: BreakerConfig | false;
@@ -56,6 +62,19 @@ export interface ResolvedConfig {
   };
   audit: { enabled: boolean; file?: string };
   showAllTools: boolean;
+}
+
+export interface ResolvedHost {
+  name: string;
+  socket?: string;
+  host?: string;
+  context?: string;
+  tls?: DockerSection["tls"];
+  apiVersion?: string;
+  sshCommand?: string;
+  policy: Policy;
+  /** Its policy overrides as written (for messages and `policy explain`). */
+  overrides?: Record<string, unknown>;
 }
 
 /** docker.* with `host: null` (the design document's "use the socket") dropped. */
@@ -158,6 +177,56 @@ export function resolveConfig(
       );
     }
   }
+  const hosts: ResolvedHost[] = [];
+  if (parsed.success && parsed.data.hosts) {
+    const entries = Object.entries(parsed.data.hosts);
+    const defaults = entries.filter(([, h]) => h.default === true).map(([name]) => name);
+    if (defaults.length > 1) {
+      issues.push({
+        path: "hosts",
+        message: `only one host may be the default; ${defaults.join(" and ")} both say default: true`,
+      });
+    }
+    // The default host first: calls without a host go there.
+    entries.sort(([a], [b]) => Number(b === defaults[0]) - Number(a === defaults[0]));
+    for (const [name, entry] of entries) {
+      const where = relativeTo(source, {
+        ...(entry.socket ? { socket: entry.socket } : {}),
+        ...(entry.tls ? { tls: entry.tls } : {}),
+      });
+      issues.push(...unreadableTlsFiles(where, `hosts.${name}.tls`));
+      const socket =
+        where.socket ?? (entry.host?.startsWith("unix://") ? entry.host.slice("unix://".length) : undefined);
+      let hostPolicy: Policy | undefined;
+      try {
+        hostPolicy = loadPolicy(withOwnSocketBlocked(mergePolicy(policyPart, entry.policy ?? {}), socket), {
+          bypass,
+        });
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error;
+        for (const issue of error.issues) {
+          issues.push({
+            path: `hosts.${name}.policy${issue.path ? `.${issue.path}` : ""}`,
+            message: issue.message,
+          });
+        }
+      }
+      if (!hostPolicy) continue;
+      hosts.push({
+        name,
+        ...(where.socket ? { socket: where.socket } : {}),
+        ...(entry.host ? { host: entry.host } : {}),
+        ...(entry.context ? { context: entry.context } : {}),
+        ...(where.tls ? { tls: where.tls } : {}),
+        ...(entry.api_version ? { apiVersion: entry.api_version } : {}),
+        ...(entry.ssh_command ? { sshCommand: entry.ssh_command } : {}),
+        policy: hostPolicy,
+        ...(entry.policy ? { overrides: entry.policy } : {}),
+      });
+    }
+    if (entries.length === 0)
+      issues.push({ path: "hosts", message: "name at least one host, or leave hosts out" });
+  }
   if (issues.length > 0 || !policy || !parsed.success) throw new ConfigError(source, issues);
 
   const sections = parsed.data;
@@ -177,6 +246,7 @@ export function resolveConfig(
     source,
     policy,
     docker,
+    hosts,
     timeouts,
     breaker:
       breaker?.enabled === false
@@ -244,12 +314,12 @@ export function durationMs(value: string | number | undefined): number | undefin
 }
 
 /** A TLS file that is missing stops the start with its name, not a handshake error on the first call. */
-function unreadableTlsFiles(docker: DockerSection): ConfigIssue[] {
+function unreadableTlsFiles(docker: DockerSection, at = "docker.tls"): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const key of ["ca", "cert", "key"] as const) {
     const file = docker.tls?.[key];
     if (!file) continue;
-    const path = `docker.tls.${key}`;
+    const path = `${at}.${key}`;
     try {
       if (!statSync(file).isFile()) {
         issues.push({ path, message: `${file} is not a file; give the path of the PEM file` });
@@ -284,6 +354,22 @@ function conflictingTimeouts(neverhang: ServerSections["neverhang"]): ConfigIssu
     }
   }
   return issues;
+}
+
+/**
+ * A host's policy: its overrides merged onto the base document, objects key by key, anything else
+ * (lists, values) replaced, so `blacklist_containers` on a host is that host's whole list.
+ */
+export function mergePolicy(base: unknown, overrides: unknown): Record<string, unknown> {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(base)) return isObject(overrides) ? { ...overrides } : {};
+  const merged: Record<string, unknown> = { ...base };
+  if (!isObject(overrides)) return merged;
+  for (const [key, value] of Object.entries(overrides)) {
+    merged[key] = isObject(value) && isObject(base[key]) ? mergePolicy(base[key], value) : value;
+  }
+  return merged;
 }
 
 /** The unix socket the engine will use (docker.socket, a unix:// host, DOCKER_HOST, or the default). */
@@ -326,6 +412,15 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
         message: `${path} is not a known key${guess ? `; did you mean ${guess}?` : known.length ? ` (known: ${known.join(", ")})` : ""}`,
       };
     });
+  }
+  if (issue.code === "invalid_key") {
+    const key = String(issue.path.at(-1) ?? "");
+    return [
+      {
+        path: base,
+        message: `"${key}" is not a valid host name: use letters, digits, _ . and - (at most 64)`,
+      },
+    ];
   }
   return [{ path: base, message: issue.message }];
 }

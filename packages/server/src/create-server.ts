@@ -2,6 +2,7 @@ import { dockerResources } from "@arktechnwa/docker-kit";
 import {
   type CallResult,
   createKernel,
+  DEFAULT_HOST,
   type Kernel,
   localRealPath,
   type Plugin,
@@ -71,11 +72,21 @@ export interface CreateServerOptions {
  */
 export const MAX_PENDING_PROGRESS = 8;
 
+interface HostSetup {
+  name: string;
+  policy: ResolvedConfig["policy"];
+  engine: DockerEngine;
+  connection: ServerDeps["connection"];
+}
+
 export interface DockerMcpServer {
   /** The first session's SDK server (the one `connect` uses; stdio has only this one). */
   server: Server;
   kernel: Kernel;
+  /** The default host's engine. */
   engine: DockerEngine;
+  /** Every host's engine by name, the default first. */
+  engines: Map<string, DockerEngine>;
   /** Connects the first session (stdio, in-memory). */
   connect(transport: Transport): Promise<void>;
   /**
@@ -93,26 +104,71 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const { config } = options;
   const stderr = options.stderr ?? process.stderr;
   const docker = config.docker;
-  const engine =
-    options.engine ??
-    createEngine({
-      ...(docker.socket ? { socketPath: docker.socket } : {}),
-      ...(docker.host ? { host: docker.host } : {}),
-      ...(docker.tls ? { tls: docker.tls } : {}),
-      ...(docker.api_version ? { apiVersion: docker.api_version } : {}),
-      env: options.env ?? process.env,
-    });
   const env = options.env ?? process.env;
-  // The TLS files the engine uses: the config's, else (with neither host nor socket configured) the env's.
-  const tls = docker.tls ?? (docker.host || docker.socket ? undefined : connectionFromEnv(env).tls);
-  const connection = { host: engine.endpoint, ...(tls ? { tls } : {}) };
   const processes = options.processes ?? processRegistry;
+  // Named hosts, each its own engine; without them, one from docker.* and the environment (the CLI's
+  // precedence: DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, the default socket).
+  const hosts: HostSetup[] =
+    config.hosts.length > 0
+      ? config.hosts.map((host, index) => {
+          const engine =
+            index === 0 && options.engine
+              ? options.engine
+              : createEngine({
+                  ...(host.socket ? { socketPath: host.socket } : {}),
+                  ...(host.host ? { host: host.host } : {}),
+                  ...(host.context ? { context: host.context } : {}),
+                  ...(host.tls ? { tls: host.tls } : {}),
+                  ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
+                  ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
+                  env,
+                });
+          return {
+            name: host.name,
+            policy: host.policy,
+            engine,
+            connection: { host: engine.endpoint, ...(host.tls ? { tls: host.tls } : {}) },
+          };
+        })
+      : [defaultHost(options.engine)];
+  function defaultHost(given: DockerEngine | undefined): HostSetup {
+    const engine =
+      given ??
+      createEngine({
+        ...(docker.socket ? { socketPath: docker.socket } : {}),
+        ...(docker.host ? { host: docker.host } : {}),
+        ...(docker.tls ? { tls: docker.tls } : {}),
+        ...(docker.api_version ? { apiVersion: docker.api_version } : {}),
+        env,
+      });
+    // The TLS files the engine uses: the config's, else (with neither host nor socket configured) the env's.
+    const tls = docker.tls ?? (docker.host || docker.socket ? undefined : connectionFromEnv(env).tls);
+    return {
+      name: DEFAULT_HOST,
+      policy: config.policy,
+      engine,
+      connection: { host: engine.endpoint, ...(tls ? { tls } : {}) },
+    };
+  }
+  const engine = (hosts[0] as HostSetup).engine;
+  const endpointOf = (name: string) => hosts.find((h) => h.name === name)?.engine.endpoint ?? engine.endpoint;
   const audit = createAuditSink(config.audit, stderr);
   const kernel = createKernel<ServerDeps>({
     // The resource provider is always there: every container, image, network, volume and compose
     // project a tool targets is resolved by it (never judged on the text typed).
     plugins: [dockerResources, ...options.plugins.filter((plugin) => plugin !== dockerResources)],
-    deps: { engine, connection, processes },
+    // Every plugin's handlers and resolvers are built once per host, from that host's engine.
+    hosts: hosts.map((host) => ({
+      name: host.name,
+      deps: { engine: host.engine, connection: host.connection, processes },
+      policy: host.policy,
+      // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
+      probe: (signal: AbortSignal) => host.engine.ping(signal),
+      wording: dockerWording(host.engine.endpoint),
+      // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their
+      // real paths too. Over TCP or SSH the daemon's filesystem is not ours to look at.
+      ...(host.engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
+    })),
     policy: config.policy,
     levels: config.policy.vocabulary.levels.map((level) => level.name),
     exec: {
@@ -120,19 +176,15 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       timeoutMs: config.policy.execSafety.timeoutMs,
     },
     timeouts: config.timeouts,
-    // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
-    breaker: config.breaker && { ...config.breaker, probe: (signal: AbortSignal) => engine.ping(signal) },
+    breaker: config.breaker,
     wording: dockerWording(engine.endpoint),
-    // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their real
-    // paths too. Over TCP the daemon's filesystem is not ours to look at.
-    ...(engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
     ...(audit ? { audit } : {}),
-    onBreakerChange: (open) =>
+    onBreakerChange: (open, host) =>
       log(
         open ? "error" : "notice",
         open
-          ? `Docker at ${engine.endpoint} stopped answering: calls are paused (circuit breaker open) until it answers again.`
-          : `Docker at ${engine.endpoint} answers again: calls resume (circuit breaker closed).`,
+          ? `Docker at ${endpointOf(host)} stopped answering: calls are paused (circuit breaker open) until it answers again.`
+          : `Docker at ${endpointOf(host)} answers again: calls resume (circuit breaker closed).`,
       ),
   });
 
@@ -294,6 +346,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     server: first,
     kernel,
     engine,
+    engines: new Map(hosts.map((host) => [host.name, host.engine])),
     async connect(transport) {
       sessions.add(first);
       first.onclose = () => sessions.delete(first);
@@ -308,7 +361,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       // Whatever a handler left running (it should have ended it itself) ends with the server.
       await processes.killAll();
       await Promise.allSettled([first, ...sessions].map((session) => session.close()));
-      await engine.close();
+      await Promise.all(hosts.map((host) => host.engine.close()));
     },
   };
 }

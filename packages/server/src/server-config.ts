@@ -28,8 +28,67 @@ const flatTimeouts = Object.fromEntries(
 
 const filePath = z.string().min(1);
 
+const tlsFiles = z.strictObject({
+  ca: filePath.optional().describe("CA certificate (PEM) that signed the daemon's certificate."),
+  cert: filePath.optional().describe("Client certificate (PEM)."),
+  key: filePath.optional().describe("Client key (PEM)."),
+  verify: z.boolean().optional(),
+});
+
+/** One named Docker host: where it is (one of socket, host, context) and its policy overrides. */
+const hostEntry = z
+  .strictObject({
+    socket: z.string().min(1).optional().describe("Unix socket path."),
+    host: z
+      .string()
+      .regex(
+        /^(unix|tcp|ssh|http|https):\/\//,
+        "must start with unix://, tcp://, ssh://, http:// or https://",
+      )
+      .optional()
+      .describe(
+        "unix:///path, tcp://host:port (with tls) or ssh://user@host (OpenSSH, ~/.ssh/config honored).",
+      ),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A Docker context by name, read from the Docker config directory ($DOCKER_CONFIG or ~/.docker).",
+      ),
+    tls: tlsFiles.optional(),
+    api_version: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'must look like "1.41"')
+      .optional(),
+    ssh_command: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("For ssh:// hosts: the ssh program (default ssh on the PATH)."),
+    default: z.boolean().optional().describe("Calls without a host go here (default: the first host)."),
+    policy: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Policy keys (permissions, exec_safety, ...) merged onto the base policy for this host only: objects merge key by key, lists and values replace. Validated like the base policy.",
+      ),
+  })
+  .refine((h) => [h.socket, h.host, h.context].filter((v) => v !== undefined).length <= 1, {
+    message: "give one of socket, host or context",
+  });
+
 /** The server's own sections of the config file; the policy sections are validated by the policy package. */
 export const serverSections = {
+  hosts: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a host name is letters, digits, _ . - (at most 64)"),
+      hostEntry,
+    )
+    .optional()
+    .describe(
+      "Named Docker hosts; with more than one every tool takes a host parameter. Without it: one host from docker, DOCKER_HOST, DOCKER_CONTEXT or the current Docker context.",
+    ),
   docker: z
     .strictObject({
       socket: z.string().min(1).optional().describe("Unix socket path (default /var/run/docker.sock)."),

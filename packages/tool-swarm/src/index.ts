@@ -1,0 +1,1 @@
+export { swarmPlugin } from "./plugin.js";
