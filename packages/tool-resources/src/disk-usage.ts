@@ -16,6 +16,19 @@ export function ownSize(image: ImageUsage): number {
 }
 
 /**
+ * The bytes the visible images take on disk, shared layers counted once. With nothing hidden it is the
+ * daemon's own LayersSize (exact, what `docker system df` shows). Otherwise per-image unique bytes plus
+ * the largest shared part among them: a lower bound (exact when the images share one common base),
+ * because the df answer does not say which layers are shared with which image.
+ */
+export function imagesOnDisk(visible: ImageUsage[], hidden: number, layersSize: number): number {
+  if (hidden === 0 && layersSize > 0) return layersSize;
+  const unique = visible.reduce((sum, i) => sum + ownSize(i), 0);
+  const shared = visible.reduce((max, i) => Math.max(max, i.sharedSize > 0 ? i.sharedSize : 0), 0);
+  return unique + shared;
+}
+
+/**
  * Judges every row of GET /system/df as the listings do: images by all their names, containers by their
  * names, compose project and every name of their image, volumes by name.
  */

@@ -1,7 +1,7 @@
 import { type DockerDeps, displayName, shortId } from "@arktechnwa/docker-kit";
 import { defineTool, formatBytes, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
-import { ownSize, visibleUsage } from "../disk-usage.js";
+import { imagesOnDisk, ownSize, visibleUsage } from "../disk-usage.js";
 
 const input = z.strictObject({
   top: z
@@ -32,7 +32,9 @@ const largest = z.object({
 });
 
 const output = z.object({
-  images: category.describe("Image bytes counted once per image (layers shared between images not counted)."),
+  images: category.describe(
+    "Bytes the images take, layers shared between images counted once (a lower bound when some images are hidden).",
+  ),
   containers: category.describe("Bytes the containers wrote (their writable layers)."),
   volumes: category,
   build_cache: category.omit({ hidden: true }),
@@ -107,6 +109,9 @@ export function systemDfHandler(deps: DockerDeps): ToolHandler<typeof input, typ
     const seen = visibleUsage(usage, ctx);
     const n = args.top ?? 5;
     const images = sized(seen.images, ownSize, (i) => i.containers > 0, seen.hidden.images);
+    // Per-image unique bytes miss the layers images share (all of them for two tags of one base).
+    const imageBytes = imagesOnDisk(seen.images, seen.hidden.images, usage.layersSize);
+    Object.assign(images, { size_bytes: imageBytes, size: formatBytes(imageBytes) });
     const containers = sized(
       seen.containers,
       (c) => c.sizeRw,
