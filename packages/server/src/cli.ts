@@ -37,7 +37,8 @@ Options:
 
 Config sections: docker (socket, host, tls, api_version), permissions (levels and white/black lists),
 exec_safety, create_safety, compose_safety (allowed_directories), build_safety, neverhang (read_timeout etc. in milliseconds, circuit_breaker), fallback (the
-Anthropic API for AI synthesis when the client offers no MCP sampling), audit (file), tools (show_all). See the README
+Anthropic API for AI synthesis when the client offers no MCP sampling), audit (file), tools (show_all),
+confirm (tools that ask the user first, through MCP elicitation). See the README
 for every key.
 
 The server speaks MCP on stdin/stdout (or HTTP with --http); logs and audit lines go to stderr.`;
