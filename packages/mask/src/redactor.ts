@@ -74,8 +74,12 @@ export class Redactor {
   add(values: Iterable<string>): void {
     for (const value of values) {
       if (typeof value === "string" && worthHunting(value) && !this.secrets.has(value)) {
-        this.secrets.add(value);
-        this.longest = Math.max(this.longest, value.length);
+        // Also as it reads inside a JSON string (a prompt, an audit line, a serialized answer):
+        // a quote, backslash or control character is escaped there, so the raw value never matches.
+        for (const form of [value, JSON.stringify(value).slice(1, -1)]) {
+          this.secrets.add(form);
+          this.longest = Math.max(this.longest, form.length);
+        }
         this.pattern = undefined;
       }
     }

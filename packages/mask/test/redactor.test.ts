@@ -207,3 +207,27 @@ describe("the quick hints in front of the rules", () => {
     }
   });
 });
+
+// A learned secret is masked where it reads inside a JSON string too (a prompt sent to a model, an
+// audit line): JSON escapes quotes, backslashes and control characters, so the raw value never matches.
+describe("learned secrets inside JSON text", () => {
+  const secrets = [
+    'pa"ss-w0rd-42',
+    "back\\slash-Secret9",
+    "tab\there-Secret9",
+    "new\nline-Secret9",
+    "nul\u0000byte-Secret9",
+    '"\\"\\\\mixed-Secret9',
+    "plain-Secret-Value9",
+  ];
+  it.each(secrets)("%j", (secret) => {
+    const r = new Redactor([secret]);
+    const json = JSON.stringify({ found: `probe said ${secret} and left`, list: [secret] }, null, 1);
+    const masked = r.text(json);
+    expect(masked).not.toContain(secret);
+    expect(masked).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(JSON.parse(masked).found).toBe("probe said [REDACTED] and left");
+    // And the raw form still.
+    expect(r.text(`x ${secret} y`)).toBe("x [REDACTED] y");
+  });
+});

@@ -113,7 +113,9 @@ export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, t
   return async (args, ctx) => {
     const identity = targetData<ContainerIdentity>(ctx, "container");
     const now = (deps.now ?? Date.now)();
-    const inspect = await deps.engine.inspectContainer(identity.id, ctx.signal);
+    // What the container wrote itself (health probe output, the start error) is masked before any
+    // rule quotes or cuts it: a cut of raw text could leave the start of a secret at its edge.
+    const inspect = maskContainerOutput(await deps.engine.inspectContainer(identity.id, ctx.signal), ctx);
     const running = (inspect["State"] as { Running?: boolean } | undefined)?.Running === true;
     const [logs, events, stats] = await Promise.all([
       deps.engine
@@ -182,4 +184,28 @@ export function diagnoseHandler(deps: AnalysisDeps): ToolHandler<typeof input, t
       look_next: facts.next,
     };
   };
+}
+
+/** The inspect with State.Error and each health probe's Output masked by the call's table. */
+function maskContainerOutput(
+  inspect: Record<string, unknown>,
+  ctx: { redact<T>(value: T): T },
+): Record<string, unknown> {
+  const state = inspect["State"];
+  if (!state || typeof state !== "object") return inspect;
+  const s = { ...(state as Record<string, unknown>) };
+  if (typeof s["Error"] === "string") s["Error"] = ctx.redact(s["Error"]);
+  const health = s["Health"];
+  if (health && typeof health === "object") {
+    const h = { ...(health as Record<string, unknown>) };
+    if (Array.isArray(h["Log"])) {
+      h["Log"] = h["Log"].map((probe: unknown) =>
+        probe && typeof probe === "object" && typeof (probe as { Output?: unknown }).Output === "string"
+          ? { ...probe, Output: ctx.redact((probe as { Output: string }).Output) }
+          : probe,
+      );
+    }
+    s["Health"] = h;
+  }
+  return { ...inspect, State: s };
 }
