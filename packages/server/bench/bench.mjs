@@ -1,10 +1,19 @@
-// Measures, in one run against the local Docker Engine:
-//  1. docker_ps over MCP (stdio, the real bin) against a raw GET /containers/json on the same socket;
-//  2. docker_stats over 20 containers against `docker stats --no-stream` on the same containers;
-//  3. the server's cold start until the initialize answer.
-// Prints numbers; asserts nothing. Run with `pnpm bench` from the repository root.
+// Measures, in one run against the local Docker Engine, everything as ratios of things measured in the
+// same run (so a busy machine shifts both sides alike):
+//  1. reads: docker_ps, docker_inspect and docker_logs tail=100 over MCP (stdio, the real bin) against
+//     the raw Engine API call on the same socket and a "thin peer" (thin-peer.mjs: dockerode behind
+//     three MCP tools, compact JSON text), p50 per call, and the bytes of each answer;
+//  2. docker_stats over all bench containers against `docker stats --no-stream` on the same ones: cold
+//     (a fresh server, no CPU history), repeated, and CPU % of a container burning one core against
+//     the CLI's;
+//  3. docker_logs tail=100 on a large log (BENCH_LOG_MB, default 1024) against `docker logs --tail 100`,
+//     with the server's RSS growth;
+//  4. the server's cold start until the initialize answer.
+// Prints numbers; asserts nothing. Run with `pnpm bench` from the repository root. BENCH_SECTIONS
+// (reads,stats,biglog,start) picks sections; BENCH_KEEP_LOG=1 keeps the large-log container for the
+// next run (it carries the testkit labels: remove it with the testkit's removeFixtures or by label).
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,112 +25,303 @@ import {
   newRunId,
   removeFixtures,
   runFixture,
+  waitFor,
 } from "@arktechnwa/docker-mcp-testkit";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const PEER = fileURLToPath(new URL("./thin-peer.mjs", import.meta.url));
 const SOCKET = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
-const PS_ROUNDS = Number(process.env.BENCH_PS_ROUNDS ?? 300);
-const STATS_CONTAINERS = 20;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const CONTAINERS = 20;
 const STATS_ROUNDS = 5;
+const COLD_STATS_ROUNDS = 3;
 const COLD_ROUNDS = 7;
+const LOG_MB = Number(process.env.BENCH_LOG_MB ?? 1024);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "reads,stats,biglog,start").split(","));
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 const ms = (n) => `${n.toFixed(2)} ms`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const pad = (s, n) => String(s).padEnd(n);
 
+const keepAlive = new http.Agent({ keepAlive: true });
 function rawGet(path) {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: SOCKET, path, method: "GET", agent: keepAlive }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      res.on("end", () => resolve(Buffer.concat(chunks)));
     });
     req.on("error", reject);
     req.end();
   });
 }
-const keepAlive = new http.Agent({ keepAlive: true });
 
-async function connect(config) {
-  const dir = mkdtempSync(join(tmpdir(), "docker-mcp-bench-"));
-  const file = join(dir, "config.json");
-  writeFileSync(file, JSON.stringify({ audit: { enabled: false }, ...config }));
+async function connect(args) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, "--config", file],
+    args: [...args],
     stderr: "ignore",
   });
   const client = new Client({ name: "bench", version: "0" });
   const t0 = performance.now();
   await client.connect(transport);
-  return { client, startMs: performance.now() - t0 };
+  return { client, pid: transport.pid, startMs: performance.now() - t0 };
 }
 
-async function benchPs() {
-  const { client } = await connect({});
-  const version = (await rawGet("/version")).ApiVersion;
-  const path = `/v${version}/containers/json`;
-  for (let i = 0; i < 30; i++) {
-    await rawGet(path);
-    await client.callTool({ name: "docker_ps", arguments: {} });
+function configFile(config) {
+  const dir = mkdtempSync(join(tmpdir(), "docker-mcp-bench-"));
+  const file = join(dir, "config.json");
+  writeFileSync(file, JSON.stringify({ audit: { enabled: false }, ...config }));
+  return file;
+}
+const ours = (config = {}) => connect([BIN, "--config", configFile(config)]);
+const peer = () => connect([PEER]);
+
+async function call(client, name, args) {
+  const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000 });
+  if (r.isError) throw new Error(`${name}: ${r.content?.[0]?.text}`);
+  return r;
+}
+const answerBytes = (r) => Buffer.byteLength(JSON.stringify(r));
+
+function rss(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const get = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: get("VmRSS"), hwm: get("VmHWM") };
+}
+
+/** Interleaves the three sides round by round, so all see the same daemon conditions. */
+async function compare(label, sides) {
+  for (let i = 0; i < 20; i++) for (const side of sides) await side.run();
+  const times = sides.map(() => []);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [k, side] of sides.entries()) {
+      const t = performance.now();
+      await side.run();
+      times[k].push(performance.now() - t);
+    }
   }
-  const raw = [];
-  const mcp = [];
-  // Interleave so both see the same daemon conditions.
-  for (let i = 0; i < PS_ROUNDS; i++) {
-    let t = performance.now();
-    await rawGet(path);
-    raw.push(performance.now() - t);
-    t = performance.now();
-    await client.callTool({ name: "docker_ps", arguments: {} });
-    mcp.push(performance.now() - t);
-  }
+  const p50 = times.map((t) => quantile(t, 0.5));
+  const bytes = [];
+  for (const side of sides) bytes.push(await side.bytes());
+  const [raw, thin, mcp] = p50;
+  console.log(`${label} (${ROUNDS} rounds, p50 / p95, bytes of one answer)`);
+  for (const [k, side] of sides.entries())
+    console.log(
+      `  ${pad(side.name, 34)} ${pad(ms(p50[k]), 10)} / ${pad(ms(quantile(times[k], 0.95)), 10)} ${kb(bytes[k])}`,
+    );
+  console.log(
+    `  docker-mcp overhead over raw ${ms(mcp - raw)} (target <= 1 ms); vs thin peer ${(mcp / thin).toFixed(2)}x ` +
+      `(target < 1); bytes vs thin peer ${(bytes[2] / bytes[1]).toFixed(2)}x, vs raw JSON ${(bytes[2] / bytes[0]).toFixed(2)}x`,
+  );
+}
+
+async function benchReads(names, logContainer) {
+  const { client } = await ours({
+    permissions: { whitelist_containers: [`${names[0].replace(/-\d+$/, "")}-*`, logContainer] },
+  });
+  const { client: thin } = await peer();
+  const version = JSON.parse(await rawGet("/version")).ApiVersion;
+  const v = `/v${version}`;
+  const target = names[0];
+  const body = async (path) => (await rawGet(path)).length;
+  await compare(`list running containers (${names.length + 1} visible)`, [
+    {
+      name: "raw GET /containers/json",
+      run: () => rawGet(`${v}/containers/json`),
+      bytes: () => body(`${v}/containers/json`),
+    },
+    {
+      name: "thin peer list_containers",
+      run: () => call(thin, "list_containers", {}),
+      bytes: async () => answerBytes(await call(thin, "list_containers", {})),
+    },
+    {
+      name: "docker-mcp docker_ps",
+      run: () => call(client, "docker_ps", {}),
+      bytes: async () => answerBytes(await call(client, "docker_ps", {})),
+    },
+  ]);
+  await compare("inspect one container", [
+    {
+      name: "raw GET /containers/{id}/json",
+      run: () => rawGet(`${v}/containers/${target}/json`),
+      bytes: () => body(`${v}/containers/${target}/json`),
+    },
+    {
+      name: "thin peer inspect_container",
+      run: () => call(thin, "inspect_container", { id: target }),
+      bytes: async () => answerBytes(await call(thin, "inspect_container", { id: target })),
+    },
+    {
+      name: "docker-mcp docker_inspect",
+      run: () => call(client, "docker_inspect", { container: target }),
+      bytes: async () => answerBytes(await call(client, "docker_inspect", { container: target })),
+    },
+  ]);
+  const logsPath = `${v}/containers/${logContainer}/logs?stdout=1&stderr=1&tail=100`;
+  await compare(`logs tail=100 (a ${LOG_MB} MB log)`, [
+    { name: "raw GET /containers/{id}/logs", run: () => rawGet(logsPath), bytes: () => body(logsPath) },
+    {
+      name: "thin peer container_logs",
+      run: () => call(thin, "container_logs", { id: logContainer, tail: 100 }),
+      bytes: async () => answerBytes(await call(thin, "container_logs", { id: logContainer, tail: 100 })),
+    },
+    {
+      name: "docker-mcp docker_logs",
+      run: () => call(client, "docker_logs", { container: logContainer, tail: 100 }),
+      bytes: async () =>
+        answerBytes(await call(client, "docker_logs", { container: logContainer, tail: 100 })),
+    },
+  ]);
   await client.close();
-  const count = (await rawGet(path)).length;
-  console.log(`docker_ps (${count} running containers, ${PS_ROUNDS} rounds)`);
-  console.log(`  raw GET /containers/json  p50 ${ms(quantile(raw, 0.5))}  p95 ${ms(quantile(raw, 0.95))}`);
-  console.log(`  MCP docker_ps (stdio)     p50 ${ms(quantile(mcp, 0.5))}  p95 ${ms(quantile(mcp, 0.95))}`);
-  console.log(`  overhead p50 ${ms(quantile(mcp, 0.5) - quantile(raw, 0.5))} (target < 5 ms)`);
+  await thin.close();
 }
 
-async function benchStats(prefix) {
-  const names = Array.from({ length: STATS_CONTAINERS }, (_, i) => `${prefix}-${i}`);
-  // Only the bench containers are visible, so docker_stats samples exactly the same set as the CLI.
-  const { client } = await connect({ permissions: { whitelist_containers: [`${prefix}-*`] } });
+async function cliStats(names) {
+  const t = performance.now();
+  const { stdout } = await run("docker", [
+    "stats",
+    "--no-stream",
+    "--format",
+    "{{.Name}} {{.CPUPerc}}",
+    ...names,
+  ]);
+  const cpu = new Map(
+    stdout
+      .trim()
+      .split("\n")
+      .map((l) => [l.split(" ")[0], Number.parseFloat(l.split(" ")[1])]),
+  );
+  return { ms: performance.now() - t, cpu };
+}
+
+async function benchStats(prefix, names, burner) {
+  const all = [...names, burner];
+  const config = { permissions: { whitelist_containers: [`${prefix}-*`] } };
+  const cold = [];
+  const coldCli = [];
+  const windows = [];
+  for (let i = 0; i < COLD_STATS_ROUNDS; i++) {
+    const { client } = await ours(config);
+    // A started server (its first call done) with no CPU history; calls spread over the collector's tick.
+    await call(client, "docker_ps", {});
+    await new Promise((r) => setTimeout(r, 330 * i));
+    const t = performance.now();
+    const r = await call(client, "docker_stats", {});
+    cold.push(performance.now() - t);
+    windows.push(r.structuredContent.stats.find((s) => s.name === burner)?.cpu_window_ms);
+    await client.close();
+    coldCli.push((await cliStats(all)).ms);
+  }
+  const { client } = await ours(config);
+  await call(client, "docker_stats", {});
   const mcp = [];
   const cli = [];
-  // The first call has no earlier CPU reading and waits two collector ticks; later ones need one.
-  const coldStart = performance.now();
-  await client.callTool({ name: "docker_stats", arguments: {} });
-  const cold = performance.now() - coldStart;
+  const diffs = [];
   for (let i = 0; i < STATS_ROUNDS; i++) {
-    let t = performance.now();
-    const r = await client.callTool({ name: "docker_stats", arguments: {} });
+    const t = performance.now();
+    const r = await call(client, "docker_stats", {});
     mcp.push(performance.now() - t);
-    if (r.structuredContent.stats.length !== STATS_CONTAINERS)
+    if (r.structuredContent.stats.length !== all.length)
       throw new Error(`docker_stats saw ${r.structuredContent.stats.length} containers`);
+    cli.push((await cliStats(all)).ms);
+  }
+  // CPU % side by side: both started together, so their windows cover the same collector ticks.
+  for (let i = 0; i < STATS_ROUNDS; i++) {
+    const [r, c] = await Promise.all([
+      call(client, "docker_stats", { container: burner }),
+      cliStats([burner]),
+    ]);
+    const ourCpu = r.structuredContent.stats.find((s) => s.name === burner)?.cpu_percent;
+    diffs.push({ ours: ourCpu, cli: c.cpu.get(burner) });
+  }
+  await client.close();
+  const c = quantile([...cli, ...coldCli], 0.5);
+  const m = quantile(mcp, 0.5);
+  const k = quantile(cold, 0.5);
+  console.log(
+    `docker_stats over ${all.length} containers (medians; cold: ${COLD_STATS_ROUNDS} fresh servers, repeated: ${STATS_ROUNDS} calls)`,
+  );
+  console.log(`  docker stats --no-stream        ${ms(c)}`);
+  console.log(
+    `  docker_stats cold               ${ms(k)}  ratio ${(k / c).toFixed(2)} (target <= 0.5); CPU window ${windows.join("/")} ms`,
+  );
+  console.log(`  docker_stats repeated           ${ms(m)}  ratio ${(m / c).toFixed(2)} (target < cold)`);
+  const gap = diffs.map((d) => Math.abs(d.ours - d.cli));
+  console.log(
+    `  CPU % of a container burning one core, ours vs CLI: ${diffs.map((d) => `${d.ours.toFixed(1)}/${d.cli.toFixed(1)}`).join(", ")}; ` +
+      `median gap ${quantile(gap, 0.5).toFixed(1)} points`,
+  );
+}
+
+/** A container whose log holds about LOG_MB megabytes, written once (kept with BENCH_KEEP_LOG=1). */
+async function bigLogContainer(runId) {
+  const name = `bench-biglog-${LOG_MB}mb`;
+  const existing = await run("docker", ["inspect", "-f", "{{.State.Status}} {{.LogPath}}", name]).catch(
+    () => undefined,
+  );
+  if (existing?.stdout.startsWith("exited")) return { name, kept: true };
+  if (existing) await run("docker", ["rm", "-f", name]);
+  const lines = Math.round((LOG_MB * 1024 * 1024) / 84);
+  console.log(`writing a ${LOG_MB} MB log (${lines.toLocaleString("en")} lines)...`);
+  const t0 = performance.now();
+  const generator = `BEGIN { for (i = 0; i < ${lines}; i++) printf "INFO request id=%08x from 10.0.%d.%d GET /api/items/%d took %dms status 200\\n", i, i % 255, i % 7, i, i % 500 }`;
+  await runFixture({
+    name,
+    exactName: true,
+    runId: process.env.BENCH_KEEP_LOG ? `${runId}-kept` : runId,
+    cmd: ["awk", generator],
+  });
+  await waitFor(
+    "the log writer to finish",
+    async () =>
+      (await run("docker", ["inspect", "-f", "{{.State.Status}}", name])).stdout.trim() === "exited",
+    { timeoutMs: 3_600_000, intervalMs: 2000 },
+  );
+  console.log(`  written in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return { name, kept: false };
+}
+
+async function benchBigLog(name) {
+  const { client, pid } = await ours({ permissions: { whitelist_containers: [name] } });
+  await call(client, "docker_ps", {});
+  const before = rss(pid);
+  const mcp = [];
+  const cli = [];
+  for (let i = 0; i < 7; i++) {
+    let t = performance.now();
+    const r = await call(client, "docker_logs", { container: name, tail: 100 });
+    mcp.push(performance.now() - t);
+    if (r.structuredContent.line_count !== 100)
+      throw new Error(`docker_logs gave ${r.structuredContent.line_count} lines`);
     t = performance.now();
-    await run("docker", ["stats", "--no-stream", ...names]);
+    await run("docker", ["logs", "--tail", "100", name], { maxBuffer: 1 << 24 });
     cli.push(performance.now() - t);
   }
+  const after = rss(pid);
   await client.close();
   const m = quantile(mcp, 0.5);
   const c = quantile(cli, 0.5);
-  console.log(`docker_stats over ${STATS_CONTAINERS} containers (${STATS_ROUNDS} rounds, medians)`);
-  console.log(`  docker stats --no-stream  ${ms(c)}`);
-  console.log(`  MCP docker_stats          ${ms(m)}  (first call, no CPU history yet: ${ms(cold)})`);
-  console.log(`  ratio ${(m / c).toFixed(2)} (target <= 0.6); first call ${(cold / c).toFixed(2)}`);
+  console.log(`docker_logs tail=100 on a ${LOG_MB} MB log (medians of 7)`);
+  console.log(`  docker logs --tail 100          ${ms(c)}`);
+  console.log(`  docker_logs tail=100            ${ms(m)}  ratio ${(m / c).toFixed(2)} (target <= 1.2)`);
+  console.log(
+    `  server RSS ${before.rss.toFixed(1)} MB before, peak ${after.hwm.toFixed(1)} MB: growth ${(after.hwm - before.rss).toFixed(1)} MB (target < 20 MB)`,
+  );
 }
 
 async function benchColdStart() {
   const starts = [];
   for (let i = 0; i < COLD_ROUNDS; i++) {
-    const { client, startMs } = await connect({});
+    const { client, startMs } = await ours();
     starts.push(startMs);
     await client.close();
   }
@@ -135,16 +335,26 @@ await ensureDaemon();
 await ensureBusyboxImage();
 const runId = newRunId();
 const prefix = `bench-${runId}`;
-await Promise.all(
-  Array.from({ length: STATS_CONTAINERS }, (_, i) =>
-    runFixture({ name: `${prefix}-${i}`, exactName: true, runId }),
-  ),
+const names = Array.from({ length: CONTAINERS }, (_, i) => `${prefix}-${i}`);
+const burner = `${prefix}-burn`;
+let log;
+console.log(
+  `load average ${(await run("cat", ["/proc/loadavg"])).stdout.trim()}; ${new Date().toISOString()}`,
 );
 try {
-  await benchPs();
-  await benchStats(prefix);
-  await benchColdStart();
+  if (SECTIONS.has("reads") || SECTIONS.has("biglog")) log = await bigLogContainer(runId);
+  await Promise.all(names.map((name) => runFixture({ name, exactName: true, runId })));
+  if (SECTIONS.has("reads")) await benchReads(names, log.name);
+  if (SECTIONS.has("stats")) {
+    await runFixture({ name: burner, exactName: true, runId, script: "while :; do :; done" });
+    await benchStats(prefix, names, burner);
+  }
+  if (SECTIONS.has("biglog")) await benchBigLog(log.name);
+  if (SECTIONS.has("start")) await benchColdStart();
 } finally {
   await removeFixtures(runId);
   keepAlive.destroy();
+  console.log(
+    `load average ${(await run("cat", ["/proc/loadavg"])).stdout.trim()}; ${new Date().toISOString()}`,
+  );
 }

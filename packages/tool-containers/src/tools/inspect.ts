@@ -31,8 +31,8 @@ export const inspectTool = defineTool({
   targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
   render: (out) =>
-    `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}: ${facts(out.data).join("; ")}\n` +
-    `The structured content holds the ${out.section === "all" ? "whole inspect document" : `${out.section} section`}: ${Object.keys(out.data).join(", ")}.`,
+    `${out.container.name} (${out.container.id.slice(0, 12)}) ${out.section}: ${facts(out.data).join("; ")}. ` +
+    `The ${out.section === "all" ? "whole inspect document" : `${out.section} section`} is in the structured content.`,
 });
 
 /**
