@@ -117,8 +117,8 @@ export class StartTimes {
       }
     };
     try {
-      // One at a time: through the engine, concurrent inspects measured slower in all than sequential
-      // ones (20 inspects: 57 ms one by one, 263 ms four at a time).
+      // One at a time, so the time budget bounds how many start (see the test). Concurrent inspects were
+      // once slower in all (docker-modem's per-request debug formatting, gone now); no longer a reason.
       await inspectMissing();
     } finally {
       callSignal.removeEventListener("abort", forward);
