@@ -372,6 +372,38 @@ describe("several Docker hosts", () => {
   }, 60_000);
 });
 
+describe("SSH connections", () => {
+  const sshChildren = () => {
+    try {
+      return execFileSync("pgrep", ["-f", "--", `-F ${sshConfig}`], { encoding: "utf8" })
+        .trim()
+        .split("\n").length;
+    } catch {
+      return 0; // pgrep finds none
+    }
+  };
+
+  it("kills the ssh child of a request that passed its deadline", async () => {
+    expect(await psNames("ssh")).toContain("on-ctx");
+    process.kill(ctx.pid, "SIGSTOP");
+    try {
+      const frozen = call(server.client, "docker_ps", { host: "ssh" });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const during = sshChildren();
+      expect(during).toBeGreaterThan(0);
+      const stuck = await frozen;
+      expect(text(stuck)).toMatch(/^\[host ssh\].*(deadline|did not finish)/s);
+      await waitFor("the aborted connection's ssh child to be killed", () => sshChildren() === during - 1, {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+      });
+    } finally {
+      process.kill(ctx.pid, "SIGCONT");
+    }
+    expect(await psNames("ssh")).toContain("on-ctx");
+  }, 60_000);
+});
+
 describe("Swarm read tools", () => {
   it("lists services with running/desired counts", async () => {
     const answer = structured(await call(server.client, "docker_services", {}));
@@ -455,7 +487,7 @@ describe("Swarm read tools", () => {
       "an ssh child outlived the server",
       async () => {
         try {
-          execFileSync("pgrep", ["-f", `-F ${sshConfig}`], { stdio: "pipe" });
+          execFileSync("pgrep", ["-f", "--", `-F ${sshConfig}`], { stdio: "pipe" });
           return false;
         } catch {
           return true;
