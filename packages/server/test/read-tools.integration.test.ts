@@ -136,8 +136,9 @@ describe("docker_ps", () => {
   });
 
   it("a name filter does not reveal whether a hidden container matches", async () => {
-    const hit = await call(server.client, "docker_ps", { filter: { name: "vault" } });
-    const miss = await call(server.client, "docker_ps", { filter: { name: "vaulx-no-such" } });
+    // Named by this run's id: other test files' visible "vault-*" containers must not make the answers differ.
+    const hit = await call(server.client, "docker_ps", { filter: { name: fixtureName("vault") } });
+    const miss = await call(server.client, "docker_ps", { filter: { name: fixtureName("vaulx") } });
     expect(hit.structuredContent).toEqual(miss.structuredContent);
   });
 
@@ -338,10 +339,11 @@ describe("policy enforcement", () => {
   });
 
   it("an ambiguous ID prefix does not list the containers behind it", async () => {
-    // Create containers until another one shares the first character of the blacklisted one's ID.
+    // Create containers until another one of this run shares the first character of the blacklisted
+    // one's ID (this run's own, so no other test file can remove it and make the prefix unique again).
     const prefix = vault.id.slice(0, 1);
     for (let i = 0; i < 64; i++) {
-      const ids = (await docker(["ps", "-aq", "--no-trunc"]))
+      const ids = (await docker(["ps", "-aq", "--no-trunc", "--filter", `label=${TEST_RUN_LABEL}=${RUN_ID}`]))
         .split("\n")
         .filter((id) => id.startsWith(prefix));
       if (ids.length >= 2) break;
