@@ -7,6 +7,8 @@ export {
   type MountSpec,
   type ParsedVolumeSpec,
   parseVolumeSpec,
+  type VolumeDriverMount,
+  volumeDriverMount,
 } from "@arktechnwa/mcp-policy";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
 export { formatBytes, formatSeconds } from "./format.js";

@@ -265,6 +265,35 @@ describe("volumes", () => {
     expect(await exists("volume", newVol)).toBe(false);
   });
 
+  it("refuses a volume whose local driver options bind or mount a host path, and creates a tmpfs one", async () => {
+    // Each would be a "named volume" that is really the host path: judged as a bind by create_safety.
+    const attacks: [string, Record<string, string>, RegExp][] = [
+      ["etc", { type: "none", o: "bind", device: "/etc" }, /host path \/etc is refused/],
+      ["root", { type: "none", o: "rbind,ro", device: "/" }, /host path \/ is refused/],
+      ["sock", { type: "none", o: "bind", device: "/var/run/docker.sock" }, /docker\.sock is refused/],
+      ["slashes", { type: "none", o: "bind", device: "//etc/./" }, /host path \/etc is refused/],
+      ["disk", { type: "ext4", device: "/dev/sda1" }, /host path \/dev\/sda1 is refused/],
+      ["dotdot", { type: "none", o: "bind", device: "/tmp/../etc" }, /contains '\.\.'/],
+      ["relative", { type: "none", o: "bind", device: "etc" }, /must be an absolute path/],
+      ["nodevice", { type: "none", o: "bind" }, /absolute path/],
+    ];
+    for (const [what, driver_opts, why] of attacks) {
+      const name = `dmcp-bindvol-${what}-${RUN_ID}`;
+      const r = await call(server.client, "docker_volume_create", { name, driver_opts, labels });
+      expect(r.isError, `${what}: ${text(r)}`).toBe(true);
+      expect(text(r), what).toMatch(why);
+      expect(await exists("volume", name), what).toBe(false);
+    }
+    const tmpfs = `dmcp-tmpfsvol-${RUN_ID}`;
+    const ok = await call(server.client, "docker_volume_create", {
+      name: tmpfs,
+      driver_opts: { type: "tmpfs", device: "tmpfs", o: "size=1m" },
+      labels,
+    });
+    expect(ok.isError, text(ok)).toBeFalsy();
+    expect(await exists("volume", tmpfs)).toBe(true);
+  });
+
   it("refuses to remove a volume in use, naming the containers the caller may see", async () => {
     const busy = await call(server.client, "docker_volume_remove", { volumes: [vol, secretVol] });
     expect(busy.isError).toBe(true);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { ToolError } from "@arktechnwa/docker-mcp-core";
+import { isSecretKey, ToolError } from "@arktechnwa/docker-mcp-core";
 import {
   type ProcessRegistry,
   processRegistry,
@@ -120,6 +120,12 @@ export class ComposeRunner {
    */
   env(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...(this.#options.env ?? process.env) };
+    // The server's own secrets (its HTTP token, a model API key, ...) never reach the CLI: a compose file
+    // could interpolate them (`${DOCKER_MCP_HTTP_TOKEN}`) into a model that docker_compose_config shows
+    // or a container's environment.
+    for (const key of Object.keys(env)) {
+      if (isSecretKey(key) || key.startsWith("DOCKER_MCP_")) delete env[key];
+    }
     for (const key of [
       "DOCKER_HOST",
       "DOCKER_CONTEXT",

@@ -49,6 +49,9 @@ export interface ComposeTopLevel {
   file?: string;
   /** For secrets and configs taken from the environment. */
   environment?: string;
+  /** For volumes: the driver and its options (a `local` volume may really be a bind of a host path). */
+  driver?: string;
+  driverOpts?: Record<string, string>;
 }
 
 export interface ComposeModel {
@@ -117,7 +120,18 @@ function topLevel(v: unknown): Record<string, ComposeTopLevel> {
       ...(name ? { name } : {}),
       ...(text(entry["file"]) ? { file: text(entry["file"]) as string } : {}),
       ...(text(entry["environment"]) ? { environment: text(entry["environment"]) as string } : {}),
+      ...(text(entry["driver"]) ? { driver: text(entry["driver"]) as string } : {}),
+      ...(isObj(entry["driver_opts"]) ? { driverOpts: stringValues(entry["driver_opts"]) } : {}),
     };
+  }
+  return out;
+}
+
+function stringValues(v: Obj): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v)) {
+    const t = text(value);
+    if (t !== undefined) out[k] = t;
   }
   return out;
 }
@@ -161,9 +175,14 @@ function toService(name: string, s: Obj): ComposeService {
     ...(text(s["uts"]) ? { uts: text(s["uts"]) as string } : {}),
     ...(text(s["userns_mode"]) ? { usernsMode: text(s["userns_mode"]) as string } : {}),
     capAdd: list(s["cap_add"]),
-    devices: (Array.isArray(s["devices"]) ? s["devices"] : []).map((d) =>
-      isObj(d) ? `${text(d["source"]) ?? ""}:${text(d["target"]) ?? ""}` : (text(d) ?? ""),
-    ),
+    // A device cgroup rule lets the container mknod and open host devices (with the default MKNOD
+    // capability, `b 8:* rwm` is the host's disks): it is a device grant like `devices`.
+    devices: [
+      ...(Array.isArray(s["devices"]) ? s["devices"] : []).map((d) =>
+        isObj(d) ? `${text(d["source"]) ?? ""}:${text(d["target"]) ?? ""}` : (text(d) ?? ""),
+      ),
+      ...list(s["device_cgroup_rules"]).map((r) => `device cgroup rule ${r}`),
+    ],
     securityOpt: list(s["security_opt"]),
     mounts,
     unreadableMounts,

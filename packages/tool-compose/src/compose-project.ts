@@ -8,6 +8,7 @@ import {
 } from "@arktechnwa/docker-mcp-core";
 import type { ContainerSummary } from "@arktechnwa/docker-mcp-engine";
 import type { ComposeCli, ComposeRunResult } from "./compose-cli.js";
+import { checkHostFiles } from "./compose-host-files.js";
 import { type ComposeModel, parseComposeConfig } from "./compose-model.js";
 import type { ComposeDeps } from "./deps.js";
 import { runnerFor } from "./deps.js";
@@ -174,6 +175,8 @@ export async function loadModel(
   ctx: ToolContext,
   target: ProjectTarget,
 ): Promise<{ model: ComposeModel; cli: ComposeCli }> {
+  // compose reads env_file, extends and include files and .env before it prints anything.
+  await checkHostFiles(ctx, target.files, target.workingDir);
   const runner = runnerFor(deps);
   const cli = await runner.detect(ctx.signal);
   const json = cli.features.configJson;

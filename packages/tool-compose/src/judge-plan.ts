@@ -1,5 +1,6 @@
 import { realpath } from "node:fs/promises";
 import {
+  type CreateFacts,
   localRealPath,
   type ResolvedResource,
   type ToolContext,
@@ -58,8 +59,19 @@ export async function judgePlan(
   plan: ProjectPlan,
   options: JudgeOptions,
 ): Promise<JudgedService[]> {
-  const refusals: string[] = [];
+  const refusals: string[] = [...plan.volumeProblems];
   const judged: JudgedService[] = [];
+  // Volumes whose driver options bind a host path are judged as those binds (up creates them all).
+  if (plan.volumeBinds.length > 0) {
+    const create = await realBinds(deps, { mounts: plan.volumeBinds.map((b) => b.mount) });
+    const d = ctx.authorize({ subject: `volumes of ${plan.project}`, create });
+    if (!d.allowed) {
+      const names = plan.volumeBinds.map((b) => b.volume).join(", ");
+      refusals.push(
+        ...d.reasons.map((r) => `volume ${names} (driver options bind a host path): ${r.message}`),
+      );
+    }
+  }
   for (const service of plan.plans) {
     const why = await judgeService(deps, ctx, plan, service, options);
     if (why.refusals.length > 0)
@@ -74,6 +86,12 @@ export async function judgePlan(
     );
   }
   return judged;
+}
+
+/** On a daemon that shares this machine's filesystem, every bind source is judged by its real path too. */
+async function realBinds(deps: ComposeDeps, create: CreateFacts): Promise<CreateFacts> {
+  const onThisHost = (deps.connection?.host ?? deps.engine.endpoint).startsWith("unix://");
+  return onThisHost ? await withRealBindSources(create, localRealPath) : create;
 }
 
 async function judgeService(
@@ -99,9 +117,7 @@ async function judgeService(
     ...service.networks.map((name) => ({ kind: "network", names: [name] })),
     ...(await Promise.all(service.joins.map((ref) => joinedResource(deps, ref, ctx.signal)))),
   ];
-  // On a daemon that shares this machine's filesystem, every bind source is judged by its real path too.
-  const onThisHost = (deps.connection?.host ?? deps.engine.endpoint).startsWith("unix://");
-  const create = onThisHost ? await withRealBindSources(service.create, localRealPath) : service.create;
+  const create = await realBinds(deps, service.create);
   const collect = (subject: string, d: { allowed: boolean; reasons: { message: string }[] }) => {
     if (!d.allowed) refusals.push(...d.reasons.map((r) => r.message));
     return subject;

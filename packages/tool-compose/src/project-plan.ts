@@ -1,4 +1,4 @@
-import type { CreateFacts, MountFacts } from "@arktechnwa/docker-mcp-core";
+import { type CreateFacts, type MountFacts, volumeDriverMount } from "@arktechnwa/docker-mcp-core";
 import type { ComposeModel, ComposeService } from "./compose-model.js";
 import type { ComposeFeatures } from "./compose-version.js";
 
@@ -26,6 +26,12 @@ export interface ProjectPlan {
   /** The services `up` will touch: those asked for and everything they depend on. */
   selected: string[];
   plans: ServicePlan[];
+  /**
+   * The project's own volumes whose driver options bind a host path (`up` creates every one, used or
+   * not), judged as binds; and those whose options cannot be judged.
+   */
+  volumeBinds: { volume: string; mount: MountFacts }[];
+  volumeProblems: string[];
 }
 
 const MAX_REPLICA_NAMES = 100;
@@ -87,8 +93,8 @@ export function planProject(
     const volumes: string[] = [];
     for (const mount of service.mounts) {
       mounts.push(mount);
-      if (mount.type === "volume" && mount.source)
-        volumes.push(dockerName(model.volumes, mount.source, project));
+      if (mount.type !== "volume" || !mount.source) continue;
+      volumes.push(dockerName(model.volumes, mount.source, project));
     }
     // File-based secrets and configs are bind mounts of host files into the container.
     for (const [kind, keys, entries, dir] of [
@@ -147,7 +153,16 @@ export function planProject(
       problems,
     });
   }
-  return { project, selected, plans };
+  const volumeBinds: ProjectPlan["volumeBinds"] = [];
+  const volumeProblems: string[] = [];
+  for (const [key, entry] of Object.entries(model.volumes)) {
+    if (entry.external) continue;
+    const real = volumeDriverMount(entry.driver, entry.driverOpts, `/${key}`);
+    const volume = dockerName(model.volumes, key, project);
+    if (real.kind === "bind") volumeBinds.push({ volume, mount: real.mount });
+    else if (real.kind === "problem") volumeProblems.push(`volume ${volume}: ${real.problem}`);
+  }
+  return { project, selected, plans, volumeBinds, volumeProblems };
 }
 
 /**

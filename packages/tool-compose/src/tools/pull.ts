@@ -58,7 +58,13 @@ export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input,
     if (chosen.length === 0) return { project: target.project, compose: cli.describe, images: [], log: [] };
     const log = new ProgressLog((message) => ctx.progress(message));
     const result = await runnerFor(deps).run(
-      [...progressArgs(cli.features), ...projectArgs(cli, target), "pull", ...chosen.map((s) => s.name)],
+      [
+        ...progressArgs(cli.features),
+        ...projectArgs(cli, target),
+        "pull",
+        "--",
+        ...chosen.map((s) => s.name),
+      ],
       { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
     );
     if (result.killed) {

@@ -196,7 +196,8 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
         ...(nativeWait
           ? ["--wait", ...(cli.features.waitTimeout ? ["--wait-timeout", String(waitSeconds)] : [])]
           : []),
-        ...(args.services ? selected : []),
+        // `--` first: a service may be named like a flag (`--remove-orphans` is a valid service name).
+        ...(args.services ? ["--", ...selected] : []),
       ],
       { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
     );
