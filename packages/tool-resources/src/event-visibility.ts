@@ -1,4 +1,4 @@
-import { containerResource, type DockerDeps, imageNamesOf } from "@arktechnwa/docker-kit";
+import { containerResource, type DockerDeps, imageNamesOf, summaryToResource } from "@arktechnwa/docker-kit";
 import type { ResolvedResource, ToolContext } from "@arktechnwa/docker-mcp-core";
 import type { DaemonEvent } from "@arktechnwa/docker-mcp-engine";
 import { containerUsers } from "./container-users.js";
@@ -21,11 +21,23 @@ export async function eventJudge(
     const names = imageNamesOf(image);
     for (const name of names) namesOf.set(name, names);
   }
-  const imageNames = (ref: string | undefined) => (ref ? (namesOf.get(ref) ?? [ref]) : []);
+  // An event names the image as the container was created with it: a tag, or the image's ID or an ID
+  // prefix. An ID is the image with all its names, as the resolvers see it.
+  const byId = (ref: string) => {
+    const bare = ref.replace(/^sha256:/, "");
+    if (!/^[0-9a-f]+$/.test(bare)) return undefined;
+    const hits = images.filter((i) => i.id.replace(/^sha256:/, "").startsWith(bare));
+    return hits.length > 0 ? [ref, ...hits.flatMap((i) => imageNamesOf(i))] : undefined;
+  };
+  const imageNames = (ref: string | undefined) => (ref ? (namesOf.get(ref) ?? byId(ref) ?? [ref]) : []);
+  // A container that still exists is judged as it is now (its image by every name, from the listing).
+  const live = new Map(users.all.map((c) => [c.id, c]));
   const resource = (event: DaemonEvent): ResolvedResource | undefined => {
     const a = event.attributes;
     switch (event.type) {
-      case "container":
+      case "container": {
+        const current = live.get(event.id);
+        if (current) return summaryToResource(current);
         return containerResource({
           id: event.id,
           names: a.name ? [a.name] : [],
@@ -33,6 +45,7 @@ export async function eventJudge(
           images: imageNames(a.image),
           labels: a,
         });
+      }
       case "image":
         return {
           kind: "image",
