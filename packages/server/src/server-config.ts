@@ -95,12 +95,14 @@ export const serverSections = {
       host: z
         .string()
         .regex(
-          /^(unix|tcp|npipe|http|https):\/\//,
-          "must start with unix://, tcp://, npipe://, http:// or https://",
+          /^(unix|tcp|ssh|npipe|http|https):\/\//,
+          "must start with unix://, tcp://, ssh://, npipe://, http:// or https://",
         )
         .nullable()
         .optional()
-        .describe("unix:///path or tcp://host:port, like DOCKER_HOST; null means the socket."),
+        .describe(
+          "unix:///path, tcp://host:port or ssh://user@host, like DOCKER_HOST; null means the socket.",
+        ),
       tls: z
         .strictObject({
           ca: filePath.optional().describe("CA certificate (PEM) that signed the daemon's certificate."),

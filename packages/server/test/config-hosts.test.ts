@@ -70,3 +70,11 @@ describe("hosts in the config", () => {
     expect(resolveConfig({}, undefined, false).hosts).toEqual([]);
   });
 });
+
+describe("docker.host", () => {
+  it("takes ssh:// like DOCKER_HOST", () => {
+    expect(resolveConfig({ docker: { host: "ssh://me@box" } }, undefined, false).docker.host).toBe(
+      "ssh://me@box",
+    );
+  });
+});

@@ -100,7 +100,7 @@ describe("resolveConfig", () => {
     );
     expectIssues(
       { docker: { host: "ftp://x" } },
-      /docker\.host: must start with unix:\/\/, tcp:\/\/, npipe:\/\/, http:\/\/ or https:\/\//,
+      /docker\.host: must start with unix:\/\/, tcp:\/\/, ssh:\/\/, npipe:\/\/, http:\/\/ or https:\/\//,
     );
     expectIssues([], /must be a JSON object/);
   });
