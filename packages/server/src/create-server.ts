@@ -298,7 +298,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       return { resources: await listResources(kernel, extra.signal) };
     });
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
-      readResource(kernel, engine, request.params.uri, extra.signal),
+      readResource(kernel, request.params.uri, extra.signal),
     );
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [...PROMPTS] }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) =>

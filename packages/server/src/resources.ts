@@ -1,5 +1,4 @@
 import type { CallResult, Kernel } from "@arktechnwa/docker-mcp-core";
-import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import {
   ErrorCode,
   McpError,
@@ -51,8 +50,9 @@ const CONTAINER_VIEWS: readonly ContainerView[] = [
 
 export const DAEMON_HEALTH_URI = "docker://daemon/health";
 const CONTAINER_URI = /^docker:\/\/containers\/([^/]+)\/(logs|inspect|stats)$/;
-/** The tool whose level decides whether the daemon's health may be read (and which reports it). */
-const HEALTH_TOOL = "docker_anomalies";
+/** The tools the daemon's health resource is read through. */
+const HEALTH_TOOL = "docker_health";
+const ANOMALIES_TOOL = "docker_anomalies";
 
 export function resourceTemplates(): ResourceTemplate[] {
   return [
@@ -91,7 +91,8 @@ export async function listResources(kernel: Kernel, signal?: AbortSignal): Promi
       uri: DAEMON_HEALTH_URI,
       name: "daemon-health",
       title: "Docker daemon health",
-      description: "Whether the daemon answers, its versions, and containers near trouble.",
+      description:
+        "Whether the daemon answers (docker_health: latency, versions, circuit breaker) and containers near trouble (docker_anomalies).",
       mimeType: "application/json",
     });
   }
@@ -115,11 +116,10 @@ export function containerUri(container: string, view: ContainerView["view"]): st
 /** resources/read, through the tool that shows the same thing. */
 export async function readResource(
   kernel: Kernel,
-  engine: DockerEngine,
   uri: string,
   signal?: AbortSignal,
 ): Promise<ReadResourceResult> {
-  if (uri === DAEMON_HEALTH_URI) return readDaemonHealth(kernel, engine, signal);
+  if (uri === DAEMON_HEALTH_URI) return readDaemonHealth(kernel, signal);
   const match = CONTAINER_URI.exec(uri);
   const view = match && CONTAINER_VIEWS.find((v) => v.view === match[2]);
   if (!match || !view) {
@@ -143,33 +143,19 @@ export async function readResource(
   return { contents: [{ uri, mimeType: view.mimeType, text }] };
 }
 
-async function readDaemonHealth(
-  kernel: Kernel,
-  engine: DockerEngine,
-  signal?: AbortSignal,
-): Promise<ReadResourceResult> {
-  // The same level decision as the tool: no read level, no health (not even whether the daemon answers).
-  if (!kernel.enabledTools().some((t) => t.manifest.name === HEALTH_TOOL)) {
-    const denied = await kernel.call(HEALTH_TOOL, {}, signal ? { signal } : {});
-    throw callError(denied);
-  }
-  const health: Record<string, unknown> = { endpoint: engine.endpoint };
-  try {
-    const ping = await engine.ping(
-      signal ? AbortSignal.any([signal, AbortSignal.timeout(5_000)]) : AbortSignal.timeout(5_000),
-    );
-    health["reachable"] = true;
-    health["api_version"] = ping.apiVersion;
-    if (ping.engineVersion) health["engine_version"] = ping.engineVersion;
-    const anomalies = await kernel.call(HEALTH_TOOL, {}, signal ? { signal } : {});
-    health["anomalies"] = anomalies.isError ? { error: anomalies.text } : anomalies.structured;
-  } catch (error) {
-    health["reachable"] = false;
-    health["error"] = error instanceof Error ? error.message : String(error);
+async function readDaemonHealth(kernel: Kernel, signal?: AbortSignal): Promise<ReadResourceResult> {
+  const options = signal ? { signal } : {};
+  const health = await kernel.call(HEALTH_TOOL, {}, options);
+  if (health.isError) throw callError(health);
+  const answer: Record<string, unknown> = { ...health.structured };
+  // Containers near trouble only when the daemon answers: otherwise that call would wait for its deadline.
+  if (answer["answering"] === true && kernel.tools.some((t) => t.manifest.name === ANOMALIES_TOOL)) {
+    const anomalies = await kernel.call(ANOMALIES_TOOL, {}, options);
+    answer["anomalies"] = anomalies.isError ? { error: anomalies.text } : anomalies.structured;
   }
   return {
     contents: [
-      { uri: DAEMON_HEALTH_URI, mimeType: "application/json", text: JSON.stringify(health, null, 2) },
+      { uri: DAEMON_HEALTH_URI, mimeType: "application/json", text: JSON.stringify(answer, null, 2) },
     ],
   };
 }

@@ -119,8 +119,10 @@ describe("resources", () => {
     expect((stats.contents[0] as { text: string }).text).toContain(web.name);
     const health = await c.readResource({ uri: "docker://daemon/health" });
     expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({
-      reachable: true,
+      answering: true,
       api_version: expect.stringMatching(/^1\.\d+$/),
+      breaker: { state: "closed" },
+      anomalies: { anomalies: expect.any(Array) },
     });
     // The same pipeline as the tools: each read is in the audit.
     await expect
