@@ -125,7 +125,7 @@ describe("docker_stats answers the document's fields", () => {
     const progress: string[] = [];
     const t0 = Date.now();
     const r = await server.client.callTool(
-      { name: "docker_stats", arguments: { container: web.name, no_stream: false, duration: 3 } },
+      { name: "docker_stats", arguments: { container: web.name, no_stream: false, duration: 5 } },
       CallToolResultSchema,
       { onprogress: (p) => progress.push(p.message ?? ""), timeout: 20_000 },
     );
@@ -160,9 +160,10 @@ describe("docker_stats answers the document's fields", () => {
     expect(a["memory_usage_bytes_min"]).toBeLessThanOrEqual(a["memory_usage_bytes_max"]!);
     // One progress message per snapshot, while the call ran.
     expect(progress.filter((m) => /^snapshot \d+: CPU [\d.]+% in all/.test(m))).toHaveLength(out.snapshots);
-    // Bounded by the duration asked (3 s), not a stream that runs until the deadline.
-    expect(elapsed).toBeGreaterThan(2_000);
-    expect(elapsed).toBeLessThan(8_000);
+    // Bounded by the duration asked (5 s; the first snapshot alone can take 2.5 s on a busy machine),
+    // not a stream that runs until the deadline.
+    expect(elapsed).toBeGreaterThan(3_500);
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it("duration without no_stream: false is refused with what to do", async () => {
