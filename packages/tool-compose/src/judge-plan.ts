@@ -88,6 +88,57 @@ export async function judgePlan(
   return judged;
 }
 
+type Obj = Record<string, unknown>;
+const MAX_JOIN_CHAIN = 5;
+
+/**
+ * What a service inherits from the containers it joins: `network_mode: container:X` runs in X's network
+ * namespace (the host's, when X runs with host networking), `pid`/`ipc` likewise, and `volumes_from` gets
+ * X's mounts (its Docker socket bind, say). Those are judged as if the service asked for them.
+ */
+async function withInherited(
+  deps: ComposeDeps,
+  service: ServicePlan,
+  signal: AbortSignal,
+): Promise<CreateFacts> {
+  if (service.joinVia.length === 0) return service.create;
+  const facts: { -readonly [K in keyof CreateFacts]: CreateFacts[K] } = { ...service.create };
+  const mounts = [...(service.create.mounts ?? [])];
+  const hostConfig = async (ref: string): Promise<Obj | undefined> => {
+    const raw = await deps.engine.inspectContainer(ref, signal).catch(() => undefined);
+    const hc = raw?.["HostConfig"];
+    return hc && typeof hc === "object" ? (hc as Obj) : undefined;
+  };
+  for (const { ref, via } of service.joinVia) {
+    if (via === "volumes") {
+      const raw = await deps.engine.inspectContainer(ref, signal).catch(() => undefined);
+      for (const m of Array.isArray(raw?.["Mounts"]) ? (raw["Mounts"] as Obj[]) : []) {
+        if (m["Type"] === "bind" && typeof m["Source"] === "string" && typeof m["Destination"] === "string")
+          mounts.push({
+            type: "bind",
+            source: m["Source"],
+            target: m["Destination"],
+            readOnly: m["RW"] === false,
+            options: [],
+          });
+      }
+      continue;
+    }
+    const key = via === "network" ? "NetworkMode" : via === "pid" ? "PidMode" : "IpcMode";
+    // Follow container:<ref> chains to the namespace really shared.
+    let mode: unknown = `container:${ref}`;
+    for (let i = 0; i < MAX_JOIN_CHAIN && typeof mode === "string" && mode.startsWith("container:"); i++)
+      mode = (await hostConfig(mode.slice("container:".length)))?.[key];
+    if (typeof mode === "string" && mode.trim().toLowerCase() === "host") {
+      if (via === "network") facts.networkMode = "host";
+      else if (via === "pid") facts.pidMode = "host";
+      else facts.ipcMode = "host";
+    }
+  }
+  facts.mounts = mounts;
+  return facts;
+}
+
 /** On a daemon that shares this machine's filesystem, every bind source is judged by its real path too. */
 async function realBinds(deps: ComposeDeps, create: CreateFacts): Promise<CreateFacts> {
   const onThisHost = (deps.connection?.host ?? deps.engine.endpoint).startsWith("unix://");
@@ -117,7 +168,7 @@ async function judgeService(
     ...service.networks.map((name) => ({ kind: "network", names: [name] })),
     ...(await Promise.all(service.joins.map((ref) => joinedResource(deps, ref, ctx.signal)))),
   ];
-  const create = await realBinds(deps, service.create);
+  const create = await realBinds(deps, await withInherited(deps, service, ctx.signal));
   const collect = (subject: string, d: { allowed: boolean; reasons: { message: string }[] }) => {
     if (!d.allowed) refusals.push(...d.reasons.map((r) => r.message));
     return subject;

@@ -17,6 +17,8 @@ export interface ServicePlan {
   networks: string[];
   /** Other containers it joins (network_mode/pid/ipc/volumes_from `container:<ref>`). */
   joins: string[];
+  /** The same, with what each join shares: it inherits that container's namespace or mounts. */
+  joinVia: { ref: string; via: "network" | "pid" | "ipc" | "volumes" }[];
   /** Facts that cannot be judged (e.g. a relative bind source): the plan is refused for them. */
   problems: string[];
 }
@@ -122,12 +124,15 @@ export function planProject(
         : (service.networks.length > 0 ? service.networks : ["default"]).map((n) =>
             dockerName(model.networks, n, project),
           );
-    const joins = [
-      joined(service.networkMode),
-      joined(service.pid),
-      joined(service.ipc),
-      ...service.volumesFrom.map((v) => joined(v)),
-    ].filter((j): j is string => j !== undefined);
+    const joinVia = (
+      [
+        [joined(service.networkMode), "network"],
+        [joined(service.pid), "pid"],
+        [joined(service.ipc), "ipc"],
+        ...service.volumesFrom.map((v) => [joined(v)?.split(":")[0], "volumes"] as const),
+      ] as const
+    ).flatMap(([ref, via]) => (ref ? [{ ref, via }] : []));
+    const joins = joinVia.map((j) => j.ref);
     const sep = features.separator;
     const create: CreateFacts = {
       privileged: service.privileged,
@@ -150,6 +155,7 @@ export function planProject(
       volumes: [...new Set(volumes)],
       networks: [...new Set(networks)],
       joins,
+      joinVia,
       problems,
     });
   }

@@ -1,6 +1,13 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBusyboxImage } from "@arktechnwa/docker-mcp-testkit";
+import { execFileSync } from "node:child_process";
+import {
+  BUSYBOX_IMAGE,
+  ensureBusyboxImage,
+  RUN_ID,
+  TEST_LABEL,
+  TEST_RUN_LABEL,
+} from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComposeRunner } from "../src/index.js";
 import {
@@ -250,4 +257,56 @@ describe("a service named like a flag is a service, never a flag", () => {
     // Whatever compose made of the service, the orphan the policy hides is still there.
     expect(dockerOut(["ps", "-a", "--filter", `name=^${hidden}$`, "--format", "{{.Names}}"])).toBe(hidden);
   });
+});
+
+describe("joining another container inherits what it has, and is judged so", () => {
+  // A container the policy lets the caller see, started (outside docker-mcp) with host namespaces and the socket.
+  const wide = `dmc-wide-${RUN_ID}`;
+  const relay = `dmc-relay-${RUN_ID}`;
+  beforeAll(() => {
+    const labels = ["--label", `${TEST_LABEL}=1`, "--label", `${TEST_RUN_LABEL}=${RUN_ID}`];
+    execFileSync("docker", [
+      "run",
+      "-d",
+      "--name",
+      wide,
+      ...labels,
+      "--network",
+      "host",
+      "--pid",
+      "host",
+      "-v",
+      "/var/run/docker.sock:/s.sock",
+      "-v",
+      "/etc:/h",
+      BUSYBOX_IMAGE,
+      "sleep",
+      "600",
+    ]);
+    // One that joins it in turn: joining this one is joining the host's network.
+    execFileSync("docker", [
+      "run",
+      "-d",
+      "--name",
+      relay,
+      ...labels,
+      "--network",
+      `container:${wide}`,
+      BUSYBOX_IMAGE,
+      "sleep",
+      "600",
+    ]);
+  }, 60_000);
+  const cases: [string, string, RegExp][] = [
+    ["jnet", `    network_mode: container:${wide}\n`, /Network mode 'host' is refused/],
+    ["jchain", `    network_mode: container:${relay}\n`, /Network mode 'host' is refused/],
+    ["jpid", `    pid: container:${wide}\n`, /PID mode 'host' is refused/],
+    ["jvol", `    volumes_from: ["container:${wide}"]\n`, /docker\.sock is refused/],
+    ["jvolro", `    volumes_from: ["container:${wide}:ro"]\n`, /host path \/etc is refused/],
+  ];
+  for (const [what, extra, why] of cases) {
+    it(`refuses ${what}`, async () => {
+      await expectUpRefused(what, `services:\n${service("app", extra)}`, why);
+    });
+  }
 });
