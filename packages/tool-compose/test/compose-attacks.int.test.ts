@@ -1,6 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import {
   BUSYBOX_IMAGE,
   ensureBusyboxImage,
@@ -176,7 +176,7 @@ describe("host files compose reads are under compose_safety.allowed_directories"
     ],
     [
       "dotenv",
-      `services:\n${service("app", "    environment:\n      X: \${STOLEN}\n")}`,
+      `services:\n${service("app", "    environment:\n      X: ${STOLEN}\n")}`,
       /the project's env file .*\.env \(really .*outside\/secret\.env\)/,
       (dir) => symlinkSync(join(OUTSIDE, "secret.env"), join(dir, ".env")),
     ],
@@ -217,7 +217,7 @@ describe("the server's own secrets never reach a compose model", () => {
   it("drops secret-looking and DOCKER_MCP_ variables from the CLI's environment", async () => {
     const file = writeProject(
       "srvenv",
-      `version: "2.4"\nservices:\n${service("app", "    environment:\n      A: x\${DOCKER_MCP_HTTP_TOKEN}\n      B: x\${MY_API_TOKEN}\n      C: x\${R2_PLAIN}\n")}`,
+      `version: "2.4"\nservices:\n${service("app", "    environment:\n      A: x${DOCKER_MCP_HTTP_TOKEN}\n      B: x${MY_API_TOKEN}\n      C: x${R2_PLAIN}\n")}`,
     );
     const runner = new ComposeRunner({
       connection: { host: "unix:///var/run/docker.sock" },
