@@ -79,12 +79,30 @@ export function checkCreate(safety: CreateSafety, create: CreateRequest): Reason
       unsafe("Passing host devices is refused. Set create_safety.allow_devices to true to allow it."),
     );
   }
-  const unconfined = (create.securityOpt ?? []).filter((o) => /unconfined|label[:=]disable/i.test(String(o)));
+  const unconfined = (create.securityOpt ?? []).filter((o) =>
+    /unconfined|label[:=]disable|spc_t/i.test(String(o)),
+  );
   if (unconfined.length > 0 && !safety.allowUnconfined) {
     reasons.push(
       unsafe(
         `Security option ${unconfined.map((o) => `'${maskText(String(o))}'`).join(", ")} switches confinement off and is refused. ` +
           "Set create_safety.allow_unconfined to true to allow it.",
+      ),
+    );
+  }
+  // A seccomp profile of the caller's own (inline JSON, or a file compose reads) may allow every
+  // syscall: it cannot be judged here, so it counts as switching confinement off.
+  const customSeccomp = (create.securityOpt ?? []).filter(
+    (o) =>
+      /^\s*seccomp\s*[:=]/i.test(String(o)) &&
+      !/unconfined/i.test(String(o)) &&
+      !/^\s*seccomp\s*[:=]\s*(default|builtin)\s*$/i.test(String(o)),
+  );
+  if (customSeccomp.length > 0 && !safety.allowUnconfined) {
+    reasons.push(
+      unsafe(
+        `Security option '${maskText(String(customSeccomp[0])).slice(0, 80)}' sets a custom seccomp profile, which may allow every system call, and is refused. ` +
+          "Use the default profile, or set create_safety.allow_unconfined to true to allow it.",
       ),
     );
   }

@@ -310,3 +310,21 @@ describe("joining another container inherits what it has, and is judged so", () 
     });
   }
 });
+
+describe("security options that switch confinement off or replace it", () => {
+  const cases: [string, string, RegExp, ((dir: string) => void)?][] = [
+    [
+      "scfile",
+      `    security_opt: ["seccomp:${join(ALLOWED, "scfile", "allow.json")}"]\n`,
+      /custom seccomp profile/,
+      (dir) => writeFileSync(join(dir, "allow.json"), '{"defaultAction":"SCMP_ACT_ALLOW"}'),
+    ],
+    ["scspc", `    security_opt: ["label=type:spc_t"]\n`, /switches confinement off/],
+    ["scaa", `    security_opt: ["apparmor:unconfined"]\n`, /switches confinement off/],
+  ];
+  for (const [what, extra, why, setup] of cases) {
+    it(`refuses ${what}`, async () => {
+      await expectUpRefused(what, `services:\n${service("app", extra)}`, why, setup);
+    });
+  }
+});
