@@ -203,6 +203,14 @@ async function cliStats(names) {
   return { ms: performance.now() - t, cpu };
 }
 
+/**
+ * Lets the daemon's stats collector go idle, as it is when nothing else reads stats (dockerd 20.10 then
+ * takes its first reading a tick after the first request; while a reader is left it keeps ticking, and a
+ * request waits only for the rest of the current tick). Every docker_stats call and CLI run below starts
+ * from this state, the common one for a call from a model.
+ */
+const idle = () => new Promise((r) => setTimeout(r, 1500));
+
 async function benchStats(prefix, names, burner) {
   const all = [...names, burner];
   const config = { permissions: { whitelist_containers: [`${prefix}-*`] } };
@@ -211,14 +219,15 @@ async function benchStats(prefix, names, burner) {
   const windows = [];
   for (let i = 0; i < COLD_STATS_ROUNDS; i++) {
     const { client } = await ours(config);
-    // A started server (its first call done) with no CPU history; calls spread over the collector's tick.
+    // A started server (its first call done) with no CPU history.
     await call(client, "docker_ps", {});
-    await new Promise((r) => setTimeout(r, 330 * i));
+    await idle();
     const t = performance.now();
     const r = await call(client, "docker_stats", {});
     cold.push(performance.now() - t);
     windows.push(r.structuredContent.stats.find((s) => s.name === burner)?.cpu_window_ms);
     await client.close();
+    await idle();
     coldCli.push((await cliStats(all)).ms);
   }
   const { client } = await ours(config);
@@ -227,15 +236,18 @@ async function benchStats(prefix, names, burner) {
   const cli = [];
   const diffs = [];
   for (let i = 0; i < STATS_ROUNDS; i++) {
+    await idle();
     const t = performance.now();
     const r = await call(client, "docker_stats", {});
     mcp.push(performance.now() - t);
     if (r.structuredContent.stats.length !== all.length)
       throw new Error(`docker_stats saw ${r.structuredContent.stats.length} containers`);
+    await idle();
     cli.push((await cliStats(all)).ms);
   }
   // CPU % side by side: both started together, so their windows cover the same collector ticks.
   for (let i = 0; i < STATS_ROUNDS; i++) {
+    await idle();
     const [r, c] = await Promise.all([
       call(client, "docker_stats", { container: burner }),
       cliStats([burner]),
@@ -248,7 +260,7 @@ async function benchStats(prefix, names, burner) {
   const m = quantile(mcp, 0.5);
   const k = quantile(cold, 0.5);
   console.log(
-    `docker_stats over ${all.length} containers (medians; cold: ${COLD_STATS_ROUNDS} fresh servers, repeated: ${STATS_ROUNDS} calls)`,
+    `docker_stats over ${all.length} containers (medians; cold: ${COLD_STATS_ROUNDS} fresh servers, repeated: ${STATS_ROUNDS} calls; each after 1.5 s with no stats reader)`,
   );
   console.log(`  docker stats --no-stream        ${ms(c)}`);
   console.log(
