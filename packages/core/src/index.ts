@@ -27,6 +27,7 @@ export {
   type ConfirmQuestion,
   createKernel,
   DEFAULT_HOST,
+  type Explanation,
   type Kernel,
   type KernelHost,
   type KernelOptions,

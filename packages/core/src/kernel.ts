@@ -14,6 +14,7 @@ import { type CallModel, NO_MODEL } from "./model.js";
 import type {
   ExecLimits,
   Plugin,
+  RejectedTarget,
   ResourceResolver,
   ToolContext,
   ToolHandler,
@@ -135,6 +136,34 @@ export interface Kernel {
    */
   close(graceMs?: number): Promise<void>;
   call(name: string, args: unknown, options?: CallOptions): Promise<CallResult>;
+  /**
+   * What `call` would decide for these arguments, without running the tool or writing an audit line:
+   * the same host choice, input check, level check, target resolution and policy decision (for
+   * `docker-mcp policy explain`). Resolution runs on the real system, under the tool's own deadline.
+   */
+  explain(name: string, args: unknown, options?: { signal?: AbortSignal }): Promise<Explanation>;
+}
+
+/** The answer of `Kernel.explain`. */
+export interface Explanation {
+  tool: string;
+  /** The host the call would go to. */
+  host: string;
+  /** Where the decision was made: the input, the levels, resolving a target, or the policy on the targets. */
+  stage: "unknown_tool" | "input" | "levels" | "resolve" | "targets";
+  allowed: boolean;
+  revision: string;
+  /** The decision over the call (levels, command, creation facts; and the targets when decided together). */
+  decision?: Decision;
+  /** What the policy was asked. */
+  request?: DecisionRequest;
+  /** Every target as resolved (kind, reference, ID, names), each with its own verdict when decided one by one. */
+  targets: AuditTarget[];
+  /** Targets decided one by one and refused (denied or not resolved), with their messages. */
+  rejected: RejectedTarget[];
+  /** Why the call stops before the policy sees its targets (bad input, a target not found). */
+  message?: string;
+  code?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: handler input is validated by the tool's schema
@@ -491,7 +520,98 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     clearTimeout(timer);
   }
 
-  return { tools, hosts: hostNames, enabledTools, call, close };
+  async function explain(
+    name: string,
+    args: unknown,
+    explainOptions: { signal?: AbortSignal } = {},
+  ): Promise<Explanation> {
+    // The host is chosen as call() chooses it: the kernel's own "host" argument, else the default.
+    let host = defaultHost;
+    let toolArgs = args ?? {};
+    if (multiHost && typeof toolArgs === "object" && !Array.isArray(toolArgs) && "host" in toolArgs) {
+      const { host: wanted, ...rest } = toolArgs as Record<string, unknown>;
+      toolArgs = rest;
+      const found = typeof wanted === "string" ? hosts.get(wanted) : undefined;
+      if (wanted !== undefined && !found) {
+        return {
+          tool: name,
+          host: String(wanted),
+          revision: host.policy.revision,
+          targets: [],
+          rejected: [],
+          stage: "input",
+          allowed: false,
+          code: "invalid_input",
+          message: `Unknown host ${JSON.stringify(wanted)}; the hosts are ${hostNames.join(", ")}.`,
+        };
+      }
+      if (found) host = found;
+    }
+    const { policy, authorize } = host;
+    const tool = loaded.tools.get(name);
+    const base = {
+      tool: name,
+      host: host.name,
+      revision: policy.revision,
+      targets: [] as AuditTarget[],
+      rejected: [] as RejectedTarget[],
+    };
+    if (!tool) {
+      return {
+        ...base,
+        stage: "unknown_tool",
+        allowed: false,
+        code: "unknown_tool",
+        message: `Unknown tool "${name}". Known tools: ${[...loaded.tools.keys()].join(", ")}.`,
+      };
+    }
+    const manifest = tool.manifest;
+    const parsed = manifest.input.safeParse(toolArgs);
+    if (!parsed.success) {
+      return {
+        ...base,
+        stage: "input",
+        allowed: false,
+        code: "invalid_input",
+        message: `Invalid arguments for ${name}: ${formatIssues(parsed.error.issues, manifest.input)}.`,
+      };
+    }
+    const request: DecisionRequest = { tool: name, levels: manifest.levels };
+    const levelDecision = decide(policy, request);
+    if (!levelDecision.allowed) {
+      return { ...base, stage: "levels", allowed: false, decision: levelDecision, request };
+    }
+    const timeoutMs = timeouts[manifest.timeoutClass] as number;
+    const deadline = startDeadline(timeoutMs, explainOptions.signal ?? closing.signal, now());
+    const targets: AuditTarget[] = [];
+    try {
+      const authorization = await authorize(manifest, parsed.data, deadline.signal, targets);
+      return {
+        ...base,
+        stage: "targets",
+        targets,
+        // Decided one by one, the call goes ahead when any target is allowed.
+        allowed:
+          authorization.proceed && (authorization.allowed.length > 0 || authorization.rejected.length === 0),
+        decision: authorization.decision,
+        request: authorization.request,
+        rejected: authorization.rejected,
+      };
+    } catch (error) {
+      return {
+        ...base,
+        stage: "resolve",
+        targets,
+        allowed: false,
+        code: deadline.cause() === "deadline" ? "deadline_exceeded" : (errorCode(error) ?? "error"),
+        message: sanitizeText(errorMessage(error)),
+      };
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  return { tools, hosts: hostNames, enabledTools, call, explain, close };
 }
 
 /** The question put to the user: the tool, what it acts on (as resolved) and the arguments, masked. */

@@ -7,7 +7,12 @@ import {
   localRealPath,
   type Plugin,
 } from "@arktechnwa/docker-mcp-core";
-import { connectionFromEnv, createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
+import {
+  type CreateEngineOptions,
+  connectionFromEnv,
+  createEngine,
+  type DockerEngine,
+} from "@arktechnwa/docker-mcp-engine";
 import { type ProcessRegistry, processRegistry } from "@arktechnwa/docker-mcp-process";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -25,7 +30,7 @@ import {
   type ServerNotification,
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
-import type { ResolvedConfig } from "./config.js";
+import type { DockerSection, ResolvedConfig } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
 import { dockerWording } from "./docker-wording.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
@@ -99,6 +104,17 @@ export interface DockerMcpServer {
   close(): Promise<void>;
 }
 
+/** How the engine reaches the daemon, from the config's docker section (and DOCKER_* in env). */
+export function engineOptions(docker: DockerSection, env: NodeJS.ProcessEnv): CreateEngineOptions {
+  return {
+    ...(docker.socket ? { socketPath: docker.socket } : {}),
+    ...(docker.host ? { host: docker.host } : {}),
+    ...(docker.tls ? { tls: docker.tls } : {}),
+    ...(docker.api_version ? { apiVersion: docker.api_version } : {}),
+    env,
+  };
+}
+
 /** Composes plugins, policy and engine into one MCP server. */
 export function createServer(options: CreateServerOptions): DockerMcpServer {
   const { config } = options;
@@ -132,15 +148,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         })
       : [defaultHost(options.engine)];
   function defaultHost(given: DockerEngine | undefined): HostSetup {
-    const engine =
-      given ??
-      createEngine({
-        ...(docker.socket ? { socketPath: docker.socket } : {}),
-        ...(docker.host ? { host: docker.host } : {}),
-        ...(docker.tls ? { tls: docker.tls } : {}),
-        ...(docker.api_version ? { apiVersion: docker.api_version } : {}),
-        env,
-      });
+    const engine = given ?? createEngine(engineOptions(docker, env));
     // The TLS files the engine uses: the config's, else (with neither host nor socket configured) the env's.
     const tls = docker.tls ?? (docker.host || docker.socket ? undefined : connectionFromEnv(env).tls);
     return {

@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { CallModel, ModelPort, NoModel } from "@arktechnwa/docker-mcp-core";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CreateMessageResultSchema, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -25,20 +25,26 @@ export function anthropicModel(fallback: Fallback, env: NodeJS.ProcessEnv): Mode
     };
   }
   const baseURL = fallback.baseUrl ?? env["ANTHROPIC_BASE_URL"];
-  // No retries: the tool's deadline is short and a fallback to the rules is always there.
-  const client = new Anthropic({
-    apiKey,
-    ...(baseURL ? { baseURL } : {}),
-    maxRetries: 0,
-    timeout: fallback.timeoutMs,
-  });
+  // The SDK takes ~150 ms to import: loaded on the first model call, never at start.
+  let client: Promise<Anthropic> | undefined;
+  const load = () =>
+    (client ??= import("@anthropic-ai/sdk").then(
+      ({ default: AnthropicClient }) =>
+        // No retries: the tool's deadline is short and a fallback to the rules is always there.
+        new AnthropicClient({
+          apiKey,
+          ...(baseURL ? { baseURL } : {}),
+          maxRetries: 0,
+          timeout: fallback.timeoutMs,
+        }),
+    ));
   return {
     source: "anthropic",
     maxLogLines: fallback.maxLogLines,
     maxTokens: fallback.maxTokens,
     timeoutMs: fallback.timeoutMs,
     async complete(request) {
-      const message = await client.messages.create(
+      const message = await (await load()).messages.create(
         {
           model: fallback.model,
           max_tokens: request.maxTokens,

@@ -1,0 +1,47 @@
+// Bundles the docker-mcp bin into dist/bundle/: one ESM file for what a start needs, plus chunks loaded
+// only when used (dockerode on the first daemon call, the Anthropic SDK on the first fallback call, the
+// subcommands). Every dependency is inlined: the packed package installs with no registry at all.
+import { cpSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { version } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
+const outdir = `${root}/dist/bundle`;
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { "docker-mcp": "dist/bin.js" },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  chunkNames: "chunks/[name]-[hash]",
+  // CommonJS dependencies call require() and read __dirname; an ESM bundle has to define them.
+  banner: {
+    js: [
+      'import { createRequire as __dmCreateRequire } from "node:module";',
+      'import { fileURLToPath as __dmFileURLToPath } from "node:url";',
+      'import { dirname as __dmDirname } from "node:path";',
+      "const require = __dmCreateRequire(import.meta.url);",
+      "const __filename = __dmFileURLToPath(import.meta.url);",
+      "const __dirname = __dmDirname(__filename);",
+    ].join(" "),
+  },
+  define: { __DOCKER_MCP_VERSION__: JSON.stringify(version) },
+  // cosmiconfig's TypeScript config loader (not a supported config format) and ssh2's optional native
+  // speed-ups (docker-mcp uses no SSH transport) stay out.
+  external: ["typescript", "cpu-features", "*.node"],
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+// dockerode reads its protobuf schemas (BuildKit progress, session auth) from lib/proto beside its code;
+// in the bundle that code lives in chunks/.
+const engineRequire = createRequire(`${root}/../engine/package.json`);
+const dockerodeLib = dirname(engineRequire.resolve("dockerode"));
+cpSync(`${dockerodeLib}/proto`, `${outdir}/chunks/proto`, { recursive: true });

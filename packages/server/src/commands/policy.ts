@@ -1,0 +1,173 @@
+import { parseArgs } from "node:util";
+import type { Explanation, KernelTool } from "@arktechnwa/docker-mcp-core";
+import type { CliIo } from "../cli.js";
+import { createServer } from "../create-server.js";
+import { builtinPlugins } from "../plugins.js";
+import { loadForCommand } from "./load.js";
+import { policyLines } from "./policy-view.js";
+
+const USAGE = `usage: docker-mcp policy explain TOOL [TARGET...] [--args JSON] [--config PATH] [--json]
+       docker-mcp policy check [FILE]`;
+
+/** `docker-mcp policy explain|check`. */
+export async function policy(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "explain") return explain(rest, io);
+  if (sub === "check") return check(rest, io);
+  io.stderr.write(`docker-mcp: ${USAGE}\n`);
+  return 2;
+}
+
+/** Validates a config file (or the one the server would find) and prints the effective policy. */
+async function check(argv: string[], io: CliIo): Promise<number> {
+  let parsed: { values: { config?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: { config: { type: "string" } }, allowPositionals: true });
+  } catch (error) {
+    io.stderr.write(`docker-mcp: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed.positionals.length > 1) {
+    io.stderr.write(`docker-mcp: policy check takes one file.\n${USAGE}\n`);
+    return 2;
+  }
+  const config = await loadForCommand(io, parsed.positionals[0] ?? parsed.values.config);
+  if (!config) return 1;
+  io.stdout.write(
+    `${config.source ?? "no config file found: the read-only defaults"} is valid.\n${policyLines(config.policy).join("\n")}\n`,
+  );
+  return 0;
+}
+
+interface ExplainOptions {
+  config?: string;
+  args?: string;
+  json?: boolean;
+  "bypass-permissions"?: boolean;
+}
+
+/**
+ * Resolves the targets on the daemon and prints what the server would decide: the kernel's own
+ * explain (same input check, levels, resolvers and policy), never a second implementation.
+ */
+async function explain(argv: string[], io: CliIo): Promise<number> {
+  let values: ExplainOptions;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: "string" },
+        args: { type: "string" },
+        json: { type: "boolean" },
+        "bypass-permissions": { type: "boolean" },
+      },
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    io.stderr.write(`docker-mcp: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const [toolName, ...targets] = positionals;
+  if (!toolName) {
+    io.stderr.write(`docker-mcp: name the tool.\n${USAGE}\n`);
+    return 2;
+  }
+  let extra: Record<string, unknown> = {};
+  if (values.args !== undefined) {
+    try {
+      extra = JSON.parse(values.args);
+      if (extra === null || typeof extra !== "object" || Array.isArray(extra))
+        throw new Error("not an object");
+    } catch (error) {
+      io.stderr.write(
+        `docker-mcp: --args must be a JSON object of the tool's arguments (${(error as Error).message}), e.g. --args '{"command":["ls","/"]}'\n`,
+      );
+      return 2;
+    }
+  }
+  const config = await loadForCommand(io, values.config, values["bypass-permissions"] === true);
+  if (!config) return 2;
+  const app = createServer({
+    plugins: builtinPlugins,
+    config: { ...config, audit: { enabled: false } },
+    stderr: io.stderr,
+  });
+  try {
+    const tool = app.kernel.tools.find((t) => t.manifest.name === toolName);
+    let calls: Record<string, unknown>[] = [extra];
+    if (tool && targets.length > 0) {
+      const slot = targetSlot(tool, extra);
+      if (!slot) {
+        io.stderr.write(
+          `docker-mcp: ${toolName} takes no target on its own; give its arguments with --args (its input schema: docker-mcp lists it in tools/list).\n`,
+        );
+        return 2;
+      }
+      calls = slot.array
+        ? [{ ...extra, [slot.key]: targets }]
+        : targets.map((target) => ({ ...extra, [slot.key]: target }));
+    }
+    const explanations: Explanation[] = [];
+    for (const args of calls) explanations.push(await app.kernel.explain(toolName, args));
+    if (values.json) io.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`);
+    else io.stdout.write(`${explanations.map((e, i) => render(e, calls[i] ?? {})).join("\n\n")}\n`);
+    if (explanations.some((e) => e.stage === "unknown_tool" || e.stage === "input")) return 2;
+    return explanations.every((e) => e.allowed) ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * The argument that carries a tool's targets: the string (or string list) property whose value comes
+ * back as a target reference, found by asking the tool's own `targets` hook.
+ */
+function targetSlot(
+  tool: KernelTool,
+  extra: Record<string, unknown>,
+): { key: string; array: boolean } | undefined {
+  const probe = "docker-mcp-explain-probe";
+  const properties = (tool.surface.inputSchema as { properties?: Record<string, unknown> }).properties ?? {};
+  for (const array of [true, false]) {
+    for (const key of Object.keys(properties)) {
+      if (key in extra) continue;
+      const parsed = tool.manifest.input.safeParse({ ...extra, [key]: array ? [probe] : probe });
+      if (!parsed.success) continue;
+      const refs = tool.manifest.targets?.(parsed.data as Record<string, unknown>) ?? [];
+      if (refs.some((ref) => ref.ref === probe)) return { key, array };
+    }
+  }
+  return undefined;
+}
+
+function render(e: Explanation, args: Record<string, unknown>): string {
+  const lines = [`${e.tool} ${JSON.stringify(args)}`, `policy revision ${e.revision}`];
+  const verdict = e.allowed ? "ALLOWED" : "DENIED";
+  switch (e.stage) {
+    case "unknown_tool":
+    case "input":
+      lines.push(`cannot be decided: ${e.message}`);
+      return lines.join("\n");
+    case "resolve":
+      lines.push(`${verdict}: a target could not be resolved (${e.code}): ${e.message}`);
+      return lines.join("\n");
+    case "levels":
+      lines.push(
+        `${verdict} by its permission levels (${e.request?.levels.join(", ")}), before any target is looked up:`,
+      );
+      break;
+    case "targets":
+      lines.push(`${verdict}:`);
+  }
+  for (const reason of e.decision?.reasons ?? []) lines.push(`  [${reason.code}] ${reason.message}`);
+  for (const target of e.targets) {
+    const id = target.id ? ` id ${target.id.slice(0, 12)}` : "";
+    const names = target.names?.length ? ` names ${target.names.join(", ")}` : "";
+    const own =
+      target.allowed === undefined ? "" : target.allowed ? " -> allowed" : ` -> refused (${target.code})`;
+    lines.push(`  ${target.kind} "${target.ref}"${id}${names}${own}`);
+  }
+  for (const r of e.rejected) lines.push(`  ${r.kind} "${r.ref}" ${r.status} [${r.code}]: ${r.message}`);
+  return lines.join("\n");
+}
