@@ -1,9 +1,7 @@
 // Bundles the docker-mcp bin into dist/bundle/: one ESM file for what a start needs, plus chunks loaded
-// only when used (dockerode on the first daemon call, the Anthropic SDK on the first fallback call, the
-// subcommands). Every dependency is inlined: the packed package installs with no registry at all.
-import { cpSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
+// only when used (the Anthropic SDK on the first fallback call, the HTTP transport, the subcommands).
+// Every dependency is inlined: the packed package installs with no registry at all.
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -33,15 +31,9 @@ await build({
     ].join(" "),
   },
   define: { __DOCKER_MCP_VERSION__: JSON.stringify(version) },
-  // cosmiconfig's TypeScript config loader (not a supported config format) and ssh2's optional native
-  // speed-ups (docker-mcp uses no SSH transport) stay out.
-  external: ["typescript", "cpu-features", "*.node"],
+  // cosmiconfig's TypeScript config loader (not a supported config format) stays out.
+  external: ["typescript"],
   legalComments: "linked",
   logLevel: "warning",
 });
 
-// dockerode reads its protobuf schemas (BuildKit progress, session auth) from lib/proto beside its code;
-// in the bundle that code lives in chunks/.
-const engineRequire = createRequire(`${root}/../engine/package.json`);
-const dockerodeLib = dirname(engineRequire.resolve("dockerode"));
-cpSync(`${dockerodeLib}/proto`, `${outdir}/chunks/proto`, { recursive: true });

@@ -50,7 +50,7 @@ describe("the packed package, installed with npm install -g", () => {
       expect(client.getServerVersion()).toMatchObject({ name: "docker-mcp", version: SERVER_VERSION });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain("docker_ps");
-      // The first daemon call loads dockerode from its bundled chunk.
+      // A real daemon call from the installed bundle.
       const ps = await client.callTool({ name: "docker_ps", arguments: { all: true } });
       expect(ps.isError).not.toBe(true);
       expect(ps.structuredContent).toHaveProperty("containers");
