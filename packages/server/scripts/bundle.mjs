@@ -36,4 +36,3 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
-
