@@ -91,6 +91,11 @@ export function planProject(
   for (const service of model.services) {
     if (!selected.includes(service.name)) continue;
     const problems = [...service.unreadableMounts];
+    // Every name up gives is judged: past the names judged, a blacklisted one could slip through.
+    if (!service.containerName && service.replicas > MAX_REPLICA_NAMES)
+      problems.push(
+        `it asks for ${service.replicas} containers; docker-mcp judges at most ${MAX_REPLICA_NAMES} per service: lower its scale`,
+      );
     const mounts: MountFacts[] = [];
     const volumes: string[] = [];
     for (const mount of service.mounts) {

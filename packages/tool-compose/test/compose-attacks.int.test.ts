@@ -328,3 +328,13 @@ describe("security options that switch confinement off or replace it", () => {
     });
   }
 });
+
+describe("every container name up gives is judged", () => {
+  it("refuses a scale beyond the names it can judge (the 101st name would not be)", async () => {
+    await expectUpRefused(
+      "scale",
+      `services:\n${service("app", "    scale: 101\n")}`,
+      /asks for 101 containers; docker-mcp judges at most 100/,
+    );
+  });
+});
