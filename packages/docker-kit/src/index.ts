@@ -1,4 +1,11 @@
 export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } from "./act-on-each.js";
+export {
+  exitCodeFromStatus,
+  formatPorts,
+  healthFromStatus,
+  statusIcon,
+  uptimeFromStatus,
+} from "./container-status.js";
 export type { DockerDeps } from "./deps.js";
 export {
   FOLLOW_FLUSH_MS,

@@ -1,26 +1,6 @@
-import type { ContainerPort, ContainerSummary } from "@arktechnwa/docker-mcp-engine";
+import { formatPorts, healthFromStatus } from "@arktechnwa/docker-kit";
+import type { ContainerSummary } from "@arktechnwa/docker-mcp-engine";
 import { NUMBER_LABEL, ONEOFF_LABEL, ownNames, SERVICE_LABEL } from "./compose-project.js";
-
-/** Health as Docker prints it in the status column: "(healthy)", "(unhealthy)", "(health: starting)". */
-export function healthFromStatus(status: string): string | undefined {
-  const m = /\((healthy|unhealthy|health: starting)\)/.exec(status);
-  if (!m) return undefined;
-  return m[1] === "health: starting" ? "starting" : m[1];
-}
-
-/** "0.0.0.0:8080->80/tcp" like the docker CLI; unpublished ports as "80/tcp". */
-export function formatPorts(ports: ContainerPort[]): string[] {
-  const seen = new Set<string>();
-  for (const p of ports) {
-    const host = p.ip?.includes(":") ? `[${p.ip}]` : p.ip;
-    seen.add(
-      p.publicPort
-        ? `${host ?? "0.0.0.0"}:${p.publicPort}->${p.privatePort}/${p.type}`
-        : `${p.privatePort}/${p.type}`,
-    );
-  }
-  return [...seen].sort();
-}
 
 /** One project container as the compose tools report it. */
 export interface ServiceContainer {

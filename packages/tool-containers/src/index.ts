@@ -1,4 +1,3 @@
-export { formatPorts, healthFromStatus, statusIcon, uptimeFromStatus } from "./container-status.js";
 export type { ContainersDeps } from "./deps.js";
 export { containersPlugin } from "./plugin.js";
 export { ShellSyntaxError, splitShellWords } from "./shell-words.js";

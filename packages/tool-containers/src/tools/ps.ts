@@ -1,13 +1,15 @@
-import { displayName, listVisibleContainers, ownNames } from "@arktechnwa/docker-kit";
-import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import { z } from "zod";
 import {
+  displayName,
   exitCodeFromStatus,
   formatPorts,
   healthFromStatus,
+  listVisibleContainers,
+  ownNames,
   statusIcon,
   uptimeFromStatus,
-} from "../container-status.js";
+} from "@arktechnwa/docker-kit";
+import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
 import { StartTimes } from "../uptime.js";
 
