@@ -13,4 +13,5 @@ export type { RegistryImage, RegistryImageOptions } from "./registry-image.js";
 export { pushRegistryImage } from "./registry-image.js";
 export { newRunId, RUN_ID } from "./run-id.js";
 export { buildTestImage, removeTestImage } from "./test-image.js";
+export { reviewedToolSurface } from "./tool-surface.js";
 export { waitFor } from "./wait-for.js";
