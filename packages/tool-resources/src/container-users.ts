@@ -53,6 +53,18 @@ export async function containerUsers(
   };
 }
 
+/** `containerUsers` listed on first need, then shared by the rest of the call. */
+export function lazyContainerUsers(
+  deps: DockerDeps,
+  ctx: Pick<ToolContext, "visible" | "signal">,
+): () => Promise<ContainerUsers> {
+  let users: Promise<ContainerUsers> | undefined;
+  return () => {
+    users ??= containerUsers(deps, ctx);
+    return users;
+  };
+}
+
 /** "web, api and 2 containers the policy hides" / `none` when there are none. */
 export function describeUsers(users: Users, none = "no container"): string {
   const parts = [...users.names];

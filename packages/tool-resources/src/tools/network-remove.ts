@@ -8,11 +8,12 @@ import {
   renderItems,
   summarizeItems,
 } from "@arktechnwa/docker-kit";
-import { defineTool, errorCode, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { NetworkIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { type ContainerUsers, containerUsers, describeUsers } from "../container-users.js";
+import { describeUsers, lazyContainerUsers } from "../container-users.js";
 import { NETWORK_ITEMS, networkItem } from "../items.js";
+import { removeUnlessInUse } from "../remove-unless-in-use.js";
 
 /** Docker's own networks: removing them is refused by the daemon, and would break every container. */
 const PREDEFINED = new Set(["bridge", "host", "none"]);
@@ -44,7 +45,7 @@ export const networkRemoveTool = defineTool({
 
 export function networkRemoveHandler(deps: DockerDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    let users: Promise<ContainerUsers> | undefined;
+    const users = lazyContainerUsers(deps, ctx);
     const results = await actOnEach(refList(args.networks), ctx, NETWORK_ITEMS, async (target, signal) => {
       const network = dataOf<NetworkIdentity>(target, "network");
       if (PREDEFINED.has(network.name) && network.scope === "local") {
@@ -53,20 +54,13 @@ export function networkRemoveHandler(deps: DockerDeps): ToolHandler<typeof input
           message: "is one of Docker's predefined networks, which cannot be removed",
         };
       }
-      try {
-        await deps.engine.removeNetwork(network.id, signal);
-      } catch (error) {
-        if (errorCode(error) === "NOT_FOUND") return { status: "unchanged", message: "already gone" };
-        if (errorCode(error) !== "CONFLICT") throw error;
-        // Name who uses it, as far as the caller may see (the daemon's message is not shown).
-        users ??= containerUsers(deps, ctx);
-        const attached = (await users).ofNetwork(network.id);
-        return {
-          status: "failed",
-          message: `in use: containers are attached (${describeUsers(attached, "a container created just now")}); disconnect them (docker_network_disconnect) or remove them first`,
-        };
-      }
-      return { status: "done", message: "removed" };
+      return removeUnlessInUse(
+        () => deps.engine.removeNetwork(network.id, signal),
+        async () => {
+          const attached = (await users()).ofNetwork(network.id);
+          return `in use: containers are attached (${describeUsers(attached, "a container created just now")}); disconnect them (docker_network_disconnect) or remove them first`;
+        },
+      );
     });
     return { results, summary: summarizeItems("removed", results) };
   };

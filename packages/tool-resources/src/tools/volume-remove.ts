@@ -8,11 +8,12 @@ import {
   renderItems,
   summarizeItems,
 } from "@arktechnwa/docker-kit";
-import { defineTool, errorCode, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { VolumeIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
-import { type ContainerUsers, containerUsers, describeUsers } from "../container-users.js";
+import { describeUsers, lazyContainerUsers } from "../container-users.js";
 import { VOLUME_ITEMS, volumeItem } from "../items.js";
+import { removeUnlessInUse } from "../remove-unless-in-use.js";
 
 const input = z.strictObject({
   volumes: refsSchema("One volume name or a list (at most 100)."),
@@ -45,23 +46,16 @@ export const volumeRemoveTool = defineTool({
 
 export function volumeRemoveHandler(deps: DockerDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
-    let users: Promise<ContainerUsers> | undefined;
+    const users = lazyContainerUsers(deps, ctx);
     const results = await actOnEach(refList(args.volumes), ctx, VOLUME_ITEMS, async (target, signal) => {
       const volume = dataOf<VolumeIdentity>(target, "volume");
-      try {
-        await deps.engine.removeVolume(volume.name, args.force ?? false, signal);
-      } catch (error) {
-        if (errorCode(error) === "NOT_FOUND") return { status: "unchanged", message: "already gone" };
-        if (errorCode(error) !== "CONFLICT") throw error;
-        // The daemon's message lists container IDs, hidden ones too: name only those the caller may see.
-        users ??= containerUsers(deps, ctx);
-        const using = (await users).ofVolume(volume.name);
-        return {
-          status: "failed",
-          message: `in use by ${describeUsers(using, "a container created just now")}: remove ${using.names.length + using.hidden === 1 ? "that container" : "those containers"} first (docker_remove), then the volume`,
-        };
-      }
-      return { status: "done", message: "removed" };
+      return removeUnlessInUse(
+        () => deps.engine.removeVolume(volume.name, args.force ?? false, signal),
+        async () => {
+          const using = (await users()).ofVolume(volume.name);
+          return `in use by ${describeUsers(using, "a container created just now")}: remove ${using.names.length + using.hidden === 1 ? "that container" : "those containers"} first (docker_remove), then the volume`;
+        },
+      );
     });
     return { results, summary: summarizeItems("removed", results) };
   };
