@@ -51,6 +51,9 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const pad = (s, n) => String(s).padEnd(n);
 
 const keepAlive = new http.Agent({ keepAlive: true });
+/** The README's table: one row per measurement, printed at the end. */
+const table = [];
+const row = (measurement, result, target) => table.push([measurement, result, target]);
 function rawGet(path) {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: SOCKET, path, method: "GET", agent: keepAlive }, (res) => {
@@ -117,6 +120,17 @@ async function compare(label, sides) {
     console.log(
       `  ${pad(side.name, 34)} ${pad(ms(p50[k]), 10)} / ${pad(ms(quantile(times[k], 0.95)), 10)} ${kb(bytes[k])}`,
     );
+  const tool = sides[2].name.split(" ").pop();
+  row(
+    `\`${tool}\` ${label}: p50 raw API / thin peer / docker-mcp`,
+    `${p50.map((t) => t.toFixed(2)).join(" / ")} ms: overhead **${ms(mcp - raw)}**, **${(mcp / thin).toFixed(2)}x** the peer`,
+    "<= 1 ms, < 1x",
+  );
+  row(
+    `\`${tool}\` answer bytes: raw JSON / thin peer / docker-mcp`,
+    `${bytes.map(kb).join(" / ")}: **${(bytes[2] / bytes[1]).toFixed(2)}x** the peer`,
+    "<= 1x",
+  );
   console.log(
     `  docker-mcp overhead over raw ${ms(mcp - raw)} (target <= 1 ms); vs thin peer ${(mcp / thin).toFixed(2)}x ` +
       `(target < 1); bytes vs thin peer ${(bytes[2] / bytes[1]).toFixed(2)}x, vs raw JSON ${(bytes[2] / bytes[0]).toFixed(2)}x`,
@@ -268,6 +282,17 @@ async function benchStats(prefix, names, burner) {
   );
   console.log(`  docker_stats repeated           ${ms(m)}  ratio ${(m / c).toFixed(2)} (target < cold)`);
   const gap = diffs.map((d) => Math.abs(d.ours - d.cli));
+  row(
+    `\`docker_stats\`, ${all.length} containers, cold vs \`docker stats --no-stream\``,
+    `${ms(k)} vs ${ms(c)}: **ratio ${(k / c).toFixed(2)}** (CPU window ${windows.join("/")} ms)`,
+    "<= 0.5",
+  );
+  row(`\`docker_stats\`, repeated call`, `${ms(m)}: **ratio ${(m / c).toFixed(2)}**`, "< cold");
+  row(
+    "CPU % of a container burning one core, ours / CLI's at the same time",
+    `${diffs.map((d) => `${d.ours.toFixed(0)}/${d.cli.toFixed(0)}`).join(", ")}: median gap **${quantile(gap, 0.5).toFixed(1)} points**`,
+    "a few points",
+  );
   console.log(
     `  CPU % of a container burning one core, ours vs CLI: ${diffs.map((d) => `${d.ours.toFixed(1)}/${d.cli.toFixed(1)}`).join(", ")}; ` +
       `median gap ${quantile(gap, 0.5).toFixed(1)} points`,
@@ -322,6 +347,16 @@ async function benchBigLog(name) {
   await client.close();
   const m = quantile(mcp, 0.5);
   const c = quantile(cli, 0.5);
+  row(
+    `\`docker_logs tail=100\` on a ${LOG_MB} MB log vs \`docker logs --tail 100\``,
+    `${ms(m)} vs ${ms(c)}: **ratio ${(m / c).toFixed(2)}**`,
+    "<= 1.2",
+  );
+  row(
+    "server RSS growth during those calls",
+    `**${(after.hwm - before.rss).toFixed(1)} MB** (${before.rss.toFixed(0)} MB before)`,
+    "< 20 MB",
+  );
   console.log(`docker_logs tail=100 on a ${LOG_MB} MB log (medians of 7)`);
   console.log(`  docker logs --tail 100          ${ms(c)}`);
   console.log(`  docker_logs tail=100            ${ms(m)}  ratio ${(m / c).toFixed(2)} (target <= 1.2)`);
@@ -337,6 +372,7 @@ async function benchColdStart() {
     starts.push(startMs);
     await client.close();
   }
+  row("cold start to the `initialize` answer, p50", `${ms(quantile(starts, 0.5))}`, "");
   console.log(`cold start to the initialize answer (${COLD_ROUNDS} rounds)`);
   console.log(
     `  p50 ${ms(quantile(starts, 0.5))}  min ${ms(Math.min(...starts))}  max ${ms(Math.max(...starts))}`,
@@ -357,6 +393,11 @@ async function benchFirstPs(prefix) {
     later.push(performance.now() - t);
     await client.close();
   }
+  row(
+    `first \`docker_ps\` of a fresh server (${CONTAINERS} start-time inspects) / the next, p50`,
+    `${ms(quantile(first, 0.5))} / ${ms(quantile(later, 0.5))}`,
+    "",
+  );
   console.log(`docker_ps on a fresh server (${CONTAINERS} running containers, 5 servers, p50)`);
   console.log(
     `  first call (inspects each container once) ${ms(quantile(first, 0.5))}; the next ${ms(quantile(later, 0.5))}`,
@@ -389,6 +430,17 @@ try {
 } finally {
   await removeFixtures(runId);
   keepAlive.destroy();
+  if (table.length > 0) {
+    const widths = [0, 1, 2].map((i) =>
+      Math.max(...[["measurement", "result", "target"], ...table].map((r) => r[i].length)),
+    );
+    const line = (r) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+    console.log("\nREADME table:\n");
+    console.log(line(["measurement", "result", "target"]));
+    console.log(line(widths.map((w) => "-".repeat(w))));
+    for (const r of table) console.log(line(r));
+    console.log("");
+  }
   console.log(
     `load average ${(await run("cat", ["/proc/loadavg"])).stdout.trim()}; ${new Date().toISOString()}`,
   );
