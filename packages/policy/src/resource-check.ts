@@ -64,6 +64,8 @@ export function checkResource(
     if (black !== undefined) {
       reasons.push({
         code: "blacklisted",
+        rule: `permissions.blacklist_${plural}`,
+        pattern: black,
         message: `${capitalize(who)} matches blacklist_${plural} pattern "${black}", so the policy forbids touching it whatever the whitelist says. Remove the pattern from permissions.blacklist_${plural} only if access is really intended.`,
       });
     } else if (kind.whitelist.size > 0) {
@@ -71,6 +73,7 @@ export function checkResource(
       if (white === undefined) {
         reasons.push({
           code: "not_whitelisted",
+          rule: `permissions.whitelist_${plural}`,
           message: `${capitalize(who)} matches no pattern of permissions.whitelist_${plural} (${summarize(kind.whitelist.patterns.map((p) => `"${p}"`))}). Add a pattern for it there, or work with a ${kindName} the whitelist admits.`,
         });
       } else {

@@ -29,6 +29,10 @@ export interface Reason {
   readonly code: ReasonCode;
   /** A sentence the user can act on: what decided, and which key to change. */
   readonly message: string;
+  /** The list that decided, for a list verdict (`permissions.blacklist_containers`). */
+  readonly rule?: string;
+  /** The pattern of that list that matched (a blacklist verdict). */
+  readonly pattern?: string;
 }
 
 /** The answer of `decide()`. */

@@ -1,12 +1,13 @@
 import { parseArgs } from "node:util";
 import type { Explanation, KernelTool } from "@arktechnwa/docker-mcp-core";
+import { decide, type Policy, type Reason } from "@arktechnwa/mcp-policy";
 import type { CliIo } from "../cli.js";
 import { createServer } from "../create-server.js";
 import { builtinPlugins } from "../plugins.js";
 import { loadForCommand } from "./load.js";
 import { policyLines } from "./policy-view.js";
 
-const USAGE = `usage: docker-mcp policy explain TOOL [TARGET...] [--args JSON] [--config PATH] [--json]
+const USAGE = `usage: docker-mcp policy explain TOOL [TARGET...] [--args JSON] [--host NAME] [--config PATH] [--json]
        docker-mcp policy check [FILE]`;
 
 /** `docker-mcp policy explain|check`. */
@@ -43,8 +44,12 @@ interface ExplainOptions {
   config?: string;
   args?: string;
   json?: boolean;
+  host?: string;
   "bypass-permissions"?: boolean;
 }
+
+/** A refused target with the policy's own reasons, names and patterns included (the operator's view). */
+type OperatorRejected = Explanation["rejected"][number] & { reasons?: Reason[] };
 
 /**
  * Resolves the targets on the daemon and prints what the server would decide: the kernel's own
@@ -60,6 +65,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
         config: { type: "string" },
         args: { type: "string" },
         json: { type: "boolean" },
+        host: { type: "string" },
         "bypass-permissions": { type: "boolean" },
       },
       allowPositionals: true,
@@ -88,6 +94,21 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   }
   const config = await loadForCommand(io, values.config, values["bypass-permissions"] === true);
   if (!config) return 2;
+  let policy: Policy = config.policy;
+  if (values.host !== undefined) {
+    const host = config.hosts.find((h) => h.name === values.host);
+    if (!host) {
+      io.stderr.write(
+        config.hosts.length === 0
+          ? `docker-mcp: --host ${values.host}: the config names no hosts (add a "hosts" section, or leave --host out).\n`
+          : `docker-mcp: --host ${values.host}: no such host; the config's hosts are ${config.hosts.map((h) => h.name).join(", ")}.\n`,
+      );
+      return 2;
+    }
+    policy = host.policy;
+    // The kernel takes "host" only when there is more than one; with one, it is the only host anyway.
+    if (config.hosts.length > 1) extra = { ...extra, host: host.name };
+  }
   const app = createServer({
     plugins: builtinPlugins,
     config: { ...config, audit: { enabled: false } },
@@ -109,7 +130,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
         : targets.map((target) => ({ ...extra, [slot.key]: target }));
     }
     const explanations: Explanation[] = [];
-    for (const args of calls) explanations.push(await app.kernel.explain(toolName, args));
+    for (const args of calls)
+      explanations.push(operatorView(await app.kernel.explain(toolName, args), policy));
     if (values.json) io.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`);
     else io.stdout.write(`${explanations.map((e, i) => render(e, calls[i] ?? {})).join("\n\n")}\n`);
     if (explanations.some((e) => e.stage === "unknown_tool" || e.stage === "input")) return 2;
@@ -141,8 +163,29 @@ function targetSlot(
   return undefined;
 }
 
+/**
+ * A target refused by the policy gets the policy's own reasons for it alone. The kernel words a denial
+ * for the model, which hides the names and the pattern of a target named by ID; the operator running
+ * this command owns the config and should see which rule decided.
+ */
+function operatorView(e: Explanation, policy: Policy): Explanation {
+  if (!e.request || e.rejected.length === 0) return e;
+  const request = e.request;
+  const rejected: OperatorRejected[] = e.rejected.map((r) => {
+    if (r.status !== "denied") return r;
+    const target = e.targets.find((t) => t.kind === r.kind && t.ref === r.ref);
+    const resource = request.resources?.find(
+      (res) => res.kind === r.kind && target?.id !== undefined && res.id === target.id,
+    );
+    if (!resource) return r;
+    const reasons = decide(policy, { ...request, resources: [resource] }).reasons;
+    return { ...r, reasons: [...reasons] };
+  });
+  return { ...e, rejected };
+}
+
 function render(e: Explanation, args: Record<string, unknown>): string {
-  const lines = [`${e.tool} ${JSON.stringify(args)}`, `policy revision ${e.revision}`];
+  const lines = [`${e.tool} ${JSON.stringify(args)}`, `host ${e.host}, policy revision ${e.revision}`];
   const verdict = e.allowed ? "ALLOWED" : "DENIED";
   switch (e.stage) {
     case "unknown_tool":
@@ -168,6 +211,13 @@ function render(e: Explanation, args: Record<string, unknown>): string {
       target.allowed === undefined ? "" : target.allowed ? " -> allowed" : ` -> refused (${target.code})`;
     lines.push(`  ${target.kind} "${target.ref}"${id}${names}${own}`);
   }
-  for (const r of e.rejected) lines.push(`  ${r.kind} "${r.ref}" ${r.status} [${r.code}]: ${r.message}`);
+  for (const r of e.rejected as OperatorRejected[]) {
+    lines.push(`  ${r.kind} "${r.ref}" ${r.status} [${r.code}]: ${r.message}`);
+    for (const reason of r.reasons ?? []) {
+      if (reason.code === "allowed") continue;
+      const rule = reason.rule ? ` (${reason.rule}${reason.pattern ? ` "${reason.pattern}"` : ""})` : "";
+      lines.push(`    rule${rule}: ${reason.message}`);
+    }
+  }
   return lines.join("\n");
 }
