@@ -47,7 +47,6 @@ export { EXEC_KILL_BUDGET_MS } from "./exec.js";
 export type { FollowLogsOptions, FollowLogsResult } from "./follow-logs.js";
 export type { ProgressMessage } from "./json-progress.js";
 export { ProgressReader, parseProgressLine } from "./json-progress.js";
-export { cutUtf8 } from "./kept-lines.js";
 export { LineSplitter } from "./line-splitter.js";
 export { GREP_MAX_LINE_CHARS, matchText } from "./logs.js";
 export { parseTime } from "./parse-time.js";

@@ -1,3 +1,4 @@
+import { cutUtf8 } from "@arktechnwa/mcp-mask";
 import type { LogLine } from "./types.js";
 
 /**
@@ -68,19 +69,4 @@ export class KeptLines {
     this.start = 0;
     this.bytes = 0;
   }
-}
-
-/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, never splitting a character. */
-export function cutUtf8(text: string, maxBytes: number): string {
-  if (maxBytes <= 0) return "";
-  if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
-  const bytes = Buffer.from(text, "utf8").subarray(0, maxBytes);
-  let end = bytes.length;
-  // Back off over continuation bytes to the start of the last (possibly incomplete) character.
-  let i = end - 1;
-  while (i > 0 && ((bytes[i] ?? 0) & 0xc0) === 0x80) i--;
-  const lead = bytes[i] ?? 0;
-  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  if (end - i < need) end = i;
-  return bytes.subarray(0, end).toString("utf8");
 }

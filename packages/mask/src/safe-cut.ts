@@ -1,10 +1,7 @@
 import { MASK } from "./mask-string.js";
 
-/**
- * The longest prefix of already-masked text that fits in `maxBytes` UTF-8 bytes, never splitting a
- * character and never ending inside a mask (`[RED` would only puzzle the reader).
- */
-export function cutMasked(text: string, maxBytes: number): string {
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, never splitting a character. */
+export function cutUtf8(text: string, maxBytes: number): string {
   if (maxBytes <= 0) return "";
   if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
   const bytes = Buffer.from(text, "utf8").subarray(0, maxBytes);
@@ -15,7 +12,16 @@ export function cutMasked(text: string, maxBytes: number): string {
   const lead = bytes[i] ?? 0;
   const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
   if (end - i < need) end = i;
-  return outsideMask(text, bytes.subarray(0, end).toString("utf8"));
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+/**
+ * The longest prefix of already-masked text that fits in `maxBytes` UTF-8 bytes, never splitting a
+ * character and never ending inside a mask (`[RED` would only puzzle the reader).
+ */
+export function cutMasked(text: string, maxBytes: number): string {
+  const cut = cutUtf8(text, maxBytes);
+  return cut === text ? text : outsideMask(text, cut);
 }
 
 /** The same cut counted in UTF-16 code units (a JavaScript string's length). */
