@@ -1,6 +1,5 @@
 import type { ApiClient } from "./api-client.js";
-import { Demuxer, type StreamType } from "./demux.js";
-import { LineSplitter } from "./line-splitter.js";
+import { LogLineReader } from "./log-line-reader.js";
 import type { LogLine } from "./types.js";
 
 export interface FollowLogsOptions {
@@ -72,27 +71,15 @@ export async function followLogs(
     throw error;
   }
 
-  let lines = 0;
-  let stopped = false;
-  const emit = (stream: LogLine["stream"]) => (text: string, cut: boolean) => {
-    if (stopped) return;
-    lines++;
-    if (onLine({ stream, text }, cut) === false) stopped = true;
-  };
-  const stdout = new LineSplitter(emit("stdout"), options.maxLineChars);
-  const stderr = new LineSplitter(emit("stderr"), options.maxLineChars);
-  const demuxer = new Demuxer((stream: StreamType, payload) => {
-    (stream === 2 ? stderr : stdout).push(payload);
-  });
+  const reader = new LogLineReader(tty, onLine, options.maxLineChars);
   let bytesRead = 0;
   let stoppedBy: FollowLogsResult["stoppedBy"] = "ended";
   let broken: string | undefined;
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
-      if (tty) stdout.push(chunk);
-      else demuxer.push(chunk);
-      if (stopped) {
+      reader.push(chunk);
+      if (reader.stopped) {
         stoppedBy = "stopped";
         break;
       }
@@ -111,8 +98,7 @@ export async function followLogs(
   if (stoppedBy === "ended" && options.stop?.aborted) stoppedBy = "stop";
   if (stoppedBy !== "stopped") {
     // A last line without its newline is still a line.
-    stdout.end();
-    stderr.end();
+    reader.end();
   }
-  return { bytesRead, lines, stoppedBy, ...(broken ? { error: broken } : {}) };
+  return { bytesRead, lines: reader.lines, stoppedBy, ...(broken ? { error: broken } : {}) };
 }

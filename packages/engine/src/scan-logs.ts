@@ -1,6 +1,5 @@
 import type { ApiClient } from "./api-client.js";
-import { Demuxer, type StreamType } from "./demux.js";
-import { LineSplitter } from "./line-splitter.js";
+import { LogLineReader } from "./log-line-reader.js";
 import type { LogLine } from "./types.js";
 
 export interface ScanLogsOptions {
@@ -55,26 +54,14 @@ export async function scanLogs(
     },
     signal,
   );
-  let lines = 0;
-  let stopped = false;
-  const emit = (stream: LogLine["stream"]) => (text: string, cut: boolean) => {
-    if (stopped) return;
-    lines++;
-    if (onLine({ stream, text }, cut) === false) stopped = true;
-  };
-  const stdout = new LineSplitter(emit("stdout"), options.maxLineChars);
-  const stderr = new LineSplitter(emit("stderr"), options.maxLineChars);
-  const demuxer = new Demuxer((stream: StreamType, payload) => {
-    (stream === 2 ? stderr : stdout).push(payload);
-  });
+  const reader = new LogLineReader(tty, onLine, options.maxLineChars);
   let bytesRead = 0;
   let stoppedBy: ScanLogsResult["stoppedBy"] = "end";
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
-      if (tty) stdout.push(chunk);
-      else demuxer.push(chunk);
-      if (stopped) {
+      reader.push(chunk);
+      if (reader.stopped) {
         stoppedBy = "stopped";
         break;
       }
@@ -84,13 +71,12 @@ export async function scanLogs(
       }
     }
     if (stoppedBy === "end") {
-      stdout.end();
-      stderr.end();
+      reader.end();
     }
   } catch (error) {
     throw api.toEngineError(error, { what }, signal);
   } finally {
     res.destroy();
   }
-  return { bytesRead, lines, stoppedBy };
+  return { bytesRead, lines: reader.lines, stoppedBy };
 }
