@@ -1,4 +1,4 @@
-import { type CreateFacts, type MountFacts, volumeDriverMount } from "@arktechnwa/docker-mcp-core";
+import { type CreateFacts, type MountFacts, ToolError, volumeDriverMount } from "@arktechnwa/docker-mcp-core";
 import type { ComposeModel, ComposeService } from "./compose-model.js";
 import type { ComposeFeatures } from "./compose-version.js";
 
@@ -54,6 +54,26 @@ export function selectServices(
   };
   requested.forEach(visit);
   return { selected: [...selected].sort(), unknown };
+}
+
+/**
+ * `selectServices` for a tool: a requested service the project does not have is bad input, answered
+ * with the services it has. `quote` shows each unknown name (up quotes them: a name may look like a flag).
+ */
+export function selectKnownServices(
+  model: ComposeModel,
+  requested: string[] | undefined,
+  project: string,
+  quote: (name: string) => string = (name) => name,
+): string[] {
+  const { selected, unknown } = selectServices(model, requested);
+  if (unknown.length > 0) {
+    throw new ToolError(
+      "invalid_input",
+      `No service ${unknown.map(quote).join(", ")} in project ${project}; its services are: ${model.services.map((s) => s.name).join(", ")}.`,
+    );
+  }
+  return selected;
 }
 
 /** The names Docker gives a top-level volume or network of the project. */

@@ -1,10 +1,10 @@
-import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { isSecretKey, MASK } from "@arktechnwa/mcp-mask";
 import { z } from "zod";
 import { loadModel, locateProject } from "../compose-project.js";
 import type { ComposeDeps } from "../deps.js";
 import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
-import { selectServices } from "../project-plan.js";
+import { selectKnownServices } from "../project-plan.js";
 
 const input = z.strictObject({
   project: projectInput.optional(),
@@ -75,13 +75,7 @@ export function composeConfigHandler(deps: ComposeDeps): ToolHandler<typeof inpu
   return async (args, ctx) => {
     const target = await locateProject(deps, ctx, args);
     const { model, cli } = await loadModel(deps, ctx, target);
-    const { selected, unknown } = selectServices(model, args.services);
-    if (unknown.length > 0) {
-      throw new ToolError(
-        "invalid_input",
-        `No service ${unknown.join(", ")} in project ${target.project}; its services are: ${model.services.map((s) => s.name).join(", ")}.`,
-      );
-    }
+    const selected = selectKnownServices(model, args.services, target.project);
     const raw = { ...model.raw };
     if (args.services && raw["services"] && typeof raw["services"] === "object") {
       raw["services"] = Object.fromEntries(

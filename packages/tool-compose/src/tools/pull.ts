@@ -4,7 +4,7 @@ import { ProgressLog, progressArgs } from "../compose-progress.js";
 import { authorizeOrThrow, checkRun, loadModel, locateProject, projectArgs } from "../compose-project.js";
 import { type ComposeDeps, runnerFor } from "../deps.js";
 import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
-import { selectServices } from "../project-plan.js";
+import { selectKnownServices } from "../project-plan.js";
 
 const input = z.strictObject({
   project: projectInput.optional(),
@@ -40,13 +40,7 @@ export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input,
   return async (args, ctx) => {
     const target = await locateProject(deps, ctx, args);
     const { model, cli } = await loadModel(deps, ctx, target);
-    const { selected, unknown } = selectServices(model, args.services);
-    if (unknown.length > 0) {
-      throw new ToolError(
-        "invalid_input",
-        `No service ${unknown.join(", ")} in project ${target.project}; its services are: ${model.services.map((s) => s.name).join(", ")}.`,
-      );
-    }
+    const selected = selectKnownServices(model, args.services, target.project);
     // Pull only what the caller named (compose pull does not follow depends_on), with an image to pull.
     const chosen = model.services.filter(
       (s) => (args.services ? args.services.includes(s.name) : selected.includes(s.name)) && s.image,

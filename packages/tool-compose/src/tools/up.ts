@@ -14,7 +14,7 @@ import { byServiceThenNumber, describeContainer, type ServiceContainer } from ".
 import { type ComposeDeps, runnerFor } from "../deps.js";
 import { judgePlan } from "../judge-plan.js";
 import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
-import { planProject, selectServices } from "../project-plan.js";
+import { planProject, selectKnownServices } from "../project-plan.js";
 
 /** Waiting for health ends this long before the call's deadline, so the answer still arrives. */
 const WAIT_MARGIN_MS = 3_000;
@@ -160,13 +160,7 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
   return async (args, ctx) => {
     const target = await locateProject(deps, ctx, args);
     const { model, cli } = await loadModel(deps, ctx, target);
-    const { selected, unknown } = selectServices(model, args.services);
-    if (unknown.length > 0) {
-      throw new ToolError(
-        "invalid_input",
-        `No service ${unknown.map((u) => `'${u}'`).join(", ")} in project ${target.project}; its services are: ${model.services.map((s) => s.name).join(", ")}.`,
-      );
-    }
+    const selected = selectKnownServices(model, args.services, target.project, (u) => `'${u}'`);
     const plan = planProject(model, target.project, cli.features, selected);
     const judged = await judgePlan(deps, ctx, plan, { build: args.build === true, checkPulls: true });
     // Up may recreate (remove and replace) the existing containers of these services: none may be hidden.
