@@ -3,6 +3,7 @@ import { access, stat as statFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { createEngine, resolveConnection } from "@arktechnwa/docker-mcp-engine";
+import { DEFAULT_CANDIDATES, detectCompose } from "@arktechnwa/docker-mcp-tool-compose";
 import type { CliIo } from "../cli.js";
 import type { ResolvedConfig } from "../config.js";
 import { createServer, engineOptions } from "../create-server.js";
@@ -20,6 +21,7 @@ export interface Finding {
 }
 
 const PING_DEADLINE_MS = 5_000;
+const COMPOSE_DEADLINE_MS = 10_000;
 
 /**
  * `docker-mcp doctor`: is the setup right? Every check says what it found; a problem says how to fix
@@ -60,6 +62,7 @@ export async function doctor(
       detail: config.source ? `${config.source} (valid)` : "no config file found: read-only defaults",
     });
     findings.push(...(await daemonFindings(config, env)));
+    findings.push(await composeFinding(config, env));
     findings.push(fallbackFinding(config, env));
     const audit = auditFinding(config);
     if (audit) findings.push(audit);
@@ -202,6 +205,25 @@ async function socketProblem(socket: string): Promise<{ detail: string; fix: str
     };
   }
   return undefined;
+}
+
+/**
+ * Which compose CLI the compose tools would use, found the way they find it. Missing compose fails
+ * only when the config allows compose files (then the user asked for it); otherwise it is a warning.
+ */
+async function composeFinding(config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<Finding> {
+  try {
+    const cli = await detectCompose(DEFAULT_CANDIDATES, env, AbortSignal.timeout(COMPOSE_DEADLINE_MS));
+    return { area: "compose", status: "ok", detail: `${cli.describe} (\`${cli.command.join(" ")}\`)` };
+  } catch (error) {
+    const wanted = config.policy.composeSafety.allowedDirectories.length > 0;
+    return {
+      area: "compose",
+      status: wanted ? "fail" : "warn",
+      detail: `${(error as Error).message.split(". Install")[0]}${wanted ? "; compose_safety.allowed_directories is set, so the compose tools cannot work" : "; the compose tools will answer that compose is missing"}`,
+      fix: "install the Docker CLI plugin (package docker-compose-plugin: `docker compose`, v2 or later) or the standalone `docker-compose` (e.g. apt-get install docker-compose), on the PATH docker-mcp runs with",
+    };
+  }
 }
 
 function fallbackFinding(config: ResolvedConfig, env: NodeJS.ProcessEnv): Finding {
