@@ -4,7 +4,7 @@ export const HELP = `docker-mcp ${SERVER_VERSION}: a Model Context Protocol serv
 
 Usage: docker-mcp [--config PATH] [--bypass-permissions] [--show-all-tools] [--http [HOST:]PORT]
        docker-mcp doctor [--config PATH] [--json]
-       docker-mcp policy explain TOOL [TARGET...] [--args JSON] [--config PATH] [--json]
+       docker-mcp policy explain TOOL [TARGET...] [--args JSON] [--host NAME] [--config PATH] [--json]
        docker-mcp policy check [FILE]
        docker-mcp config schema
 

@@ -175,4 +175,106 @@ describe("docker-mcp policy explain", () => {
     expect(noSub.code).toBe(2);
     expect(noSub.stderr).toContain("usage: docker-mcp policy explain");
   });
+
+  it("--host explains with that host's policy: two hosts on the same daemon, one blacklisting", async () => {
+    const hosts = writeConfig({
+      permissions: { read: true, lifecycle: true },
+      hosts: {
+        open: { socket: "/var/run/docker.sock" },
+        strict: {
+          socket: "/var/run/docker.sock",
+          policy: { permissions: { blacklist_containers: [PATTERN] } },
+        },
+      },
+    });
+    const open = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--host",
+      "open",
+      "--config",
+      hosts,
+      "--json",
+    ]);
+    expect(open.code).toBe(0);
+    const [onOpen] = parse(open.stdout) as (Explained & { host: string })[];
+    expect(onOpen).toMatchObject({ host: "open", allowed: true });
+
+    const strict = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--host",
+      "strict",
+      "--config",
+      hosts,
+      "--json",
+    ]);
+    expect(strict.code).toBe(1);
+    const [onStrict] = parse(strict.stdout) as (Explained & { host: string })[];
+    expect(onStrict).toMatchObject({ host: "strict", allowed: false });
+    expect(onStrict?.revision).not.toBe(onOpen?.revision);
+    expect(onStrict?.rejected[0]?.reasons).toContainEqual(
+      expect.objectContaining({
+        code: "blacklisted",
+        rule: "permissions.blacklist_containers",
+        pattern: PATTERN,
+      }),
+    );
+    const human = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--host",
+      "strict",
+      "--config",
+      hosts,
+    ]);
+    expect(human.stdout).toContain(`host strict, policy revision ${onStrict?.revision}`);
+
+    // Without --host: the first host, as a call without "host" goes.
+    const byDefault = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--config",
+      hosts,
+      "--json",
+    ]);
+    expect(byDefault.code).toBe(0);
+    expect((parse(byDefault.stdout) as (Explained & { host: string })[])[0]?.host).toBe("open");
+
+    const unknown = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--host",
+      "prod",
+      "--config",
+      hosts,
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--host prod: no such host; the config's hosts are open, strict.");
+
+    const noHosts = await runCli([
+      "policy",
+      "explain",
+      "docker_restart",
+      db.name,
+      "--host",
+      "open",
+      "--config",
+      configFile,
+    ]);
+    expect(noHosts.code).toBe(2);
+    expect(noHosts.stderr).toContain(
+      'the config names no hosts (add a "hosts" section, or leave --host out)',
+    );
+  });
 });

@@ -95,6 +95,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const config = await loadForCommand(io, values.config, values["bypass-permissions"] === true);
   if (!config) return 2;
   let policy: Policy = config.policy;
+  let hostArg: { host?: string } = {};
   if (values.host !== undefined) {
     const host = config.hosts.find((h) => h.name === values.host);
     if (!host) {
@@ -107,7 +108,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     }
     policy = host.policy;
     // The kernel takes "host" only when there is more than one; with one, it is the only host anyway.
-    if (config.hosts.length > 1) extra = { ...extra, host: host.name };
+    if (config.hosts.length > 1) hostArg = { host: host.name };
   }
   const app = createServer({
     plugins: builtinPlugins,
@@ -129,6 +130,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
         ? [{ ...extra, [slot.key]: targets }]
         : targets.map((target) => ({ ...extra, [slot.key]: target }));
     }
+    // The tool's own schema knows no "host": the kernel takes it off before the tool sees the call.
+    calls = calls.map((args) => ({ ...args, ...hostArg }));
     const explanations: Explanation[] = [];
     for (const args of calls)
       explanations.push(operatorView(await app.kernel.explain(toolName, args), policy));
