@@ -124,4 +124,26 @@ describe("docker-mcp doctor", () => {
     expect(finding(strict.stdout, "compose")).toMatchObject({ status: "fail" });
     expect(finding(strict.stdout, "compose")?.detail).toContain("compose_safety.allowed_directories is set");
   });
+
+  it("checks every named host and shows each host's own policy", async () => {
+    const missing = join(dir, "no-daemon-here.sock");
+    const config = writeConfig({
+      permissions: { read: true },
+      hosts: {
+        good: { socket: "/var/run/docker.sock" },
+        gone: { socket: missing, policy: { permissions: { blacklist_containers: ["payments-*"] } } },
+      },
+    });
+    const run = await runCli(["doctor", "--config", config, "--json"]);
+    expect(run.code).toBe(1);
+    expect(finding(run.stdout, "daemon good")).toMatchObject({ status: "ok" });
+    const gone = finding(run.stdout, "daemon gone");
+    expect(gone?.status).toBe("fail");
+    expect(gone?.detail).toContain(`no socket at ${missing}`);
+    expect(gone?.fix).toContain("hosts.gone.socket");
+
+    const human = await runCli(["doctor", "--config", config]);
+    expect(human.stdout).toMatch(/policy on host gone \(its overrides merged\):\n {2}revision [0-9a-f]+/);
+    expect(human.stdout).toContain("blacklist container: payments-*");
+  });
 });

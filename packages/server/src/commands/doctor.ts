@@ -2,7 +2,7 @@ import { accessSync, constants } from "node:fs";
 import { access, stat as statFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { createEngine, resolveConnection } from "@arktechnwa/docker-mcp-engine";
+import { type CreateEngineOptions, createEngine, resolveConnection } from "@arktechnwa/docker-mcp-engine";
 import { DEFAULT_CANDIDATES, detectCompose } from "@arktechnwa/docker-mcp-tool-compose";
 import type { CliIo } from "../cli.js";
 import type { ResolvedConfig } from "../config.js";
@@ -61,7 +61,23 @@ export async function doctor(
       status: "ok",
       detail: config.source ? `${config.source} (valid)` : "no config file found: read-only defaults",
     });
-    findings.push(...(await daemonFindings(config, env)));
+    if (config.hosts.length === 0) {
+      findings.push(...(await daemonFindings(engineOptions(config.docker, env), env, "")));
+    } else {
+      // Every named host is checked: a call may go to any of them.
+      for (const host of config.hosts) {
+        const options: CreateEngineOptions = {
+          ...(host.socket ? { socketPath: host.socket } : {}),
+          ...(host.host ? { host: host.host } : {}),
+          ...(host.context ? { context: host.context } : {}),
+          ...(host.tls ? { tls: host.tls } : {}),
+          ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
+          ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
+          env,
+        };
+        findings.push(...(await daemonFindings(options, env, ` ${host.name}`)));
+      }
+    }
     findings.push(await composeFinding(config, env));
     findings.push(fallbackFinding(config, env));
     const audit = auditFinding(config);
@@ -79,6 +95,12 @@ export async function doctor(
       detail: `${enabled.length} of ${app.kernel.tools.length} tools offered: ${enabled.join(", ") || "(none)"}`,
     });
     extra.push("policy:", ...policyLines(config.policy).map((line) => `  ${line}`));
+    for (const host of config.hosts.filter((h) => h.overrides)) {
+      extra.push(
+        `policy on host ${host.name} (its overrides merged):`,
+        ...policyLines(host.policy).map((line) => `  ${line}`),
+      );
+    }
   }
 
   const failed = findings.filter((f) => f.status === "fail");
@@ -105,8 +127,24 @@ export async function doctor(
 }
 
 /** The address, the socket file (exists, is a socket, we may open it), TLS, then a real ping. */
-async function daemonFindings(config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<Finding[]> {
-  const options = engineOptions(config.docker, env);
+async function daemonFindings(
+  options: CreateEngineOptions,
+  env: NodeJS.ProcessEnv,
+  suffix: string,
+): Promise<Finding[]> {
+  const findings = await checkDaemon(options, env);
+  if (!suffix) return findings;
+  const key = `hosts.${suffix.trim()}.socket`;
+  return findings.map((f) => ({
+    ...f,
+    area: `${f.area}${suffix}`,
+    ...(f.fix
+      ? { fix: f.fix.replaceAll("docker.socket / DOCKER_HOST", key).replaceAll("docker.socket", key) }
+      : {}),
+  }));
+}
+
+async function checkDaemon(options: CreateEngineOptions, env: NodeJS.ProcessEnv): Promise<Finding[]> {
   let connection: ReturnType<typeof resolveConnection>;
   try {
     connection = resolveConnection(options, env);
