@@ -10,6 +10,9 @@ export {
   type VolumeDriverMount,
   volumeDriverMount,
 } from "@arktechnwa/mcp-policy";
+// A deadline held by a timer and a controller: on Node 20, AbortSignal.any() over an AbortSignal.timeout()
+// that nothing else references may be collected and never fire.
+export { type Deadline, startDeadline } from "./deadline.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
 export { formatBytes, formatSeconds } from "./format.js";
 export {

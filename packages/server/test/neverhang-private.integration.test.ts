@@ -51,11 +51,15 @@ afterAll(async () => {
   await daemon?.stop();
 }, 60_000);
 
-const health = async () =>
-  (await call(server.client, "docker_health")).structuredContent as {
+const health = async () => {
+  const r = await call(server.client, "docker_health");
+  // An error answer has no structured content: say what it was instead of failing on a missing field.
+  if (r.isError || !r.structuredContent) throw new Error(`docker_health failed: ${text(r)}`);
+  return r.structuredContent as {
     answering: boolean;
     breaker: { state: string; recent_failures: number; probing: boolean };
   };
+};
 
 async function until<T>(
   what: string,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CallModel, errorMessage } from "@arktechnwa/docker-mcp-core";
+import { type CallModel, errorMessage, startDeadline } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import type { FactsResult } from "./find-facts.js";
 import { type Confidence, confidenceOf, lowerOnly } from "./findings.js";
@@ -182,8 +182,9 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
   const budget = Math.min(options.aiTimeoutMs, options.deadline - now() - (options.reserveMs ?? 1500));
   if (budget < 500)
     return { ...rules, note: "AI not used: too little time was left before the call's deadline." };
-  const timeout = AbortSignal.timeout(budget);
-  const signal = AbortSignal.any([options.signal, timeout]);
+  // Not AbortSignal.any over AbortSignal.timeout: on Node 20 the timeout can be collected and never fire.
+  const aiDeadline = startDeadline(budget, options.signal);
+  const signal = aiDeadline.signal;
   let text: string;
   let answeredBy: string | undefined;
   try {
@@ -193,12 +194,15 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
     );
     text = reply.text;
     answeredBy = reply.model;
+    aiDeadline.dispose();
   } catch (error) {
-    const why = timeout.aborted
-      ? `the model did not answer within ${(budget / 1000).toFixed(1)} s`
-      : options.signal.aborted
-        ? "the call was cancelled"
-        : `the model call failed (${oneLine(errorMessage(error))})`;
+    aiDeadline.dispose();
+    const why =
+      aiDeadline.cause() === "deadline"
+        ? `the model did not answer within ${(budget / 1000).toFixed(1)} s`
+        : options.signal.aborted
+          ? "the call was cancelled"
+          : `the model call failed (${oneLine(errorMessage(error))})`;
     return { ...rules, note: `AI (${model.source}) not used: ${why}; this is the rules' answer.` };
   }
   const parsed = parseModelAnswer(text);

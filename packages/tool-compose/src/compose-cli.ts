@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { isSecretKey, ToolError } from "@arktechnwa/docker-mcp-core";
+import { isSecretKey, startDeadline, ToolError } from "@arktechnwa/docker-mcp-core";
 import {
   type ProcessRegistry,
   processRegistry,
@@ -195,13 +195,15 @@ export async function detectCompose(
   for (const command of candidates) {
     const label = command.join(" ");
     try {
+      // Not AbortSignal.any over AbortSignal.timeout: on Node 20 the timeout can be collected and never fire.
+      const probe = startDeadline(15_000, signal);
       const result = await runProcess({
         argv: [...command, "version", "--short"],
         env,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]),
+        signal: probe.signal,
         maxOutputBytes: 64 * 1024,
         registry,
-      });
+      }).finally(() => probe.dispose());
       const version = result.exitCode === 0 ? parseComposeVersion(result.stdout) : undefined;
       if (version)
         return { command, version, features: featuresOf(version), describe: `${label} ${version.text}` };

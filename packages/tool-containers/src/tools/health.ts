@@ -1,4 +1,4 @@
-import { defineTool, errorMessage, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, errorMessage, startDeadline, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
 
@@ -60,10 +60,12 @@ export function healthHandler(deps: ContainersDeps): ToolHandler<typeof input, t
     const started = performance.now();
     // Inside the call's own deadline, so a daemon that does not answer is an answer, not a timeout.
     const budget = Math.max(100, Math.min(HEALTH_PING_TIMEOUT_MS, ctx.deadline - Date.now() - 250));
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(budget)]);
+    // Not AbortSignal.any over AbortSignal.timeout: on Node 20 the timeout can be collected and never fire.
+    const ping = startDeadline(budget, ctx.signal);
+    const signal = ping.signal;
     let answer: Partial<z.input<typeof output>>;
     try {
-      const pong = await deps.engine.ping(signal);
+      const pong = await deps.engine.ping(signal).finally(() => ping.dispose());
       answer = {
         answering: true,
         ...(pong.apiVersion ? { api_version: pong.apiVersion } : {}),
