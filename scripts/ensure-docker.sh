@@ -13,6 +13,10 @@ command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
 command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 [ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || need_pkgs+=(openssh-client)
+# Private daemons in the fault and several-hosts tests get bridges of their own (ip) and TLS certificates (openssl).
+command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+command -v setpriv >/dev/null 2>&1 || need_pkgs+=(util-linux)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "ensure-docker: installing ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
