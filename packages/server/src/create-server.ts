@@ -76,6 +76,21 @@ export interface CreateServerOptions {
  * answer still holds the lines), so memory cannot grow with what a followed log writes.
  */
 export const MAX_PENDING_PROGRESS = 8;
+/** How long an answer waits for progress still being written (a client that stopped reading gets it anyway). */
+const PROGRESS_FLUSH_MS = 1_000;
+
+/** Resolves when every send has settled, or after `ms` at the latest. */
+async function flushed(sends: Set<Promise<void>>, ms: number): Promise<void> {
+  if (sends.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...sends]),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
 
 interface HostSetup {
   name: string;
@@ -263,6 +278,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       const progressToken = request.params._meta?.progressToken;
       let step = 0;
       let pending = 0;
+      const unsent = new Set<Promise<void>>();
       const confirm = confirmByElicitation(server, extra.sendRequest);
       const result = await kernel.call(request.params.name, request.params.arguments ?? {}, {
         signal: extra.signal,
@@ -277,7 +293,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
                 // Progress must grow with every notification; fall back to a counter.
                 step = Math.max(step + 1, progress ?? 0);
                 pending++;
-                void extra
+                const sent = extra
                   .sendNotification({
                     method: "notifications/progress",
                     params: {
@@ -290,11 +306,16 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
                   .catch(() => {})
                   .finally(() => {
                     pending--;
+                    unsent.delete(sent);
                   });
+                unsent.add(sent);
               },
             }
           : {}),
       });
+      // The answer goes after the progress already sent: a client drops progress that arrives after the
+      // answer (the last snapshot or lines of a follow), and the writes can otherwise overtake each other.
+      await flushed(unsent, PROGRESS_FLUSH_MS);
       return toCallToolResult(result);
     });
 
