@@ -1,4 +1,5 @@
 export { type ActOnEachOptions, actOnEach, type ItemOutcome, rejectedResults } from "./act-on-each.js";
+export { type ContextTally, type ContextTarOptions, contextTar } from "./build-context.js";
 export {
   exitCodeFromStatus,
   formatPorts,
@@ -6,7 +7,14 @@ export {
   statusIcon,
   uptimeFromStatus,
 } from "./container-status.js";
-export type { DockerDeps } from "./deps.js";
+export type { DockerDeps, RegistryDeps } from "./deps.js";
+export {
+  type DockerfileImage,
+  type DockerfileImages,
+  dockerfileImages,
+  triggerImages,
+} from "./dockerfile-images.js";
+export { DockerIgnore } from "./dockerignore.js";
 export {
   FOLLOW_FLUSH_MS,
   FOLLOW_MARGIN_MS,
@@ -27,6 +35,7 @@ export {
   type ListedContainer,
   withImageNames,
 } from "./image-names.js";
+export { type ParsedReference, parseReference, REFERENCE_HINT } from "./image-reference.js";
 export {
   actedOnNothing,
   ICON,
@@ -40,6 +49,15 @@ export {
   summarizeItems,
 } from "./item-result.js";
 export {
+  type BaseTrigger,
+  type BuildSpec,
+  type JudgedBuild,
+  judgeBuild,
+  readDockerfile,
+  runJudgedBuild,
+  tagJudged,
+} from "./judged-build.js";
+export {
   listVisible,
   listVisibleContainers,
   listVisibleImages,
@@ -48,6 +66,18 @@ export {
 } from "./list-visible.js";
 export { COMPOSE_PROJECT_LABEL, CREATED_BY_LABEL, displayName, ownNames, shortId } from "./names.js";
 export { dockerResources } from "./provider.js";
+export { localImage, type PullCheckedOptions, pullChecked } from "./pull-checked.js";
+export {
+  type CredentialLookup,
+  credentialSecrets,
+  DOCKER_HUB_KEY,
+  dockerConfigDir,
+  lookupCredential,
+  type RegistryCredential,
+  registryOf,
+  runCredentialHelper,
+} from "./registry-auth.js";
+export { authHeader, configHeader } from "./registry-header.js";
 export { type ComposeProject, composeProjectResolver } from "./resolve-compose-project.js";
 export {
   containerResolver,

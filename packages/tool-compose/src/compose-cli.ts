@@ -50,6 +50,8 @@ export interface ComposeRunOptions {
   /** Each stderr line as it comes (compose writes its progress there). */
   onStderrLine?: (line: string) => void;
   maxOutputBytes?: number;
+  /** Written to the CLI's stdin (the judged model, read with `-f -`). */
+  stdin?: string;
 }
 
 export interface ComposeRunResult extends RunProcessResult {
@@ -100,6 +102,7 @@ export class ComposeRunner {
         killGraceMs: this.#options.killGraceMs ?? 2_000,
         maxOutputBytes: options.maxOutputBytes ?? 4 * 1024 * 1024,
         ...(options.cwd ? { cwd: options.cwd } : {}),
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         ...(options.onStderrLine ? { onStderrLine: options.onStderrLine } : {}),
         ...(this.#options.registry ? { registry: this.#options.registry } : {}),
       });

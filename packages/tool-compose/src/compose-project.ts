@@ -20,6 +20,18 @@ export const NUMBER_LABEL = "com.docker.compose.container-number";
 export const ONEOFF_LABEL = "com.docker.compose.oneoff";
 export const CONFIG_FILES_LABEL = "com.docker.compose.project.config_files";
 export const WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
+/**
+ * Compose labels nothing with its files when it reads the model from stdin (`-f -`), so docker-mcp
+ * labels each service with them: a later call naming only the project finds its files (and judges
+ * them) again.
+ */
+export const FILES_LABEL = "dev.arktechnwa.docker-mcp.compose.config_files";
+
+/** The compose files a container says it was made from: compose's own label, else docker-mcp's. */
+function configFilesOf(labels: Record<string, string>): string | undefined {
+  const own = labels[CONFIG_FILES_LABEL];
+  return own && own !== "-" ? own : labels[FILES_LABEL] || undefined;
+}
 
 /** Project names compose accepts from every version (v2's rule, which v1 names also satisfy). */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -118,7 +130,7 @@ export async function locateProject(
     target = { project, files: [file], workingDir: dirname(file) };
   } else if (input.project) {
     const containers = await projectContainers(deps, input.project, ctx.signal);
-    const labeled = containers.find((c) => c.labels[CONFIG_FILES_LABEL]);
+    const labeled = containers.find((c) => configFilesOf(c.labels));
     if (!labeled) {
       throw new ToolError(
         "not_found",
@@ -128,7 +140,7 @@ export async function locateProject(
       );
     }
     const workingDir = labeled.labels[WORKING_DIR_LABEL] ?? "";
-    const listed = (labeled.labels[CONFIG_FILES_LABEL] ?? "")
+    const listed = (configFilesOf(labeled.labels) ?? "")
       .split(",")
       .map((f) => f.trim())
       .filter(Boolean)

@@ -1,9 +1,10 @@
+import type { RegistryDeps } from "@arktechnwa/docker-kit";
 import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import type { ProcessRegistry } from "@arktechnwa/docker-mcp-process";
 import { ComposeRunner, type DockerConnection } from "./compose-cli.js";
 
 /** What the compose tools need from the server. */
-export interface ComposeDeps {
+export interface ComposeDeps extends RegistryDeps {
   engine: DockerEngine;
   /** The server's own daemon connection, handed to the CLI (default: the engine's endpoint). */
   connection?: DockerConnection;

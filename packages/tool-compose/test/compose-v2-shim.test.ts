@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComposeRunner } from "../src/index.js";
@@ -76,7 +76,9 @@ describe("compose v2+ paths through a shim", () => {
     expect(argv).toEqual(
       expect.arrayContaining([
         "-f",
-        file,
+        "-",
+        "--project-directory",
+        dirname(file),
         "-p",
         project,
         "--ansi",

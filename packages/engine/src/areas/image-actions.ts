@@ -68,6 +68,8 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
   platform?: string;
+  /** The stage of a multi-stage Dockerfile to build (default: the last). */
+  target?: string;
   /** X-Registry-Config value (base64 JSON of credentials per registry), for base images to pull. */
   registryConfig?: string;
 }
@@ -210,6 +212,7 @@ export async function buildImage(
           buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
           labels: options.labels ? JSON.stringify(options.labels) : undefined,
           platform: options.platform,
+          target: options.target,
           rm: true,
           forcerm: true,
         },

@@ -7,11 +7,11 @@ import {
   containerResource,
   loadModel,
   locateProject,
-  projectArgs,
   projectContainers,
 } from "../compose-project.js";
 import { describeContainer } from "../container-state.js";
 import { type ComposeDeps, runnerFor } from "../deps.js";
+import { judgedModelInput } from "../judged-model.js";
 import { fileInput, projectInput, projectTargetKinds } from "../project-input.js";
 import { unknownOutcome } from "./up.js";
 
@@ -84,16 +84,18 @@ export function composeDownHandler(deps: ComposeDeps): ToolHandler<typeof input,
       resources: [...networks, ...volumes],
     });
 
+    // The CLI runs the model judged above, not the files read again.
+    const judgedModel = judgedModelInput(cli, target, model);
     const log = new ProgressLog((message) => ctx.progress(message));
     const result = await runnerFor(deps).run(
       [
         ...progressArgs(cli.features),
-        ...projectArgs(cli, target),
+        ...judgedModel.args,
         "down",
         ...(args.volumes ? ["--volumes"] : []),
         ...(args.remove_orphans ? ["--remove-orphans"] : []),
       ],
-      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
+      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line, stdin: judgedModel.stdin },
     );
     if (result.killed) throw unknownOutcome("down", target.project, result);
     checkRun(result, "down");

@@ -1,8 +1,9 @@
 import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { ProgressLog, progressArgs } from "../compose-progress.js";
-import { authorizeOrThrow, checkRun, loadModel, locateProject, projectArgs } from "../compose-project.js";
+import { authorizeOrThrow, checkRun, loadModel, locateProject } from "../compose-project.js";
 import { type ComposeDeps, runnerFor } from "../deps.js";
+import { judgedModelInput } from "../judged-model.js";
 import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
 import { selectKnownServices } from "../project-plan.js";
 
@@ -50,16 +51,12 @@ export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input,
       resources: chosen.map((s) => ({ kind: "image", names: [s.image as string] })),
     });
     if (chosen.length === 0) return { project: target.project, compose: cli.describe, images: [], log: [] };
+    // The CLI runs the model judged above, not the files read again.
+    const judgedModel = judgedModelInput(cli, target, model);
     const log = new ProgressLog((message) => ctx.progress(message));
     const result = await runnerFor(deps).run(
-      [
-        ...progressArgs(cli.features),
-        ...projectArgs(cli, target),
-        "pull",
-        "--",
-        ...chosen.map((s) => s.name),
-      ],
-      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
+      [...progressArgs(cli.features), ...judgedModel.args, "pull", "--", ...chosen.map((s) => s.name)],
+      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line, stdin: judgedModel.stdin },
     );
     if (result.killed) {
       throw new ToolError(

@@ -1,5 +1,6 @@
 import { defineTool, type ToolContext, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
+import { judgeServiceBuilds, runServiceBuilds } from "../compose-build.js";
 import type { ComposeRunResult } from "../compose-cli.js";
 import { ProgressLog, progressArgs } from "../compose-progress.js";
 import {
@@ -7,12 +8,12 @@ import {
   containerResource,
   loadModel,
   locateProject,
-  projectArgs,
   projectContainers,
 } from "../compose-project.js";
 import { byServiceThenNumber, describeContainer, type ServiceContainer } from "../container-state.js";
 import { type ComposeDeps, runnerFor } from "../deps.js";
 import { judgePlan } from "../judge-plan.js";
+import { judgedModelInput } from "../judged-model.js";
 import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../project-input.js";
 import { planProject, selectKnownServices } from "../project-plan.js";
 
@@ -176,24 +177,36 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
       );
     }
 
+    // Built here from the judged Dockerfiles, never by compose from files it would read again.
+    const builds = await judgeServiceBuilds(
+      deps,
+      ctx,
+      target.project,
+      model,
+      judged.filter((j) => j.builds),
+    );
+    const judgedModel = judgedModelInput(cli, target, model);
+    await runServiceBuilds(deps, ctx, builds);
+
     const wait = args.detach === false;
     const nativeWait = wait && cli.features.upWait;
     const waitSeconds = Math.max(1, Math.floor((ctx.deadline - Date.now() - WAIT_MARGIN_MS) / 1000));
     const log = new ProgressLog((message) => ctx.progress(message));
+    await deps.afterCheck?.("compose up");
     const result = await runnerFor(deps).run(
       [
         ...progressArgs(cli.features),
-        ...projectArgs(cli, target),
+        ...judgedModel.args,
         "up",
         "--detach",
-        args.build ? "--build" : "--no-build",
+        "--no-build",
         ...(nativeWait
           ? ["--wait", ...(cli.features.waitTimeout ? ["--wait-timeout", String(waitSeconds)] : [])]
           : []),
         // `--` first: a service may be named like a flag (`--remove-orphans` is a valid service name).
         ...(args.services ? ["--", ...selected] : []),
       ],
-      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line },
+      { cwd: target.workingDir, signal: ctx.signal, onStderrLine: log.line, stdin: judgedModel.stdin },
     );
     if (result.killed) throw unknownOutcome("up", target.project, result);
     checkRun(result, "up");

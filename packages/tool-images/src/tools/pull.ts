@@ -1,18 +1,8 @@
-import { imageResource, shortId } from "@arktechnwa/docker-kit";
-import {
-  defineTool,
-  errorCode,
-  formatBytes,
-  type ToolContext,
-  ToolError,
-  type ToolHandler,
-} from "@arktechnwa/docker-mcp-core";
+import { parseReference, pullChecked, REFERENCE_HINT, shortId } from "@arktechnwa/docker-kit";
+import { defineTool, formatBytes, type ToolContext, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import type { PullProgressEvent } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ImagesDeps } from "../deps.js";
-import { parseReference, REFERENCE_HINT } from "../image-reference.js";
-import { credentialSecrets, lookupCredential, registryOf } from "../registry-auth.js";
-import { authHeader } from "../registry-header.js";
 
 const input = z.strictObject({
   image: z
@@ -66,31 +56,11 @@ const PROGRESS_EVERY_MS = 250;
 export function pullHandler(deps: ImagesDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
     const ref = parseReference(args.image) as NonNullable<ReturnType<typeof parseReference>>;
-    const before = await deps.engine.inspectImage(ref.full, ctx.signal).catch((error: unknown) => {
-      if (errorCode(error) === "NOT_FOUND") return undefined;
-      throw error;
-    });
-    const credential = await lookupCredential(registryOf(ref.repository), {
-      ...(deps.dockerConfigDir ? { configDir: deps.dockerConfigDir } : {}),
-      signal: ctx.signal,
-    });
-    const registryAuth = credential ? authHeader(credential) : undefined;
-    ctx.addSecrets([...credentialSecrets(credential), ...(registryAuth ? [registryAuth] : [])]);
-
     ctx.progress(`Pulling ${ref.full}`);
-    const result = await deps.engine.pullImage(
-      {
-        repository: ref.repository,
-        tagOrDigest: ref.digest ?? (ref.tag as string),
-        ...(args.platform ? { platform: args.platform } : {}),
-        ...(registryAuth ? { registryAuth } : {}),
-      },
-      relay(ctx),
-      ctx.signal,
-    );
-
-    const after = await deps.engine.inspectImage(ref.full, ctx.signal);
-    await refuseHiddenContent(deps, ctx, ref.full, after, before);
+    const { result, image: after } = await pullChecked(deps, ctx, ref, {
+      ...(args.platform ? { platform: args.platform } : {}),
+      onProgress: relay(ctx),
+    });
 
     const downloaded = result.layers.reduce(
       (sum, l) => sum + (l.status === "Already exists" ? 0 : l.downloaded),
@@ -137,35 +107,4 @@ function relay(ctx: ToolContext): (event: PullProgressEvent) => void {
       event.expected > 0 ? event.expected : undefined,
     );
   };
-}
-
-/**
- * No tool may leave a tag the lists admit pointing at content they refuse: when the pulled image also
- * carries a refused name (it is the same content as a blacklisted image), the tag goes back to where it
- * pointed before (or away) and the call is denied, without naming what refused it.
- */
-async function refuseHiddenContent(
-  deps: ImagesDeps,
-  ctx: ToolContext,
-  reference: string,
-  after: { id: string; tags: string[]; digests: string[] },
-  before: { id: string } | undefined,
-): Promise<void> {
-  const { hidden } = ctx.visible([imageResource(after, reference)], (r) => r);
-  if (hidden === 0) return;
-  const colon = reference.lastIndexOf(":");
-  let undo: string;
-  if (before && before.id !== after.id && !reference.includes("@")) {
-    await deps.engine.tagImage(before.id, reference.slice(0, colon), reference.slice(colon + 1), ctx.signal);
-    undo = `${reference} points at the image it named before the pull again`;
-  } else if (!before || before.id !== after.id) {
-    await deps.engine.removeImage(reference, { noprune: true }, ctx.signal);
-    undo = `${reference} was removed again`;
-  } else {
-    undo = `${reference} is unchanged`;
-  }
-  throw new ToolError(
-    "denied",
-    `Denied by policy: the image ${reference} names is content the image lists refuse under another of its names, so no tag the lists admit may point at it; ${undo}.`,
-  );
 }

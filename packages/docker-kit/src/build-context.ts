@@ -15,6 +15,11 @@ export interface ContextTally {
 export interface ContextTarOptions {
   /** Paths (relative to the root) sent even when .dockerignore excludes them: the Dockerfile. */
   keep?: string[];
+  /**
+   * A file sent with these bytes instead of what is on disk at that path (the Dockerfile as it was read
+   * and judged, or an inline one): a file swapped after the check is never what the daemon builds.
+   */
+  replace?: { path: string; content: Buffer };
   signal?: AbortSignal;
 }
 
@@ -47,11 +52,13 @@ async function* entries(
     for (let i = 1; i < parts.length; i++) keepDirs.add(parts.slice(0, i).join("/"));
   }
 
+  const replaced = options.replace;
   async function* walk(dir: string): AsyncGenerator<Buffer> {
     const names = (await readdir(join(root, dir))).sort();
     for (const name of names) {
       if (options.signal?.aborted) throw options.signal.reason;
       const rel = dir ? `${dir}/${name}` : name;
+      if (rel === replaced?.path) continue; // sent first, from memory
       const abs = join(root, rel);
       const stat = await lstat(abs).catch(() => undefined);
       if (!stat) continue; // gone since readdir
@@ -61,6 +68,8 @@ async function* entries(
         if (!excluded || ignore.mayReinclude() || keepDirs.has(rel)) yield* walk(rel);
       } else if (excluded) {
       } else if (stat.isSymbolicLink()) {
+        // A link where the replaced file's directory is would clash with it: the directory wins.
+        if (replaced?.path.startsWith(`${rel}/`)) continue;
         yield header(rel, stat, "2", await readlink(abs));
         tally.files++;
       } else if (stat.isFile()) {
@@ -83,13 +92,27 @@ async function* entries(
     }
   }
 
+  if (replaced) {
+    const size = replaced.content.length;
+    yield header(replaced.path, { mode: 0o644, size, mtimeMs: Date.now() }, "0");
+    yield replaced.content;
+    const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (pad) yield Buffer.alloc(pad);
+    tally.files++;
+    tally.bytes += size;
+  }
   yield* walk("");
   yield ZERO;
   yield ZERO;
 }
 
 /** A ustar header, preceded by a PAX record when the name or link is too long (or the file too big). */
-function header(name: string, stat: Stats, type: "0" | "2" | "5", linkname = ""): Buffer {
+function header(
+  name: string,
+  stat: Pick<Stats, "mode" | "size" | "mtimeMs">,
+  type: "0" | "2" | "5",
+  linkname = "",
+): Buffer {
   const size = type === "0" ? stat.size : 0;
   const pax: Record<string, string> = {};
   const nameBytes = Buffer.byteLength(name);

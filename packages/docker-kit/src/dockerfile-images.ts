@@ -7,6 +7,8 @@ export interface DockerfileImage {
   /** 1-based line of the instruction. */
   line: number;
   instruction: "FROM" | "COPY --from" | "RUN --mount from";
+  /** A FROM's `--platform=` value, variables substituted where they have one. */
+  platform?: string;
 }
 
 export interface DockerfileImages {
@@ -103,7 +105,12 @@ function scan(lines: { line: number; text: string }[], buildArgs: Record<string,
       return;
     }
     if (keyword === "FROM") {
+      const flagWords = rest.split(/\s+/).filter((w) => w.startsWith("--"));
       const words = rest.split(/\s+/).filter((w) => !w.startsWith("--"));
+      const platformFlag = flagWords.find((w) => w.toLowerCase().startsWith("--platform="));
+      const platform = platformFlag
+        ? substitute(unquote(platformFlag.slice("--platform=".length)), vars(globalArgs))
+        : undefined;
       const raw = words[0] ?? "";
       const as = words[1]?.toUpperCase() === "AS" ? words[2]?.toLowerCase() : undefined;
       const reference = substitute(raw, vars(globalArgs));
@@ -111,7 +118,7 @@ function scan(lines: { line: number; text: string }[], buildArgs: Record<string,
       if (reference === undefined || reference === "") unknown.push({ line, text: `FROM ${raw}` });
       else if (lower === "scratch" || stages.has(lower as string)) {
       } else if (!judgeable(reference)) unknown.push({ line, text: `FROM ${raw}` });
-      else images.push({ reference, line, instruction: "FROM" });
+      else images.push({ reference, line, instruction: "FROM", ...(platform ? { platform } : {}) });
       if (as !== undefined && STAGE_NAME.test(as)) stages.add(as);
       stageCount++;
       inStage = true;
