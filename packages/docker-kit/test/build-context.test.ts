@@ -58,6 +58,23 @@ describe("contextTar", () => {
     expect(tally.files).toBe(6);
   });
 
+  it("sends a replaced file with the given bytes, once, whatever is on disk at that path", async () => {
+    const root = join(dir, "replace");
+    mkdirSync(join(root, "sub"), { recursive: true });
+    writeFileSync(join(root, "sub/Dockerfile"), "FROM swapped\n");
+    writeFileSync(join(root, "other"), "kept");
+    const { stream, tally } = contextTar(root, {
+      keep: ["sub/Dockerfile"],
+      replace: { path: "sub/Dockerfile", content: Buffer.from("FROM judged\n") },
+    });
+    const file = join(dir, "replace.tar");
+    writeFileSync(file, await collect(stream));
+    const names = execFileSync("tar", ["-tf", file], { encoding: "utf8" }).trim().split("\n");
+    expect(names.filter((n) => n === "sub/Dockerfile")).toHaveLength(1);
+    expect(execFileSync("tar", ["-xOf", file, "sub/Dockerfile"], { encoding: "utf8" })).toBe("FROM judged\n");
+    expect(tally.files).toBe(2);
+  });
+
   it("stops when its signal fires", async () => {
     const root = join(dir, "abort");
     mkdirSync(root);

@@ -15,7 +15,7 @@ import { createEngine, type DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { ProcessRegistry } from "@arktechnwa/docker-mcp-process";
 import { BUSYBOX_IMAGE, RUN_ID, TEST_LABEL, TEST_RUN_LABEL } from "@arktechnwa/docker-mcp-testkit";
 import { loadPolicy } from "@arktechnwa/mcp-policy";
-import { type ComposeRunner, composePlugin } from "../src/index.js";
+import { type ComposeDeps, type ComposeRunner, composePlugin } from "../src/index.js";
 
 /** A directory of compose projects for this run (the one the policy allows), removed at the end. */
 export const ROOT = realpathSync(mkdtempSync(join(tmpdir(), `docker-mcp-compose-${RUN_ID}-`)));
@@ -64,7 +64,7 @@ export interface TestKernel {
 
 export function makeKernel(
   policy: Record<string, unknown>,
-  options: { composeMs?: number; runner?: ComposeRunner } = {},
+  options: { composeMs?: number; runner?: ComposeRunner; deps?: Partial<ComposeDeps> } = {},
 ): TestKernel {
   const engine = createEngine({});
   const processes = new ProcessRegistry();
@@ -74,6 +74,7 @@ export function makeKernel(
       engine,
       processes,
       ...(options.runner ? { compose: options.runner } : {}),
+      ...options.deps,
     },
     policy: loadPolicy({ compose_safety: { allowed_directories: [ALLOWED] }, ...policy }),
     levels: ["read", "lifecycle", "exec", "create", "images", "volumes", "networks", "system"],

@@ -86,19 +86,20 @@ beforeAll(async () => {
     }),
     levels: ["read", "lifecycle", "exec", "create", "images", "volumes", "networks", "system"],
     exec: { maxOutputBytes: 10_000, timeoutMs: 30_000 },
-    timeouts: { read: 30_000, lifecycle: 60_000, exec: 30_000, compose: 120_000, pull: 120_000, build: 120_000 },
+    timeouts: {
+      read: 30_000,
+      lifecycle: 60_000,
+      exec: 30_000,
+      compose: 120_000,
+      pull: 120_000,
+      build: 120_000,
+    },
     breaker: false,
   });
 }, 300_000);
 
 afterAll(async () => {
-  await removeTestImage([
-    ...made,
-    remoteOnbuildCopy,
-    remoteOnbuildRun,
-    innocentByDigest,
-    blocked,
-  ]);
+  await removeTestImage([...made, remoteOnbuildCopy, remoteOnbuildRun, innocentByDigest, blocked]);
   await registry?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 }, 120_000);
@@ -125,10 +126,13 @@ describe("docker_build builds what it judged", () => {
       writeFileSync(join(root, "swap", "Dockerfile"), `FROM ${blocked}\nLABEL judged=no\n${labels}\n`);
     };
     try {
-      const { result, dir, out } = await build("swap", `FROM ${BUSYBOX_IMAGE}\nLABEL judged=yes\n${labels}\n`);
+      const { result, dir, out } = await build(
+        "swap",
+        `FROM ${BUSYBOX_IMAGE}\nLABEL judged=yes\n${labels}\n`,
+      );
       expect(result.isError, result.text).toBe(false);
       expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toContain(blocked);
-      expect(await docker(["image", "inspect", "--format", "{{index .Config.Labels \"judged\"}}", out])).toBe(
+      expect(await docker(["image", "inspect", "--format", '{{index .Config.Labels "judged"}}', out])).toBe(
         "yes",
       );
       const base = await docker(["image", "inspect", "--format", "{{.Id}}", BUSYBOX_IMAGE]);

@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+  BUSYBOX_IMAGE,
+  buildTestImage,
+  ensureBusyboxImage,
+  RUN_ID,
+  removeTestImage,
+  TEST_LABEL,
+  TEST_RUN_LABEL,
+} from "@arktechnwa/docker-mcp-testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ComposeDeps } from "../src/index.js";
+import {
+  ALLOWED,
+  cleanup,
+  created,
+  dockerOut,
+  labelsYaml,
+  makeKernel,
+  projectContainerNames,
+  projectName,
+  writeProject,
+} from "./kit.js";
+
+// Compose builds through docker-mcp: every base image a service's Dockerfile reads is judged like a
+// pull, the Dockerfile bytes judged are the ones built, and the CLI runs the model judged (given on
+// stdin), so files changed after the check change nothing.
+const blocked = `docker-mcp-test/cvault-${RUN_ID}:t`;
+const built: string[] = [];
+// The kernel copies its deps: the hook it gets calls whatever the running test put here.
+let afterCheck: ComposeDeps["afterCheck"];
+const deps: Partial<ComposeDeps> = { afterCheck: (stage) => afterCheck?.(stage) };
+const { kernel } = makeKernel(
+  {
+    permissions: {
+      lifecycle: true,
+      create: true,
+      images: true,
+      blacklist_images: ["docker-mcp-test/cvault-*"],
+    },
+    build_safety: { allowed_contexts: [ALLOWED] },
+  },
+  { deps },
+);
+const dockerLabels = `LABEL ${TEST_LABEL}=1 ${TEST_RUN_LABEL}=${RUN_ID}`;
+
+beforeAll(async () => {
+  await ensureBusyboxImage();
+  await buildTestImage([blocked], "cvault");
+}, 180_000);
+afterAll(async () => {
+  cleanup();
+  await removeTestImage([...built, blocked]);
+}, 120_000);
+
+/** A project whose one service `web` is built from ./app with this Dockerfile. */
+function buildProject(name: string, dockerfile: string, extra = ""): { file: string; image: string } {
+  const image = `docker-mcp-test/${name}-${RUN_ID}:t`;
+  built.push(image);
+  const file = writeProject(
+    name,
+    `version: "3"\nservices:\n  web:\n    image: ${image}\n    build: ./app\n    command: ["sh", "-c", "sleep 3600"]\n    stop_grace_period: 1s\n${labelsYaml()}${extra}`,
+  );
+  mkdirSync(join(dirname(file), "app"), { recursive: true });
+  writeFileSync(join(dirname(file), "app", "Dockerfile"), dockerfile);
+  return { file, image };
+}
+
+describe("docker_compose_up with build", () => {
+  it("builds the Dockerfile it judged and runs the model it judged, whatever changes after the check", async () => {
+    const project = projectName("cbswap");
+    const { file, image } = buildProject(
+      "cbswap",
+      `FROM ${BUSYBOX_IMAGE}\nLABEL judged=yes\n${dockerLabels}\n`,
+      '    environment:\n      DOLLAR: "$$HOME"\n',
+    );
+    created.push({ project, file });
+    let calls = 0;
+    afterCheck = (stage) => {
+      calls++;
+      if (stage === "build") {
+        writeFileSync(
+          join(dirname(file), "app", "Dockerfile"),
+          `FROM ${blocked}\nLABEL judged=no\n${dockerLabels}\n`,
+        );
+      } else {
+        // The compose file swapped for one the policy refuses (privileged, the host's /etc).
+        writeFileSync(
+          file,
+          `version: "3"\nservices:\n  web:\n    image: ${image}\n    privileged: true\n    volumes: ["/etc:/host-etc"]\n    command: ["sh", "-c", "sleep 3600"]\n    stop_grace_period: 1s\n${labelsYaml()}`,
+        );
+      }
+    };
+    try {
+      const r = await kernel.call("docker_compose_up", { file, project, build: true });
+      expect(r.isError, r.text).toBe(false);
+      expect((r.structured as { built: string[] }).built).toEqual([image]);
+    } finally {
+      afterCheck = undefined;
+    }
+    expect(calls).toBe(2);
+    const name = `${project}_web_1`;
+    expect(dockerOut(["inspect", "--format", "{{.HostConfig.Privileged}} {{len .Mounts}}", name])).toBe(
+      "false 0",
+    );
+    expect(dockerOut(["inspect", "--format", "{{json .Config.Env}}", name])).toContain('"DOLLAR=$HOME"');
+    expect(dockerOut(["image", "inspect", "--format", '{{index .Config.Labels "judged"}}', image])).toBe(
+      "yes",
+    );
+    // Started from stdin, the project still says where its files are: down by name alone finds them.
+    const down = await kernel.call("docker_compose_down", { project });
+    expect(down.isError, down.text).toBe(false);
+    expect(projectContainerNames(project)).toEqual([]);
+  }, 120_000);
+
+  it("refuses a service whose Dockerfile reads a blacklisted base image, before anything runs", async () => {
+    const project = projectName("cbdeny");
+    const { file, image } = buildProject(
+      "cbdeny",
+      `FROM ${BUSYBOX_IMAGE} AS ok\nFROM ${blocked}\nCOPY --from=ok /bin/busybox /b\n${dockerLabels}\n`,
+    );
+    created.push({ project, file });
+    const r = await kernel.call("docker_compose_up", { file, project, build: true });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("service web:");
+    expect(r.text).toContain(`reads from image "${blocked}" (line 2)`);
+    expect(projectContainerNames(project)).toEqual([]);
+    expect(() => dockerOut(["image", "inspect", image])).toThrow();
+  }, 120_000);
+});
