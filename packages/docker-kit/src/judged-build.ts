@@ -63,6 +63,15 @@ export async function judgeBuild(
   spec: BuildSpec,
 ): Promise<JudgedBuild> {
   const what = spec.what ?? "the Dockerfile";
+  // The directory sent is judged as it is named here, symlinks resolved: the caller judged the same
+  // path a moment ago, but a link along it could have been changed since.
+  const context = ctx.authorize({ subject: `build context ${spec.root}`, build: { context: spec.root } });
+  if (!context.allowed) {
+    throw new ToolError(
+      context.reasons[0]?.code ?? "denied",
+      `Denied by policy: ${context.reasons.map((r) => r.message).join(" ")}`,
+    );
+  }
   const content =
     spec.inline !== undefined ? Buffer.from(spec.inline) : await readDockerfile(spec.root, spec.dockerfile);
   if (content.length > MAX_DOCKERFILE_BYTES)

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,31 @@ const made: string[] = [];
 let remoteOnbuildCopy: string;
 let remoteOnbuildRun: string;
 let innocentByDigest: string;
+let remoteOnbuildVar: string;
+const crafted = tag("crafted-onbuild");
+
+/**
+ * A local image whose config carries a trigger no Dockerfile could write (`ONBUILD FROM ...`): image
+ * configs are data, and `docker load` takes them as they are. Made from the busybox test image.
+ */
+async function loadCrafted(onBuild: string[]): Promise<void> {
+  const dir = join(root, "crafted");
+  mkdirSync(dir, { recursive: true });
+  await docker(["save", "-o", join(dir, "image.tar"), BUSYBOX_IMAGE], { timeoutMs: 60_000 });
+  execFileSync("tar", ["-xf", "image.tar"], { cwd: dir });
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  const config = JSON.parse(readFileSync(join(dir, manifest[0].Config), "utf8"));
+  config.config.OnBuild = onBuild;
+  config.config.Labels = { ...config.config.Labels, [TEST_RUN_LABEL]: RUN_ID };
+  writeFileSync(join(dir, "crafted.json"), JSON.stringify(config));
+  manifest[0].Config = "crafted.json";
+  manifest[0].RepoTags = [crafted];
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+  execFileSync("tar", ["-cf", "crafted.tar", "manifest.json", "crafted.json", ...manifest[0].Layers], {
+    cwd: dir,
+  });
+  await docker(["load", "-i", join(dir, "crafted.tar")], { timeoutMs: 60_000 });
+}
 
 /** Builds an image from a Dockerfile on stdin, pushes it to the local registry and removes it here. */
 async function pushRemote(name: string, dockerfile: string): Promise<string> {
@@ -67,6 +93,10 @@ beforeAll(async () => {
     "onbuild-run",
     `FROM ${BUSYBOX_IMAGE}\n${labels}\nONBUILD RUN echo ran > /onbuild-ran\n`,
   );
+  remoteOnbuildVar = await pushRemote(
+    "onbuild-var",
+    `FROM ${BUSYBOX_IMAGE}\n${labels}\nONBUILD COPY --from=\${SRC} /bin/busybox /b\n`,
+  );
   // The blacklisted image's content under an innocent name in the registry, known here only by digest.
   const innocent = `${registry.address}/docker-mcp-test/innocent-${RUN_ID}`;
   await docker(["tag", blocked, `${innocent}:v1`]);
@@ -77,6 +107,7 @@ beforeAll(async () => {
   innocentByDigest = `${innocent}@${digest}`;
 
   root = realpathSync(mkdtempSync(join(tmpdir(), "docker-mcp-build-judged-")));
+  await loadCrafted([`FROM ${blocked}`]);
   kernel = createKernel({
     plugins: [dockerResources, imagesPlugin],
     deps,
@@ -99,7 +130,15 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await removeTestImage([...made, remoteOnbuildCopy, remoteOnbuildRun, innocentByDigest, blocked]);
+  await removeTestImage([
+    ...made,
+    remoteOnbuildCopy,
+    remoteOnbuildRun,
+    remoteOnbuildVar,
+    crafted,
+    innocentByDigest,
+    blocked,
+  ]);
   await registry?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 }, 120_000);
@@ -158,6 +197,22 @@ describe("docker_build builds what it judged", () => {
       { image: remoteOnbuildRun, instruction: "RUN echo ran > /onbuild-ran" },
     ]);
     expect(await docker(["run", "--rm", "--entrypoint", "cat", out, "/onbuild-ran"])).toBe("ran");
+  }, 120_000);
+
+  it("refuses a registry base whose ONBUILD trigger names its image through a variable", async () => {
+    const { result, out } = await build("remote-var", `FROM ${remoteOnbuildVar}\n${labels}\n`);
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(`ONBUILD trigger 1 of base image "${remoteOnbuildVar}"`);
+    expect(result.text).toContain("cannot judge");
+    expect(await exists(out)).toBe(false);
+  }, 120_000);
+
+  it("refuses a base whose ONBUILD trigger it cannot analyze, saying which", async () => {
+    const { result, out } = await build("crafted", `FROM ${crafted}\n${labels}\n`);
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(`ONBUILD trigger 1 of base image "${crafted}"`);
+    expect(result.text).toContain("cannot analyze");
+    expect(await exists(out)).toBe(false);
   }, 120_000);
 
   it("refuses a base named by a digest whose content is a blacklisted tag, and leaves nothing pulled", async () => {
