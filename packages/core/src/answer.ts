@@ -95,7 +95,7 @@ function sanitizeDeep(value: unknown): unknown {
 }
 
 /** Cuts text that is already masked (so no secret can be cut in half), never inside a mask. */
-function capText(text: string, max: number): string {
+export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
   const kept = cutMaskedChars(text, max);
   return `${kept}\n[... ${text.length - kept.length} more characters cut; narrow the request (tail, grep, filters) to see them]`;

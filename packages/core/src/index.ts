@@ -67,5 +67,7 @@ export {
   type VisibilityResult,
 } from "./plugin.js";
 export { sanitizeText } from "./sanitize.js";
+// host "*" on a listing tool: every host at once.
+export { EVERY_HOST } from "./span-hosts.js";
 export { type ToolSurface, toolSurface } from "./tool-surface.js";
 export type { KernelWording } from "./wording.js";

@@ -21,6 +21,7 @@ import type {
   ToolManifest,
 } from "./plugin.js";
 import { sanitizeText } from "./sanitize.js";
+import { EVERY_HOST, mergeHostAnswers, withHostParameter } from "./span-hosts.js";
 import { type ToolSurface, toolSurface } from "./tool-surface.js";
 import { type KernelWording, NEUTRAL_WORDING, sentence } from "./wording.js";
 
@@ -128,8 +129,11 @@ export interface Kernel {
   readonly tools: KernelTool[];
   /** The host names, the default first. */
   readonly hosts: string[];
-  /** Tools the policy lets the caller use (every level on), for `tools/list`. */
-  enabledTools(): KernelTool[];
+  /**
+   * Tools the policy lets the caller use (every level on), for `tools/list`: on some host, or on the
+   * host named.
+   */
+  enabledTools(host?: string): KernelTool[];
   /**
    * Cancels every call in flight and waits (at most `graceMs`) for their handlers to finish, so a
    * timed-out exec is killed in its container before the process exits. Later calls are refused.
@@ -255,7 +259,9 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
   const tools: KernelTool[] = [...loaded.tools.values()].map((t) => ({
     plugin: t.plugin,
     manifest: t.manifest,
-    surface: multiHost ? withHostParameter(toolSurface(t.manifest), hostNames) : toolSurface(t.manifest),
+    surface: multiHost
+      ? withHostParameter(toolSurface(t.manifest), hostNames, t.manifest.listRows)
+      : toolSurface(t.manifest),
   }));
 
   async function call(name: string, args: unknown, callOptions: CallOptions = {}): Promise<CallResult> {
@@ -278,6 +284,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     if (typeof toolArgs === "object" && !Array.isArray(toolArgs) && "host" in toolArgs) {
       const { host: wanted, ...rest } = toolArgs as Record<string, unknown>;
       toolArgs = rest;
+      if (wanted === EVERY_HOST) return callEveryHost(tool, toolArgs, callOptions);
       if (wanted !== undefined) {
         const found = typeof wanted === "string" ? hosts.get(wanted) : undefined;
         if (!found) {
@@ -291,6 +298,35 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       }
     }
     return namedByHost(host.name, await callOnHost(host, tool, toolArgs, callOptions));
+  }
+
+  /**
+   * `host: "*"` on a listing tool: the same call on every host at once, each through its own pipeline
+   * (its policy decides its rows, its breaker and deadline bound it, its audit line names it), so a
+   * host that is down answers within its deadline and fails only its own part.
+   */
+  async function callEveryHost(
+    tool: LoadedTool<Deps>,
+    args: unknown,
+    callOptions: CallOptions,
+  ): Promise<CallResult> {
+    const rows = tool.manifest.listRows;
+    if (!rows) {
+      const listing = tools.filter((t) => t.manifest.listRows).map((t) => t.manifest.name);
+      return failure(
+        "invalid_input",
+        `host "${EVERY_HOST}" (every host) is for listing tools only (${listing.join(", ")}); call ${tool.manifest.name} with one host: ${hostNames.map((h) => `"${h}"`).join(", ")}.`,
+      );
+    }
+    // Bad arguments are bad on every host: answered once (and audited once), by the default host.
+    if (!tool.manifest.input.safeParse(args).success) return callOnHost(defaultHost, tool, args, callOptions);
+    const answers = await Promise.all(
+      [...hosts.values()].map(async (host) => ({
+        host: host.name,
+        result: await callOnHost(host, tool, args, callOptions),
+      })),
+    );
+    return mergeHostAnswers(rows, answers, { maxTextChars, maxStructuredChars });
   }
 
   async function callOnHost(
@@ -497,12 +533,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
     }
   }
 
-  /** A tool is listed when some host's policy lets it be used. */
-  function enabledTools(): KernelTool[] {
+  /** A tool is listed when some host's policy lets it be used (or the named host's; none for an unknown host). */
+  function enabledTools(hostName?: string): KernelTool[] {
+    const asked =
+      hostName === undefined ? [...hosts.values()] : [hosts.get(hostName)].filter((h) => h !== undefined);
     return tools.filter((t) =>
-      [...hosts.values()].some(
-        (host) => decide(host.policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed,
-      ),
+      asked.some((host) => decide(host.policy, { tool: t.manifest.name, levels: t.manifest.levels }).allowed),
     );
   }
 
@@ -542,7 +578,10 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
           stage: "input",
           allowed: false,
           code: "invalid_input",
-          message: `Unknown host ${JSON.stringify(wanted)}; the hosts are ${hostNames.join(", ")}.`,
+          message:
+            wanted === EVERY_HOST
+              ? `A decision is made on one host at a time; name one of ${hostNames.join(", ")}.`
+              : `Unknown host ${JSON.stringify(wanted)}; the hosts are ${hostNames.join(", ")}.`,
         };
       }
       if (found) host = found;
@@ -673,27 +712,5 @@ function namedByHost(host: string, result: CallResult): CallResult {
     ...result,
     text: `[host ${host}] ${result.text}`,
     ...(result.structured ? { structured: { ...result.structured, host } } : {}),
-  };
-}
-
-/** With several hosts every tool takes `host` (the default host when omitted) and names it in its answer. */
-function withHostParameter(surface: ToolSurface, hosts: string[]): ToolSurface {
-  const hostProperty = {
-    type: "string",
-    enum: hosts,
-    description: `The Docker host to call (default "${hosts[0]}").`,
-  };
-  const input = surface.inputSchema as { properties?: Record<string, unknown> };
-  const output = surface.outputSchema as { properties?: Record<string, unknown>; required?: string[] };
-  return {
-    ...surface,
-    inputSchema: { ...surface.inputSchema, properties: { ...input.properties, host: hostProperty } },
-    outputSchema: {
-      ...surface.outputSchema,
-      properties: {
-        ...output.properties,
-        host: { type: "string", description: "The host that answered." },
-      },
-    },
   };
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { PluginLoadError } from "./errors.js";
 import {
   KERNEL_API_VERSION,
@@ -102,6 +103,7 @@ export function loadPlugins<Deps>(
         );
       }
       checkTargetDeclaration(name, tool, knownKinds);
+      checkListRows(name, tool);
       const createHandler = handlers[tool.name];
       if (typeof createHandler !== "function") {
         throw new PluginLoadError(name, `tool "${tool.name}" has no handler`);
@@ -164,6 +166,29 @@ function checkTargetDeclaration(plugin: string, tool: ToolManifest, knownKinds: 
     throw new PluginLoadError(
       plugin,
       `tool "${tool.name}" has targets but declares no targetKinds (the kinds it resolves) nor bareKinds (names of resources about to be created)`,
+    );
+  }
+}
+
+/**
+ * `listRows` names an array of objects in the output, whose rows have no `host` of their own (the
+ * kernel tags each row with it), in an output without `hosts` (the kernel's per-host entries).
+ */
+function checkListRows(plugin: string, tool: ToolManifest): void {
+  if (tool.listRows === undefined) return;
+  const shape = tool.output.shape as Record<string, unknown>;
+  const field = shape[tool.listRows];
+  const rows = field instanceof z.ZodArray ? field.element : undefined;
+  if (!(rows instanceof z.ZodObject)) {
+    throw new PluginLoadError(
+      plugin,
+      `tool "${tool.name}" names listRows "${tool.listRows}", which is not an array of objects in its output`,
+    );
+  }
+  if ("host" in rows.shape || "hosts" in shape) {
+    throw new PluginLoadError(
+      plugin,
+      `tool "${tool.name}" lists rows across hosts, so its rows may not have a "host" field nor its output a "hosts" field (the kernel adds them)`,
     );
   }
 }

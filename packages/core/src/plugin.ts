@@ -123,6 +123,13 @@ export interface ToolManifest<
    * call then fails with it before anything is resolved or sent.
    */
   build?: (input: z.output<I>) => BuildFacts | undefined;
+  /**
+   * For a listing tool: the output field that holds its rows (an array of objects). With several hosts
+   * the tool then also takes `host: "*"`: the kernel calls every host (each under its own policy,
+   * breaker and deadline, concurrently) and answers with every host's rows, each tagged with its
+   * `host`, and one entry per host in `hosts` (that host's other fields, or why it did not answer).
+   */
+  listRows?: string;
   /** A short text rendering of the output for the model. */
   render: (output: z.output<O>) => string;
   /**

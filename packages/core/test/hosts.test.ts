@@ -134,3 +134,216 @@ describe("several hosts", () => {
     });
   });
 });
+
+describe('host "*" on a listing tool', () => {
+  interface ListDeps {
+    rows: string[];
+    down?: boolean;
+    hang?: boolean;
+  }
+  const listTool = defineTool({
+    name: "t_list",
+    title: "List",
+    description: "rows of a host",
+    levels: ["read"],
+    timeoutClass: "read",
+    effect: "read",
+    input: z.strictObject({ limit: z.number().int().min(1).optional() }),
+    output: z.object({
+      items: z.array(z.object({ name: z.string() })),
+      summary: z.string(),
+      hidden: z.number().int(),
+    }),
+    listRows: "items",
+    render: (o) => `${o.items.length} items: ${o.items.map((i) => i.name).join(", ")}`,
+  });
+  const plainTool = defineTool({
+    name: "t_who",
+    title: "Who",
+    description: "not a listing",
+    levels: ["read"],
+    timeoutClass: "read",
+    effect: "read",
+    input: z.strictObject({}),
+    output: z.object({ label: z.string(), id: z.string() }),
+    render: (o) => o.label,
+  });
+  const listPlugin: Plugin<ListDeps> = {
+    manifest: {
+      name: "lister",
+      apiVersion: KERNEL_API_VERSION,
+      tools: [listTool, plainTool],
+    },
+    handlers: {
+      t_list: (deps) => async (input, ctx) => {
+        if (deps.down) throw new ToolError("UNREACHABLE", "connect ECONNREFUSED");
+        if (deps.hang)
+          await new Promise((_, reject) =>
+            ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
+          );
+        const all = deps.rows.slice(0, input.limit ?? 100);
+        const { visible, hidden } = ctx.visible(all, (name) => ({ kind: "container", names: [name] }));
+        return { items: visible.map((name) => ({ name })), summary: `${visible.length} shown`, hidden };
+      },
+      t_who: () => async () => ({ label: "x", id: "y" }),
+    },
+  };
+  const base = loadPolicy({ permissions: { read: true } });
+  function spanningKernel(audit: AuditRecord[] = [], readMs = 30_000) {
+    return createKernel<ListDeps>({
+      plugins: [listPlugin],
+      policy: base,
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+      timeouts: { read: readMs, lifecycle: 60_000 },
+      breaker: { failureThreshold: 1, cooldownMs: 60_000 },
+      wording: { isUnreachable: (e) => errorCode(e) === "UNREACHABLE" },
+      audit: (r) => audit.push(r),
+      hosts: [
+        { name: "laptop", deps: { rows: ["web", "vault"] } },
+        {
+          name: "prod",
+          deps: { rows: ["web", "vault", "db"] },
+          policy: loadPolicy({ permissions: { read: true, blacklist_containers: ["vault", "db"] } }),
+        },
+        { name: "dead", deps: { rows: [], down: true } },
+        { name: "locked", deps: { rows: ["web"] }, policy: loadPolicy({ permissions: { read: false } }) },
+      ],
+    });
+  }
+
+  it('offers "*" on listing tools only, with rows tagged by host and one entry per host in the output schema', () => {
+    const kernel = spanningKernel();
+    const list = kernel.tools.find((t) => t.manifest.name === "t_list")?.surface;
+    const who = kernel.tools.find((t) => t.manifest.name === "t_who")?.surface;
+    expect(list?.inputSchema.properties).toMatchObject({
+      host: { enum: ["laptop", "prod", "dead", "locked", "*"] },
+    });
+    expect(who?.inputSchema.properties).toMatchObject({
+      host: { enum: ["laptop", "prod", "dead", "locked"] },
+    });
+    const output = list?.outputSchema as unknown as {
+      required: string[];
+      properties: Record<string, { items: { properties: Record<string, unknown>; required?: string[] } }>;
+    };
+    expect(output.required).toEqual(["items"]);
+    expect(output.properties.items?.items.properties).toHaveProperty("host");
+    expect(Object.keys(output.properties.hosts?.items.properties ?? {})).toEqual([
+      "host",
+      "ok",
+      "code",
+      "error",
+      "summary",
+      "hidden",
+    ]);
+  });
+
+  it("merges every host's rows, each host deciding its own, and reports each failure on its own", async () => {
+    const audit: AuditRecord[] = [];
+    const kernel = spanningKernel(audit);
+    const result = await kernel.call("t_list", { host: "*" });
+    expect(result.isError).toBe(false);
+    expect(result.structured?.host).toBe("*");
+    expect(result.structured?.items).toEqual([
+      { name: "web", host: "laptop" },
+      { name: "vault", host: "laptop" },
+      { name: "web", host: "prod" },
+    ]);
+    expect(result.structured?.hosts).toEqual([
+      { host: "laptop", ok: true, summary: "2 shown", hidden: 0 },
+      { host: "prod", ok: true, summary: "1 shown", hidden: 2 },
+      { host: "dead", ok: false, code: "UNREACHABLE", error: "connect ECONNREFUSED" },
+      { host: "locked", ok: false, code: expect.any(String), error: expect.stringContaining("read") },
+    ]);
+    expect(result.text).toMatch(/^Every host \(4\): 2 answered, 2 did not; 3 rows in all\./);
+    expect(result.text).toContain("[host dead] did not answer (UNREACHABLE)");
+    // One audit line per host, each naming its host.
+    expect(audit.map((r) => [r.host, r.outcome]).sort()).toEqual([
+      ["dead", "error"],
+      ["laptop", "ok"],
+      ["locked", "denied"],
+      ["prod", "ok"],
+    ]);
+    // The dead host's breaker is now open: the next spanning call says so for that host only.
+    const again = await kernel.call("t_list", { host: "*" });
+    expect(((again.structured?.["hosts"] ?? []) as { host: string; code?: string }[])[2]).toMatchObject({
+      host: "dead",
+      code: "circuit_open",
+    });
+    await kernel.close();
+  });
+
+  it("answers within the read deadline while one host hangs", async () => {
+    const kernel = createKernel<ListDeps>({
+      plugins: [listPlugin],
+      policy: base,
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+      timeouts: { read: 300, lifecycle: 60_000 },
+      breaker: false,
+      hosts: [
+        { name: "a", deps: { rows: ["one"] } },
+        { name: "stuck", deps: { rows: [], hang: true } },
+      ],
+    });
+    const started = Date.now();
+    const result = await kernel.call("t_list", { host: "*" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.isError).toBe(false);
+    expect(result.structured?.items).toEqual([{ name: "one", host: "a" }]);
+    expect(((result.structured?.["hosts"] ?? []) as { code?: string }[])[1]).toMatchObject({
+      ok: false,
+      code: "deadline_exceeded",
+    });
+  });
+
+  it("fails when no host answered, refuses * on other tools, and checks the arguments once", async () => {
+    const audit: AuditRecord[] = [];
+    const kernel = createKernel<ListDeps>({
+      plugins: [listPlugin],
+      policy: base,
+      levels: dockerVocabulary.levels.map((l) => l.name),
+      exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+      timeouts: TIMEOUTS,
+      breaker: false,
+      wording: { isUnreachable: (e) => errorCode(e) === "UNREACHABLE" },
+      audit: (r) => audit.push(r),
+      hosts: [
+        { name: "x", deps: { rows: [], down: true } },
+        { name: "y", deps: { rows: [], down: true } },
+      ],
+    });
+    const none = await kernel.call("t_list", { host: "*" });
+    expect(none).toMatchObject({ isError: true, code: "UNREACHABLE" });
+    expect(none.structured?.items).toEqual([]);
+    const other = await kernel.call("t_who", { host: "*" });
+    expect(other.code).toBe("invalid_input");
+    expect(other.text).toContain("for listing tools only (t_list)");
+    audit.length = 0;
+    const bad = await kernel.call("t_list", { host: "*", limit: 0 });
+    expect(bad.code).toBe("invalid_input");
+    expect(audit).toHaveLength(1);
+  });
+
+  it("refuses listRows that is not an array of objects, or rows that carry their own host", () => {
+    const make = (tool: typeof listTool) =>
+      createKernel<ListDeps>({
+        plugins: [
+          {
+            ...listPlugin,
+            manifest: { ...listPlugin.manifest, tools: [tool] },
+            handlers: { t_list: listPlugin.handlers?.t_list as never },
+          },
+        ],
+        policy: base,
+        levels: dockerVocabulary.levels.map((l) => l.name),
+        exec: { maxOutputBytes: 1000, timeoutMs: 1000 },
+        timeouts: TIMEOUTS,
+        deps: { rows: [] },
+      });
+    expect(() => make({ ...listTool, listRows: "summary" })).toThrow(/not an array of objects/);
+    expect(() =>
+      make({ ...listTool, output: z.object({ items: z.array(z.object({ host: z.string() })) }) } as never),
+    ).toThrow(/may not have a "host" field/);
+  });
+});

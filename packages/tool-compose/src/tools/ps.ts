@@ -49,6 +49,7 @@ export const composePsTool = defineTool({
   effect: "read",
   input,
   output,
+  listRows: "projects",
   ...projectTargetKinds,
   render: (out) => {
     if (out.projects.length === 0)

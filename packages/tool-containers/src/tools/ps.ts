@@ -77,6 +77,7 @@ export const psTool = defineTool({
   effect: "read",
   input,
   output,
+  listRows: "containers",
   render: (out) => {
     const lines = out.containers.map(
       (c) =>

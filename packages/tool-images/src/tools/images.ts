@@ -53,6 +53,7 @@ export const imagesTool = defineTool({
   effect: "read",
   input,
   output,
+  listRows: "images",
   render: (out) =>
     [
       out.summary,

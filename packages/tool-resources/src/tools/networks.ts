@@ -46,6 +46,7 @@ export const networksTool = defineTool({
   effect: "read",
   input,
   output,
+  listRows: "networks",
   render: (out) =>
     [
       out.summary,

@@ -62,6 +62,7 @@ export const volumesTool = defineTool({
   effect: "read",
   input,
   output,
+  listRows: "volumes",
   render: (out) =>
     [
       out.summary,

@@ -29,6 +29,7 @@ export const nodesTool = defineTool({
   idempotent: true,
   input,
   output,
+  listRows: "nodes",
   render: (o) =>
     [
       o.summary,

@@ -36,6 +36,7 @@ export const servicesTool = defineTool({
   idempotent: true,
   input,
   output,
+  listRows: "services",
   render: (o) =>
     [
       o.summary,

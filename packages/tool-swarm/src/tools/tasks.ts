@@ -41,6 +41,7 @@ export const tasksTool = defineTool({
   idempotent: true,
   input,
   output,
+  listRows: "tasks",
   render: (o) =>
     [
       o.summary,
