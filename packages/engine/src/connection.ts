@@ -62,48 +62,54 @@ function readTlsFile(path: string | undefined, what: string, endpoint: string): 
 }
 
 /**
- * Merges explicit options over the environment (explicit wins) and parses the host URL.
- * Throws EngineError UNREACHABLE for an unusable address, naming it.
+ * Which daemon the options and environment choose, with the docker CLI's precedence: a socket path, an
+ * explicit host, DOCKER_HOST, a named context (explicit, then DOCKER_CONTEXT, then config.json's
+ * currentContext), the default socket. TLS files stay paths: a helper program (the compose CLI) is
+ * handed the same ones. Throws EngineError UNREACHABLE for a context that cannot be read.
  */
-export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.ProcessEnv): ResolvedConnection {
+export function chooseConnection(explicit: ConnectionOptions, env: NodeJS.ProcessEnv): ConnectionOptions {
   const fromEnv = connectionFromEnv(env);
   const apiVersion = explicit.apiVersion ?? fromEnv.apiVersion;
-  const base = apiVersion ? { apiVersion: apiVersion.replace(/^v/, "") } : {};
-
-  if (explicit.socketPath) {
-    return {
-      ...base,
-      endpoint: `unix://${explicit.socketPath}`,
-      socketPath: explicit.socketPath,
-      protocol: "http",
-    };
-  }
-  // The docker CLI's precedence: an explicit host, DOCKER_HOST, a named context (explicit, then
-  // DOCKER_CONTEXT, then config.json's currentContext), the default socket.
+  const base: ConnectionOptions = {
+    ...(apiVersion ? { apiVersion: apiVersion.replace(/^v/, "") } : {}),
+    ...(explicit.sshCommand ? { sshCommand: explicit.sshCommand } : {}),
+  };
+  if (explicit.socketPath) return { ...base, socketPath: explicit.socketPath };
   if (explicit.host === undefined && (explicit.context !== undefined || fromEnv.host === undefined)) {
     const context = explicit.context ?? currentContextName(env);
     if (context !== undefined) {
-      let fromContext: ConnectionOptions;
       try {
-        fromContext = readDockerContext(context, env);
+        const { host, tls } = readDockerContext(context, env);
+        return { ...base, ...(host ? { host } : {}), ...(tls ? { tls } : {}) };
       } catch (error) {
         throw new EngineError("UNREACHABLE", `${(error as Error).message}.`, {
           endpoint: `context ${context}`,
         });
       }
-      return resolveConnection(
-        {
-          ...fromContext,
-          ...(apiVersion ? { apiVersion } : {}),
-          ...(explicit.sshCommand ? { sshCommand: explicit.sshCommand } : {}),
-        },
-        {},
-      );
     }
   }
   // An explicit host takes the explicit tls settings only; env TLS goes with env DOCKER_HOST.
   const host = explicit.host ?? fromEnv.host;
-  const tlsOptions = explicit.host !== undefined ? explicit.tls : (explicit.tls ?? fromEnv.tls);
+  const tls = explicit.host !== undefined ? explicit.tls : (explicit.tls ?? fromEnv.tls);
+  return { ...base, ...(host ? { host } : {}), ...(tls ? { tls } : {}) };
+}
+
+/**
+ * Merges explicit options over the environment (explicit wins; see chooseConnection) and parses the
+ * host URL. Throws EngineError UNREACHABLE for an unusable address, naming it.
+ */
+export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.ProcessEnv): ResolvedConnection {
+  const chosen = chooseConnection(explicit, env);
+  const base = chosen.apiVersion ? { apiVersion: chosen.apiVersion } : {};
+  if (chosen.socketPath) {
+    return {
+      ...base,
+      endpoint: `unix://${chosen.socketPath}`,
+      socketPath: chosen.socketPath,
+      protocol: "http",
+    };
+  }
+  const { host, tls: tlsOptions } = chosen;
   if (!host) {
     return {
       ...base,
@@ -134,7 +140,7 @@ export function resolveConnection(explicit: ConnectionOptions, env: NodeJS.Proce
       host: "docker",
       port: 80,
       protocol: "http",
-      ssh: { ...ssh, ...(explicit.sshCommand ? { command: explicit.sshCommand } : {}) },
+      ssh: { ...ssh, ...(chosen.sshCommand ? { command: chosen.sshCommand } : {}) },
     };
   }
 

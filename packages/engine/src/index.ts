@@ -32,7 +32,12 @@ export type {
 } from "./areas/system-usage.js";
 export type { CreateVolumeSpec, VolumeIdentity, VolumesArea } from "./areas/volumes.js";
 export type { ResolvedConnection } from "./connection.js";
-export { connectionFromEnv, DEFAULT_SOCKET_PATH, resolveConnection } from "./connection.js";
+export {
+  chooseConnection,
+  connectionFromEnv,
+  DEFAULT_SOCKET_PATH,
+  resolveConnection,
+} from "./connection.js";
 export { resolvedDocument } from "./containers.js";
 export { createBody } from "./create.js";
 export type { StreamType } from "./demux.js";

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveConnection } from "../src/connection.js";
+import { chooseConnection, resolveConnection } from "../src/connection.js";
 import { parseSshHost } from "../src/ssh-agent.js";
 
 function configDir(contexts: Record<string, { host: string; tls?: boolean }>, current?: string): string {
@@ -49,6 +49,31 @@ describe("Docker contexts, with the docker CLI's precedence", () => {
     expect(resolveConnection({ host: "unix:///run/x.sock" }, env).endpoint).toBe("unix:///run/x.sock");
     // A context named in the config is asked for explicitly: it wins over DOCKER_HOST.
     expect(resolveConnection({ context: "cur" }, env).endpoint).toBe("unix:///run/cur.sock");
+  });
+
+  it("hands out the chosen context's TLS files as paths, for helper programs such as compose", () => {
+    const tlsDir = join(dir, "contexts", "tls", createHash("sha256").update("named").digest("hex"), "docker");
+    const expected = {
+      host: "tcp://10.1.2.3:2376",
+      tls: {
+        ca: join(tlsDir, "ca.pem"),
+        cert: join(tlsDir, "cert.pem"),
+        key: join(tlsDir, "key.pem"),
+        verify: true,
+      },
+    };
+    expect(chooseConnection({ context: "named" }, { DOCKER_CONFIG: dir })).toEqual(expected);
+    expect(chooseConnection({}, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: "named" })).toEqual(expected);
+    // DOCKER_HOST with DOCKER_TLS_VERIFY: the env's certificate directory, as the CLI reads it.
+    expect(
+      chooseConnection({}, { DOCKER_HOST: "tcp://h:2376", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/c" }),
+    ).toEqual({
+      host: "tcp://h:2376",
+      tls: { ca: "/c/ca.pem", cert: "/c/cert.pem", key: "/c/key.pem", verify: true },
+    });
+    expect(chooseConnection({ socketPath: "/s.sock" }, { DOCKER_CONFIG: dir })).toEqual({
+      socketPath: "/s.sock",
+    });
   });
 
   it("treats the context named default as the default socket", () => {

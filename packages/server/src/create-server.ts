@@ -9,7 +9,7 @@ import {
 } from "@arktechnwa/docker-mcp-core";
 import {
   type CreateEngineOptions,
-  connectionFromEnv,
+  chooseConnection,
   createEngine,
   type DockerEngine,
 } from "@arktechnwa/docker-mcp-engine";
@@ -34,7 +34,7 @@ import type { DockerSection, ResolvedConfig } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
 import { dockerWording } from "./docker-wording.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
-import { getPrompt, PROMPTS } from "./prompts.js";
+import { getPrompt, prompts } from "./prompts.js";
 import { guardTransport } from "./request-guard.js";
 import {
   listResources,
@@ -130,6 +130,20 @@ export function engineOptions(docker: DockerSection, env: NodeJS.ProcessEnv): Cr
   };
 }
 
+/**
+ * How a helper program (the compose CLI) reaches the same daemon as the engine: its endpoint, and the
+ * TLS files the engine chose for it (the config's, DOCKER_CERT_PATH's, or a Docker context's).
+ */
+function connectionOf(engine: DockerEngine, where: CreateEngineOptions): ServerDeps["connection"] {
+  let tls: ServerDeps["connection"]["tls"];
+  try {
+    tls = chooseConnection(where, where.env ?? process.env).tls;
+  } catch {
+    // A context that cannot be read: the engine reports it on every call, compose included.
+  }
+  return { host: engine.endpoint, ...(tls ? { tls } : {}) };
+}
+
 /** Composes plugins, policy and engine into one MCP server. */
 export function createServer(options: CreateServerOptions): DockerMcpServer {
   const { config } = options;
@@ -142,36 +156,23 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const hosts: HostSetup[] =
     config.hosts.length > 0
       ? config.hosts.map((host, index) => {
-          const engine =
-            index === 0 && options.engine
-              ? options.engine
-              : createEngine({
-                  ...(host.socket ? { socketPath: host.socket } : {}),
-                  ...(host.host ? { host: host.host } : {}),
-                  ...(host.context ? { context: host.context } : {}),
-                  ...(host.tls ? { tls: host.tls } : {}),
-                  ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
-                  ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
-                  env,
-                });
-          return {
-            name: host.name,
-            policy: host.policy,
-            engine,
-            connection: { host: engine.endpoint, ...(host.tls ? { tls: host.tls } : {}) },
+          const where: CreateEngineOptions = {
+            ...(host.socket ? { socketPath: host.socket } : {}),
+            ...(host.host ? { host: host.host } : {}),
+            ...(host.context ? { context: host.context } : {}),
+            ...(host.tls ? { tls: host.tls } : {}),
+            ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
+            ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
+            env,
           };
+          const engine = index === 0 && options.engine ? options.engine : createEngine(where);
+          return { name: host.name, policy: host.policy, engine, connection: connectionOf(engine, where) };
         })
       : [defaultHost(options.engine)];
   function defaultHost(given: DockerEngine | undefined): HostSetup {
-    const engine = given ?? createEngine(engineOptions(docker, env));
-    // The TLS files the engine uses: the config's, else (with neither host nor socket configured) the env's.
-    const tls = docker.tls ?? (docker.host || docker.socket ? undefined : connectionFromEnv(env).tls);
-    return {
-      name: DEFAULT_HOST,
-      policy: config.policy,
-      engine,
-      connection: { host: engine.endpoint, ...(tls ? { tls } : {}) },
-    };
+    const where = engineOptions(docker, env);
+    const engine = given ?? createEngine(where);
+    return { name: DEFAULT_HOST, policy: config.policy, engine, connection: connectionOf(engine, where) };
   }
   const engine = (hosts[0] as HostSetup).engine;
   const endpointOf = (name: string) => hosts.find((h) => h.name === name)?.engine.endpoint ?? engine.endpoint;
@@ -320,7 +321,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     });
 
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: resourceTemplates(),
+      resourceTemplates: resourceTemplates(kernel),
     }));
     server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
       warnOnce(extra);
@@ -329,30 +330,43 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
       readResource(kernel, request.params.uri, extra.signal),
     );
-    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [...PROMPTS] }));
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: prompts(kernel.hosts) }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-      getPrompt(request.params.name, request.params.arguments),
+      getPrompt(request.params.name, request.params.arguments, kernel.hosts),
     );
     server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
       const { ref, argument } = request.params;
+      const several = kernel.hosts.length > 1;
+      const onResource = (prefix: string) => ref.type === "ref/resource" && ref.uri.startsWith(prefix);
+      const onPrompt = (name: string) => ref.type === "ref/prompt" && ref.name === name;
+      const complete = (names: string[]) => {
+        const values = names.filter((name) => name.startsWith(argument.value)).sort();
+        return {
+          completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 },
+        };
+      };
+      const hostVariable =
+        onResource("docker://hosts/") ||
+        onPrompt("troubleshoot_container") ||
+        onPrompt("compose_project_health");
+      if (several && argument.name === "host" && hostVariable) return complete([...kernel.hosts]);
       const completesContainer =
         argument.name === "container" &&
-        ((ref.type === "ref/resource" && ref.uri.startsWith("docker://containers/")) ||
-          (ref.type === "ref/prompt" && ref.name === "troubleshoot_container"));
-      const completesProject =
-        argument.name === "project" && ref.type === "ref/prompt" && ref.name === "compose_project_health";
+        (onResource("docker://containers/") ||
+          (several && onResource("docker://hosts/")) ||
+          onPrompt("troubleshoot_container"));
+      const completesProject = argument.name === "project" && onPrompt("compose_project_health");
       if (!completesContainer && !completesProject) return { completion: { values: [] } };
-      // The same listings docker_ps and docker_compose_ps give: only what the policy lets the caller see.
-      const names = (
+      // The host already chosen (the {host} variable or the prompt's host argument); the default host
+      // for the short URIs. An unknown host completes nothing.
+      const chosen = request.params.context?.arguments?.["host"];
+      const host = several && !onResource("docker://containers/") && chosen ? chosen : undefined;
+      // The same listings docker_ps and docker_compose_ps give: only what that host's policy lets the caller see.
+      return complete(
         completesProject
-          ? await visibleComposeProjects(kernel, extra.signal)
-          : await visibleContainerNames(kernel, extra.signal)
-      )
-        .filter((name) => name.startsWith(argument.value))
-        .sort();
-      return {
-        completion: { values: names.slice(0, 100), total: names.length, hasMore: names.length > 100 },
-      };
+          ? await visibleComposeProjects(kernel, extra.signal, host)
+          : await visibleContainerNames(kernel, extra.signal, host),
+      );
     });
     return server;
   }

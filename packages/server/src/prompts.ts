@@ -5,7 +5,7 @@ import { containerUri } from "./resources.js";
  * Prompts are ready-made requests the user picks in the client; they only ask the model to use the
  * tools, so everything they lead to is decided by the policy as any other call.
  */
-export const PROMPTS: readonly Prompt[] = [
+const BASE_PROMPTS: readonly Prompt[] = [
   {
     name: "troubleshoot_container",
     title: "Troubleshoot a container",
@@ -20,18 +20,38 @@ export const PROMPTS: readonly Prompt[] = [
   },
 ];
 
+/** The prompts; with several hosts each takes an optional `host` (the default host when omitted). */
+export function prompts(hosts: readonly string[]): Prompt[] {
+  if (hosts.length < 2) return [...BASE_PROMPTS];
+  return BASE_PROMPTS.map((prompt) => ({
+    ...prompt,
+    arguments: [
+      ...(prompt.arguments ?? []),
+      {
+        name: "host",
+        description: `The Docker host (${hosts.join(", ")}; default ${hosts[0]}).`,
+        required: false,
+      },
+    ],
+  }));
+}
+
 /** A name the user typed, kept on one line and short, so it cannot rewrite the prompt around it. */
 function quoted(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we remove
   return JSON.stringify(value.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200));
 }
 
-export function getPrompt(name: string, args: Record<string, string> | undefined): GetPromptResult {
-  const prompt = PROMPTS.find((p) => p.name === name);
+export function getPrompt(
+  name: string,
+  args: Record<string, string> | undefined,
+  hosts: readonly string[] = [],
+): GetPromptResult {
+  const prompt = prompts(hosts).find((p) => p.name === name);
   if (!prompt) {
     throw new McpError(
       ErrorCode.InvalidParams,
-      `Unknown prompt "${name.slice(0, 100)}"; prompts/list names ${PROMPTS.map((p) => p.name).join(", ")}.`,
+      `Unknown prompt "${name.slice(0, 100)}"; prompts/list names ${BASE_PROMPTS.map((p) => p.name).join(", ")}.`,
     );
   }
   for (const arg of prompt.arguments ?? []) {
@@ -39,31 +59,45 @@ export function getPrompt(name: string, args: Record<string, string> | undefined
       throw new McpError(ErrorCode.InvalidParams, `Prompt ${name} needs the argument "${arg.name}".`);
     }
   }
+  const host = hosts.length > 1 ? args?.["host"]?.trim() || undefined : undefined;
+  if (host !== undefined && !hosts.includes(host)) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Unknown host ${quoted(host)} for prompt ${name}; the hosts are ${hosts.join(", ")}.`,
+    );
+  }
   const text =
     name === "troubleshoot_container"
-      ? troubleshoot(String(args?.["container"]))
-      : composeHealth(String(args?.["project"]));
+      ? troubleshoot(String(args?.["container"]), host)
+      : composeHealth(String(args?.["project"]), host);
   return {
     description: prompt.description ?? prompt.name,
     messages: [{ role: "user", content: { type: "text", text } }],
   };
 }
 
-function troubleshoot(container: string): string {
+/** With a host: which daemon, and that every call goes there. */
+function onHost(host: string | undefined): string {
+  return host === undefined
+    ? ""
+    : ` on the Docker host "${host}" (pass host "${host}" to every tool you call)`;
+}
+
+function troubleshoot(container: string, host?: string): string {
   const c = quoted(container);
   return [
-    `The container ${c} is not working as it should. Find out why.`,
+    `The container ${c}${onHost(host)} is not working as it should. Find out why.`,
     `1. Call docker_diagnose with container ${c}: it gathers state, exit code, OOM kill, health checks, recent events, logs and stats into findings with evidence.`,
-    `2. Read more of the log where the findings point: docker_logs with container ${c} (use grep, since or tail to narrow it), also readable as the resource ${containerUri(container, "logs")}.`,
+    `2. Read more of the log where the findings point: docker_logs with container ${c} (use grep, since or tail to narrow it), also readable as the resource ${containerUri(container, "logs", host)}.`,
     `3. Check the configuration the findings mention (command, environment names, mounts, ports, restart policy, health check) with docker_inspect on ${c}.`,
     "Then explain the most likely root cause, quoting the evidence, and propose a fix. Do not restart, change or remove anything without asking me first.",
   ].join("\n");
 }
 
-function composeHealth(project: string): string {
+function composeHealth(project: string, host?: string): string {
   const p = quoted(project);
   return [
-    `Check the health of the compose project ${p}.`,
+    `Check the health of the compose project ${p}${onHost(host)}.`,
     `1. Call docker_compose_ps with project ${p}: every service with its containers' state, health and ports.`,
     "2. Call docker_anomalies and keep what concerns this project's containers (memory near its limit, CPU throttling, restarts, failing health checks, OOM kills, non-zero exits).",
     "3. For every container that is exited, restarting or unhealthy, call docker_diagnose on it, and read its service's recent log with docker_compose_logs where the findings point.",

@@ -1,14 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   BUSYBOX_IMAGE,
+  freePort,
+  makeTlsCertificates,
   type PrivateDaemon,
   startPrivateDaemon,
+  type TlsCertificates,
+  tlsDaemonArgs,
   waitFor,
+  writeDockerContext,
 } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
@@ -24,8 +27,11 @@ let server: Connected;
 let dir: string;
 let auditFile: string;
 let sshConfig: string;
+let certs: TlsCertificates;
 
 type Answer = Record<string, unknown>;
+/** The containers of the Swarm services' tasks on "local" (web.1.<id>, broken.1.<id>). */
+const SWARM_TASK = /^(web|broken)\.\d+\./;
 const structured = (result: Awaited<ReturnType<typeof call>>) => result.structuredContent as Answer;
 const psNames = async (host: string) =>
   (
@@ -33,109 +39,6 @@ const psNames = async (host: string) =>
       name: string;
     }[]
   ).map((c) => c.name);
-
-const openssl = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, as the docker docs make them. */
-function makeCertificates(): void {
-  openssl([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca-key.pem",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=docker-mcp test CA",
-  ]);
-  openssl([
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "server-key.pem",
-    "-out",
-    "server.csr",
-    "-subj",
-    "/CN=127.0.0.1",
-  ]);
-  writeFileSync(join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-  openssl([
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca-key.pem",
-    "-CAcreateserial",
-    "-out",
-    "server-cert.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "server.ext",
-  ]);
-  openssl([
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "key.pem",
-    "-out",
-    "client.csr",
-    "-subj",
-    "/CN=client",
-  ]);
-  writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
-  openssl([
-    "x509",
-    "-req",
-    "-in",
-    "client.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca-key.pem",
-    "-CAcreateserial",
-    "-out",
-    "cert.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "client.ext",
-  ]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A Docker context named `name` pointing at `host`, stored the way the docker CLI stores it. */
-function writeContext(configDir: string, name: string, host: string): void {
-  const id = createHash("sha256").update(name).digest("hex");
-  mkdirSync(join(configDir, "contexts", "meta", id), { recursive: true });
-  writeFileSync(
-    join(configDir, "contexts", "meta", id, "meta.json"),
-    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
-  );
-  writeFileSync(join(configDir, "config.json"), JSON.stringify({ auths: {} }));
-}
 
 /** sshd on 127.0.0.1 with its own host key, one authorized test key, and DOCKER_HOST set for the session. */
 async function startSshd(dockerHost: string): Promise<string> {
@@ -205,24 +108,15 @@ async function startSshd(dockerHost: string): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "docker-mcp-hosts-"));
-  makeCertificates();
+  certs = makeTlsCertificates(dir);
   const port = await freePort();
   [local, tls, ctx] = await Promise.all([
     startPrivateDaemon(),
-    startPrivateDaemon({
-      extraArgs: [
-        "-H",
-        `tcp://127.0.0.1:${port}`,
-        "--tlsverify",
-        `--tlscacert=${join(dir, "ca.pem")}`,
-        `--tlscert=${join(dir, "server-cert.pem")}`,
-        `--tlskey=${join(dir, "server-key.pem")}`,
-      ],
-    }),
+    startPrivateDaemon({ extraArgs: tlsDaemonArgs(port, certs) }),
     startPrivateDaemon(),
   ]);
   const configDir = join(dir, "docker-config");
-  writeContext(configDir, "dmcp-ctx", ctx.host);
+  writeDockerContext(configDir, "dmcp-ctx", ctx.host);
   const ssh = await startSshd(ctx.host);
 
   // The same names on each daemon, so only the host decides which one answers.
@@ -275,11 +169,13 @@ beforeAll(async () => {
       local: { socket: local.socketPath },
       tls: {
         host: `tcp://127.0.0.1:${port}`,
-        tls: { ca: join(dir, "ca.pem"), cert: join(dir, "cert.pem"), key: join(dir, "key.pem") },
+        tls: { ca: certs.ca, cert: certs.cert, key: certs.key },
         policy: { permissions: { blacklist_containers: ["secret-one"] } },
       },
       ctx: { context: "dmcp-ctx" },
       ssh: { host: "ssh://dmcp-test", ssh_command: ssh },
+      // The ctx daemon again, under a policy that reads nothing.
+      locked: { context: "dmcp-ctx", policy: { permissions: { read: false } } },
     },
     neverhang: { read_timeout: "5s" },
     audit: { file: auditFile },
@@ -303,13 +199,32 @@ afterAll(async () => {
 }, 120_000);
 
 describe("several Docker hosts", () => {
-  it("adds host to every tool, listing the hosts with the first as default", async () => {
+  it("adds host to every tool, listing the hosts with the first as default, and * to listing tools", async () => {
     const { tools } = await server.client.listTools();
+    const listing = [
+      "docker_ps",
+      "docker_images",
+      "docker_networks",
+      "docker_volumes",
+      "docker_compose_ps",
+      "docker_services",
+      "docker_service_tasks",
+      "docker_nodes",
+    ];
     for (const tool of tools) {
+      const hosts = ["local", "tls", "ctx", "ssh", "locked"];
       expect(tool.inputSchema.properties?.host, tool.name).toMatchObject({
-        enum: ["local", "tls", "ctx", "ssh"],
+        enum: listing.includes(tool.name) ? [...hosts, "*"] : hosts,
       });
     }
+    expect(
+      tools
+        .filter((t) =>
+          (t.inputSchema.properties?.host as { enum?: string[] } | undefined)?.enum?.includes("*"),
+        )
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([...listing].sort());
     expect(tools.map((t) => t.name)).toEqual(
       expect.arrayContaining([
         "docker_services",
@@ -354,6 +269,66 @@ describe("several Docker hosts", () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('did you mean "local"?');
   });
+
+  it('lists every host in one call with host "*": rows tagged with their host, each host\'s policy deciding its rows', async () => {
+    // The SDK client checks the answer against the tool's advertised output schema.
+    const result = await call(server.client, "docker_ps", { all: true, host: "*" });
+    expect(result.isError).toBeFalsy();
+    const answer = structured(result);
+    expect(answer.host).toBe("*");
+    const rows = (answer.containers as { name: string; host: string }[])
+      .filter((c) => !SWARM_TASK.test(c.name))
+      .map((c) => `${c.host}/${c.name}`);
+    expect(rows.sort()).toEqual(
+      [
+        "local/on-local",
+        "local/secret-one",
+        "tls/on-tls", // secret-one is blacklisted on tls only
+        "ctx/on-ctx",
+        "ctx/secret-one",
+        "ssh/on-ctx",
+        "ssh/secret-one",
+      ].sort(),
+    );
+    const hosts = answer.hosts as { host: string; ok: boolean; code?: string; hidden?: number }[];
+    expect(hosts.map((h) => h.host)).toEqual(["local", "tls", "ctx", "ssh", "locked"]);
+    expect(hosts.find((h) => h.host === "tls")).toMatchObject({ ok: true, hidden: 1 });
+    // Denied by that host's own policy, without failing the call.
+    expect(hosts.find((h) => h.host === "locked")).toMatchObject({ ok: false, code: "level_off" });
+    expect(text(result)).toMatch(/^Every host \(5\): 4 answered, 1 did not/);
+    expect(text(result)).toContain("[host locked] did not answer");
+    // One audit line per host, each naming it.
+    const lines = readFileSync(auditFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Answer)
+      .filter((l) => l.tool === "docker_ps");
+    expect(new Set(lines.map((l) => l.host))).toEqual(new Set(["local", "tls", "ctx", "ssh", "locked"]));
+    // A non-listing tool takes one host.
+    const inspect = await call(server.client, "docker_inspect", { container: "on-local", host: "*" });
+    expect(inspect.isError).toBe(true);
+    expect(text(inspect)).toContain("for listing tools only");
+  });
+
+  it('answers host "*" within the read deadline while one daemon is frozen, reporting that host on its own', async () => {
+    process.kill(ctx.pid, "SIGSTOP");
+    try {
+      const started = Date.now();
+      const result = await call(server.client, "docker_images", { host: "*" });
+      const took = Date.now() - started;
+      // read_timeout is 5 s; every host runs at once, so the frozen ones cost one deadline, not two.
+      expect(took).toBeLessThan(8_000);
+      expect(result.isError).toBeFalsy();
+      const hosts = structured(result).hosts as { host: string; ok: boolean; code?: string }[];
+      expect(hosts.filter((h) => h.ok).map((h) => h.host)).toEqual(["local", "tls"]);
+      expect(hosts.find((h) => h.host === "ctx")).toMatchObject({ ok: false, code: "deadline_exceeded" });
+      expect(hosts.find((h) => h.host === "ssh")).toMatchObject({ ok: false, code: "deadline_exceeded" });
+      const images = structured(result).images as { host: string }[];
+      expect(new Set(images.map((i) => i.host))).toEqual(new Set(["local", "tls"]));
+    } finally {
+      process.kill(ctx.pid, "SIGCONT");
+    }
+  }, 60_000);
 
   it("keeps answering from the other hosts while one daemon is frozen (SIGSTOP)", async () => {
     process.kill(ctx.pid, "SIGSTOP");
@@ -402,6 +377,108 @@ describe("SSH connections", () => {
     }
     expect(await psNames("ssh")).toContain("on-ctx");
   }, 60_000);
+});
+
+describe("resources, completion and prompts per host", () => {
+  it("offers the container views and the daemon's health on each named host", async () => {
+    const { resourceTemplates } = await server.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(
+      expect.arrayContaining([
+        "docker://containers/{container}/logs",
+        "docker://hosts/{host}/containers/{container}/logs",
+        "docker://hosts/{host}/containers/{container}/inspect",
+        "docker://hosts/{host}/containers/{container}/stats",
+        "docker://hosts/{host}/daemon/health",
+      ]),
+    );
+  });
+
+  it("lists each host's containers under that host's policy: a container blacklisted on one host is not listed there", async () => {
+    const uris = (await server.client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toEqual(
+      expect.arrayContaining([
+        "docker://hosts/local/daemon/health",
+        "docker://hosts/tls/daemon/health",
+        "docker://hosts/local/containers/secret-one/logs",
+        "docker://hosts/local/containers/on-local/inspect",
+        "docker://hosts/tls/containers/on-tls/logs",
+        "docker://hosts/ctx/containers/secret-one/inspect",
+      ]),
+    );
+    expect(uris.filter((u) => u.startsWith("docker://hosts/tls/containers/secret-one"))).toEqual([]);
+    // The locked host reads nothing: no health resource, no containers.
+    expect(uris.filter((u) => u.startsWith("docker://hosts/locked/"))).toEqual([]);
+  });
+
+  it("reads a resource on the host its URI names, through that host's policy", async () => {
+    const onTls = await server.client.readResource({ uri: "docker://hosts/tls/containers/on-tls/inspect" });
+    expect(JSON.parse((onTls.contents[0] as { text: string }).text)).toMatchObject({
+      host: "tls",
+      container: { name: "on-tls" },
+    });
+    const onLocal = await server.client.readResource({
+      uri: "docker://hosts/local/containers/secret-one/inspect",
+    });
+    expect((onLocal.contents[0] as { text: string }).text).toContain('"host": "local"');
+    await expect(
+      server.client.readResource({ uri: "docker://hosts/tls/containers/secret-one/inspect" }),
+    ).rejects.toThrow(/Denied by policy.*blacklist/s);
+    await expect(server.client.readResource({ uri: "docker://hosts/nope/daemon/health" })).rejects.toThrow(
+      /Unknown host "nope"/,
+    );
+    const health = await server.client.readResource({ uri: "docker://hosts/tls/daemon/health" });
+    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({
+      host: "tls",
+      answering: true,
+    });
+  });
+
+  it("completes host names, and container names from the host named, under its policy", async () => {
+    const hosts = await server.client.complete({
+      ref: { type: "ref/resource", uri: "docker://hosts/{host}/containers/{container}/logs" },
+      argument: { name: "host", value: "l" },
+    });
+    expect(hosts.completion.values).toEqual(["local", "locked"]);
+    const names = async (
+      host: string,
+      ref: { type: "ref/resource"; uri: string } | { type: "ref/prompt"; name: string },
+    ) =>
+      (
+        await server.client.complete({
+          ref,
+          argument: { name: "container", value: "" },
+          context: { arguments: { host } },
+        })
+      ).completion.values.filter((name) => !SWARM_TASK.test(name));
+    const resource = {
+      type: "ref/resource" as const,
+      uri: "docker://hosts/{host}/containers/{container}/logs",
+    };
+    const prompt = { type: "ref/prompt" as const, name: "troubleshoot_container" };
+    expect(await names("tls", resource)).toEqual(["on-tls"]);
+    expect(await names("local", resource)).toEqual(["on-local", "secret-one"]);
+    expect(await names("tls", prompt)).toEqual(["on-tls"]);
+    expect(await names("ctx", prompt)).toEqual(["on-ctx", "secret-one"]);
+    expect(await names("locked", prompt)).toEqual([]);
+  });
+
+  it("fills the prompts for the host named", async () => {
+    const { prompts } = await server.client.listPrompts();
+    for (const prompt of prompts) expect(prompt.arguments?.map((a) => a.name)).toContain("host");
+    const filled = await server.client.getPrompt({
+      name: "troubleshoot_container",
+      arguments: { container: "on-tls", host: "tls" },
+    });
+    const body = (filled.messages[0]?.content as { text?: string } | undefined)?.text;
+    expect(body).toContain('pass host "tls" to every tool');
+    expect(body).toContain("docker://hosts/tls/containers/on-tls/logs");
+    await expect(
+      server.client.getPrompt({
+        name: "troubleshoot_container",
+        arguments: { container: "x", host: "nope" },
+      }),
+    ).rejects.toThrow(/Unknown host "nope".*local, tls, ctx, ssh, locked/);
+  });
 });
 
 describe("Swarm read tools", () => {
@@ -469,6 +546,19 @@ describe("Swarm read tools", () => {
     expect(
       (answer.lines as { text: string }[]).filter((l) => l.text.includes("hello-from-web")).length,
     ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists services of every host with host "*": the manager\'s rows, and each other host says it is not a manager', async () => {
+    const result = await call(server.client, "docker_services", { host: "*" });
+    expect(result.isError).toBeFalsy();
+    const answer = structured(result);
+    const services = answer.services as { name: string; host: string }[];
+    expect(services.map((s) => `${s.host}/${s.name}`).sort()).toEqual(["local/broken", "local/web"]);
+    const hosts = answer.hosts as { host: string; ok: boolean; error?: string }[];
+    expect(hosts.find((h) => h.host === "local")).toMatchObject({ ok: true });
+    for (const name of ["tls", "ctx", "ssh"]) {
+      expect(hosts.find((h) => h.host === name)?.error).toContain("is not a Swarm manager");
+    }
   });
 
   it("says a host is not a Swarm manager, without counting it against the host's health", async () => {

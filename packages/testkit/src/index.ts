@@ -13,5 +13,7 @@ export type { RegistryImage, RegistryImageOptions } from "./registry-image.js";
 export { pushRegistryImage } from "./registry-image.js";
 export { newRunId, RUN_ID } from "./run-id.js";
 export { buildTestImage, removeTestImage } from "./test-image.js";
+export type { TlsCertificates } from "./tls-daemon.js";
+export { freePort, makeTlsCertificates, tlsDaemonArgs, writeDockerContext } from "./tls-daemon.js";
 export { reviewedToolSurface } from "./tool-surface.js";
 export { waitFor } from "./wait-for.js";

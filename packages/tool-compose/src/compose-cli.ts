@@ -148,6 +148,12 @@ export class ComposeRunner {
       if (certDir) env["DOCKER_CERT_PATH"] = certDir;
       if (tls.verify !== false) env["DOCKER_TLS_VERIFY"] = "1";
       else env["DOCKER_TLS"] = "1";
+      // Compose v1 talks through Python's requests, which lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
+      // replace the CA it was given: the daemon's own CA must decide (compose pulls through the daemon).
+      if (tls.ca) {
+        delete env["REQUESTS_CA_BUNDLE"];
+        delete env["CURL_CA_BUNDLE"];
+      }
     }
     // Plain output: no colors or cursor movement in what we relay.
     env["COMPOSE_ANSI"] = "never";

@@ -132,9 +132,17 @@ describe("compose v2+ paths through a shim", () => {
           verify: true,
         },
       },
+      // Python's requests (compose v1) would let these replace the daemon's CA.
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        REQUESTS_CA_BUNDLE: "/etc/ca.pem",
+        CURL_CA_BUNDLE: "/etc/ca.pem",
+      },
     });
     const env = runner.env();
     expect(env["DOCKER_TLS_VERIFY"]).toBe("1");
+    expect(env["REQUESTS_CA_BUNDLE"]).toBeUndefined();
+    expect(env["CURL_CA_BUNDLE"]).toBeUndefined();
     const certPath = env["DOCKER_CERT_PATH"] as string;
     expect(readlinkSync(join(certPath, "ca.pem"))).toBe(join(dir, "my-ca.crt"));
     expect(readlinkSync(join(certPath, "key.pem"))).toBe(join(dir, "client.key"));
