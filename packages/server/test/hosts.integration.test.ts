@@ -87,7 +87,11 @@ async function startSshd(dockerHost: string): Promise<string> {
     ].join("\n"),
   );
   const wrapper = join(dir, "ssh");
-  writeFileSync(wrapper, `#!/bin/sh\nexec ssh -F ${sshConfig} "$@"\n`);
+  // Each start of the ssh program leaves a line in ssh-starts: how many SSH sessions were opened.
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\necho "$*" >> ${join(dir, "ssh-starts")}\nexec ssh -F ${sshConfig} "$@"\n`,
+  );
   chmodSync(wrapper, 0o755);
   await waitFor(
     "sshd to accept the test key",
@@ -357,6 +361,28 @@ describe("SSH connections", () => {
       return 0; // pgrep finds none
     }
   };
+
+  it("reuses an SSH connection for many requests, not one session per request", async () => {
+    const starts = () => {
+      try {
+        return readFileSync(join(dir, "ssh-starts"), "utf8")
+          .split("\n")
+          .filter((l) => l.includes("dial-stdio")).length;
+      } catch {
+        return 0;
+      }
+    };
+    expect(await psNames("ssh")).toContain("on-ctx");
+    const before = starts();
+    for (let i = 0; i < 5; i++) expect(await psNames("ssh")).toContain("on-ctx");
+    // Five calls (each several HTTP requests) over the connection(s) already open.
+    expect(starts() - before).toBeLessThanOrEqual(1);
+    // Every session is the docker CLI's own: ssh -o ConnectTimeout=30 -o BatchMode=yes -T -- HOST docker system dial-stdio.
+    const argv = readFileSync(join(dir, "ssh-starts"), "utf8")
+      .split("\n")
+      .find((l) => l.includes("dial-stdio"));
+    expect(argv).toBe("-o ConnectTimeout=30 -o BatchMode=yes -T -- dmcp-test docker system dial-stdio");
+  });
 
   it("kills the ssh child of a request that passed its deadline", async () => {
     expect(await psNames("ssh")).toContain("on-ctx");
