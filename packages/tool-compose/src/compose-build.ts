@@ -48,7 +48,7 @@ export async function judgeServiceBuilds(
   const rawServices = isObj(model.raw["services"]) ? model.raw["services"] : {};
   for (const service of services) {
     try {
-      const spec = await buildSpec(service.service, rawServices[service.service]);
+      const spec = await serviceBuildSpec(service.service, rawServices[service.service]);
       builds.push({
         service: service.service,
         image: service.image,
@@ -92,7 +92,7 @@ export async function runServiceBuilds(
 }
 
 /** The service's `build` section as a build docker-mcp runs, or a ToolError saying why it cannot. */
-async function buildSpec(service: string, raw: unknown): Promise<BuildSpec> {
+export async function serviceBuildSpec(service: string, raw: unknown): Promise<BuildSpec> {
   const section = isObj(raw) ? raw["build"] : undefined;
   const build: Obj = typeof section === "string" ? { context: section } : isObj(section) ? section : {};
   const unsupported = Object.keys(build).filter((k) => !SUPPORTED.has(k));

@@ -70,10 +70,13 @@ function buildProject(name: string, dockerfile: string, extra = ""): { file: str
 describe("docker_compose_up with build", () => {
   it("builds the Dockerfile it judged and runs the model it judged, whatever changes after the check", async () => {
     const project = projectName("cbswap");
+    // worker has no image: compose names its build <project>_worker, and so does docker-mcp.
+    const worker = `${project}_worker`;
+    built.push(worker);
     const { file, image } = buildProject(
       "cbswap",
       `FROM ${BUSYBOX_IMAGE}\nLABEL judged=yes\n${dockerLabels}\n`,
-      '    environment:\n      DOLLAR: "$$HOME"\n',
+      `    environment:\n      DOLLAR: "$$HOME"\n  worker:\n    build: ./app\n    command: ["sh", "-c", "sleep 3600"]\n    stop_grace_period: 1s\n${labelsYaml()}`,
     );
     created.push({ project, file });
     let calls = 0;
@@ -95,11 +98,15 @@ describe("docker_compose_up with build", () => {
     try {
       const r = await kernel.call("docker_compose_up", { file, project, build: true });
       expect(r.isError, r.text).toBe(false);
-      expect((r.structured as { built: string[] }).built).toEqual([image]);
+      expect((r.structured as { built: string[] }).built).toEqual([image, worker]);
     } finally {
       afterCheck = undefined;
     }
-    expect(calls).toBe(2);
+    expect(calls).toBe(3);
+    expect(projectContainerNames(project)).toEqual([`${project}_web_1`, `${project}_worker_1`]);
+    expect(dockerOut(["image", "inspect", "--format", '{{index .Config.Labels "judged"}}', worker])).toBe(
+      "yes",
+    );
     const name = `${project}_web_1`;
     expect(dockerOut(["inspect", "--format", "{{.HostConfig.Privileged}} {{len .Mounts}}", name])).toBe(
       "false 0",
@@ -108,8 +115,9 @@ describe("docker_compose_up with build", () => {
     expect(dockerOut(["image", "inspect", "--format", '{{index .Config.Labels "judged"}}', image])).toBe(
       "yes",
     );
-    // Started from stdin, the project still says where its files are: down by name alone finds them.
-    const down = await kernel.call("docker_compose_down", { project });
+    // Started from stdin, the project still says where its files are: down by name alone finds them
+    // (the file now on disk is the swapped one, without worker: an orphan to it).
+    const down = await kernel.call("docker_compose_down", { project, remove_orphans: true });
     expect(down.isError, down.text).toBe(false);
     expect(projectContainerNames(project)).toEqual([]);
   }, 120_000);
