@@ -45,6 +45,8 @@ export interface JudgedBuild {
   /** Every image the build reads from (FROM, COPY --from, RUN --mount from, and those of triggers). */
   bases: string[];
   triggers: BaseTrigger[];
+  /** The image ID each base reference named when it was judged. */
+  baseIds: Map<string, string>;
   registryConfig?: string;
 }
 
@@ -126,7 +128,8 @@ export async function judgeBuild(
   }
   const registryConfig = configHeader(credentials);
   if (registryConfig) ctx.addSecrets([registryConfig]);
-  return { spec, content, bases, triggers, ...(registryConfig ? { registryConfig } : {}) };
+  const baseIds = new Map([...judged].map(([ref, image]) => [ref, image.id]));
+  return { spec, content, bases, triggers, baseIds, ...(registryConfig ? { registryConfig } : {}) };
 }
 
 /**
@@ -159,7 +162,31 @@ export async function runJudgedBuild(
     onEvent,
     ctx.signal,
   );
+  await refuseChangedBases(deps, ctx, judged, built.imageId);
   return { ...built, tally };
+}
+
+/**
+ * The builder reads each base by its name again: one that names another image now (retagged while the
+ * build ran) may have given the build content that was never judged. The result is then removed again.
+ */
+async function refuseChangedBases(
+  deps: RegistryDeps,
+  ctx: ToolContext,
+  judged: JudgedBuild,
+  imageId: string,
+): Promise<void> {
+  for (const [ref, id] of judged.baseIds) {
+    const now = await localImage(deps, ref, ctx.signal);
+    if (now?.id === id) continue;
+    const built = await localImage(deps, imageId, ctx.signal);
+    if (built && built.tags.length === 0)
+      await deps.engine.removeImage(built.id, {}, ctx.signal).catch(() => {});
+    throw new ToolError(
+      "denied",
+      `Denied: the base image ${ref} named another image when the build ran than when it was judged (it was changed meanwhile), so the result may hold content that was never judged; it was removed and nothing was tagged. Build again.`,
+    );
+  }
 }
 
 /**

@@ -39,6 +39,7 @@ let remoteOnbuildRun: string;
 let innocentByDigest: string;
 let remoteOnbuildVar: string;
 const crafted = tag("crafted-onbuild");
+const admitted = tag("admitted-base");
 
 /**
  * A local image whose config carries a trigger no Dockerfile could write (`ONBUILD FROM ...`): image
@@ -136,6 +137,7 @@ afterAll(async () => {
     remoteOnbuildRun,
     remoteOnbuildVar,
     crafted,
+    admitted,
     innocentByDigest,
     blocked,
   ]);
@@ -177,6 +179,41 @@ describe("docker_build builds what it judged", () => {
       const base = await docker(["image", "inspect", "--format", "{{.Id}}", BUSYBOX_IMAGE]);
       const history = await docker(["image", "history", "-q", "--no-trunc", out]);
       expect(history).toContain(base);
+    } finally {
+      delete deps.afterCheck;
+    }
+  }, 120_000);
+
+  it("refuses the result when a base was retagged to other content between the check and the build", async () => {
+    await docker(["tag", BUSYBOX_IMAGE, admitted]);
+    deps.afterCheck = async (stage) => {
+      if (stage === "build") await docker(["tag", blocked, admitted]);
+    };
+    try {
+      const before = await docker([
+        "images",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        "dangling=true",
+        "--filter",
+        `label=${TEST_RUN_LABEL}=${RUN_ID}`,
+      ]);
+      const { result, out } = await build("retag", `FROM ${admitted}\nLABEL judged=yes\n${labels}\n`);
+      expect(result.isError).toBe(true);
+      expect(result.text).toContain(`the base image ${admitted} named another image when the build ran`);
+      expect(await exists(out)).toBe(false);
+      // The result was removed again: no new untagged image is left behind.
+      const after = await docker([
+        "images",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        "dangling=true",
+        "--filter",
+        `label=${TEST_RUN_LABEL}=${RUN_ID}`,
+      ]);
+      expect(after.split("\n").filter((id) => id && !before.includes(id))).toEqual([]);
     } finally {
       delete deps.afterCheck;
     }
