@@ -1,11 +1,11 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { stringify as stringifyQuery } from "node:querystring";
 import { addAbortSignal } from "node:stream";
 import { abortError, raceAbort } from "./abort.js";
 import type { ResolvedConnection } from "./connection.js";
 import { mapDaemonError } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
+import { nodeHttps } from "./lazy-builtins.js";
 import { sshAgent } from "./ssh-agent.js";
 
 /** Highest Engine API version this client is written against; newer daemons are spoken to at this one. */
@@ -61,7 +61,7 @@ export class ApiClient {
     this.agent = connection.ssh
       ? sshAgent(connection.ssh)
       : connection.protocol === "https"
-        ? new HttpsAgent({
+        ? new (nodeHttps().Agent)({
             keepAlive: true,
             ca: connection.tls?.ca,
             cert: connection.tls?.cert,
@@ -273,7 +273,7 @@ export class ApiClient {
     };
     let req: ReturnType<typeof httpRequest>;
     try {
-      req = c.protocol === "https" ? httpsRequest(options) : httpRequest(options);
+      req = c.protocol === "https" ? nodeHttps().request(options) : httpRequest(options);
     } catch (error) {
       finish(error);
       return;

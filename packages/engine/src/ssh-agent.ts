@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { Agent as HttpAgent } from "node:http";
 import { Duplex } from "node:stream";
 import { type ProcessRegistry, processRegistry, terminateGroup } from "@arktechnwa/docker-mcp-process";
+import { nodeChildProcess } from "./lazy-builtins.js";
 
 export interface SshTarget {
   /** `user@host` or a Host alias of ~/.ssh/config, as ssh takes it. */
@@ -59,7 +59,10 @@ export function sshAgent(target: SshTarget): HttpAgent {
   ];
   const command = target.command ?? "ssh";
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => {
-    const child = spawn(command, argv, { stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = nodeChildProcess().spawn(command, argv, {
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString("utf8");

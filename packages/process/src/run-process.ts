@@ -1,6 +1,11 @@
-import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { groupAlive, terminateGroup } from "./process-group.js";
 import { type ProcessRegistry, processRegistry } from "./process-registry.js";
+
+// node:child_process costs a start several milliseconds to load; a server that runs no helper
+// program yet (or never) does not pay for it until the first spawn.
+const load = createRequire(import.meta.url);
+const nodeChildProcess = (): typeof import("node:child_process") => load("node:child_process");
 
 export interface RunProcessOptions {
   /** The program and its arguments. Never given to a shell. */
@@ -122,9 +127,9 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
   const started = Date.now();
 
   return new Promise<RunProcessResult>((resolve, reject) => {
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof import("node:child_process").spawn>;
     try {
-      child = spawn(program, args, {
+      child = nodeChildProcess().spawn(program, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
         detached: true,
