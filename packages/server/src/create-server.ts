@@ -56,8 +56,12 @@ export interface ServerDeps {
 }
 
 export interface CreateServerOptions {
-  /** Tool plugins; docker-kit's resource provider is loaded with them always. */
-  plugins: Plugin<ServerDeps>[];
+  /**
+   * Tool plugins; docker-kit's resource provider is loaded with them always. A loader instead of the
+   * list defers loading them (and building the kernel) until `ready()` or the first request that
+   * needs them: the bin's start answers `initialize` without them. A list is built in at once.
+   */
+  plugins: Plugin<ServerDeps>[] | (() => Promise<Plugin<ServerDeps>[]>);
   config: ResolvedConfig;
   /** Defaults to an engine built from `config.docker` and the DOCKER_* environment. */
   engine?: DockerEngine;
@@ -102,7 +106,13 @@ interface HostSetup {
 export interface DockerMcpServer {
   /** The first session's SDK server (the one `connect` uses; stdio has only this one). */
   server: Server;
-  kernel: Kernel;
+  /**
+   * The kernel. With a plugin loader it exists only once `ready()` resolved (reading it earlier
+   * throws): await `ready()` when unsure.
+   */
+  readonly kernel: Kernel;
+  /** Loads the plugins (when given a loader) and builds the kernel, once; later calls get the same one. */
+  ready(): Promise<Kernel>;
   /** The default host's engine. */
   engine: DockerEngine;
   /** Every host's engine by name, the default first. */
@@ -177,40 +187,74 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const engine = (hosts[0] as HostSetup).engine;
   const endpointOf = (name: string) => hosts.find((h) => h.name === name)?.engine.endpoint ?? engine.endpoint;
   const audit = createAuditSink(config.audit, stderr);
-  const kernel = createKernel<ServerDeps>({
-    // The resource provider is always there: every container, image, network, volume and compose
-    // project a tool targets is resolved by it (never judged on the text typed).
-    plugins: [dockerResources, ...options.plugins.filter((plugin) => plugin !== dockerResources)],
-    // Every plugin's handlers and resolvers are built once per host, from that host's engine.
-    hosts: hosts.map((host) => ({
-      name: host.name,
-      deps: { engine: host.engine, connection: host.connection, processes },
-      policy: host.policy,
-      // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
-      probe: (signal: AbortSignal) => host.engine.ping(signal),
-      wording: dockerWording(host.engine.endpoint),
-      // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their
-      // real paths too. Over TCP or SSH the daemon's filesystem is not ours to look at.
-      ...(host.engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
-    })),
-    policy: config.policy,
-    levels: config.policy.vocabulary.levels.map((level) => level.name),
-    exec: {
-      maxOutputBytes: config.policy.execSafety.maxOutput,
-      timeoutMs: config.policy.execSafety.timeoutMs,
-    },
-    timeouts: config.timeouts,
-    breaker: config.breaker,
-    wording: dockerWording(engine.endpoint),
-    ...(audit ? { audit } : {}),
-    onBreakerChange: (open, host) =>
-      log(
-        open ? "error" : "notice",
-        open
-          ? `Docker at ${endpointOf(host)} stopped answering: calls are paused (circuit breaker open) until it answers again.`
-          : `Docker at ${endpointOf(host)} answers again: calls resume (circuit breaker closed).`,
-      ),
-  });
+  // Building the kernel turns every tool's schema into JSON Schema (tens of milliseconds), and the
+  // plugins' code is most of the bundle: neither is needed to answer initialize, so both wait for
+  // the first use.
+  function buildKernel(plugins: Plugin<ServerDeps>[]): Kernel {
+    const built = createKernel<ServerDeps>({
+      // The resource provider is always there: every container, image, network, volume and compose
+      // project a tool targets is resolved by it (never judged on the text typed).
+      plugins: [dockerResources, ...plugins.filter((plugin) => plugin !== dockerResources)],
+      // Every plugin's handlers and resolvers are built once per host, from that host's engine.
+      hosts: hosts.map((host) => ({
+        name: host.name,
+        deps: { engine: host.engine, connection: host.connection, processes },
+        policy: host.policy,
+        // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
+        probe: (signal: AbortSignal) => host.engine.ping(signal),
+        wording: dockerWording(host.engine.endpoint),
+        // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their
+        // real paths too. Over TCP or SSH the daemon's filesystem is not ours to look at.
+        ...(host.engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
+      })),
+      policy: config.policy,
+      levels: config.policy.vocabulary.levels.map((level) => level.name),
+      exec: {
+        maxOutputBytes: config.policy.execSafety.maxOutput,
+        timeoutMs: config.policy.execSafety.timeoutMs,
+      },
+      timeouts: config.timeouts,
+      breaker: config.breaker,
+      wording: dockerWording(engine.endpoint),
+      ...(audit ? { audit } : {}),
+      onBreakerChange: (open, host) =>
+        log(
+          open ? "error" : "notice",
+          open
+            ? `Docker at ${endpointOf(host)} stopped answering: calls are paused (circuit breaker open) until it answers again.`
+            : `Docker at ${endpointOf(host)} answers again: calls resume (circuit breaker closed).`,
+        ),
+    });
+    const toolNames = new Set(built.tools.map((t) => t.manifest.name));
+    // A confirm entry naming no tool protects nothing: most likely a typo, worth telling every client.
+    configWarnings = config.policy.confirm
+      .filter((name) => !toolNames.has(name))
+      .map(
+        (name) =>
+          `The policy's "confirm" list names "${name}", which is not a tool of this server; it has no effect.`,
+      );
+    for (const warning of configWarnings) stderr.write(`docker-mcp: warning: ${warning}\n`);
+    return built;
+  }
+  let kernel: Kernel | undefined;
+  let configWarnings: string[] = [];
+  let building: Promise<Kernel> | undefined;
+  const givenPlugins = options.plugins;
+  // Plugins given as a list are built in now: a plugin that cannot load fails createServer itself.
+  if (typeof givenPlugins !== "function") kernel = buildKernel(givenPlugins);
+  function kernelNow(): Kernel {
+    if (kernel) return kernel;
+    throw new Error("docker-mcp: the plugins are still loading; await ready() before reading kernel");
+  }
+  function ready(): Promise<Kernel> {
+    if (kernel) return Promise.resolve(kernel);
+    building ??= (async () => {
+      const plugins = typeof givenPlugins === "function" ? await givenPlugins() : givenPlugins;
+      kernel ??= buildKernel(plugins);
+      return kernel;
+    })();
+    return building;
+  }
 
   const sessions = new Set<Server>();
   function log(level: LoggingLevel, message: string): void {
@@ -221,15 +265,6 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         .catch(() => {});
     }
   }
-  const toolNames = new Set(kernel.tools.map((t) => t.manifest.name));
-  // A confirm entry naming no tool protects nothing: most likely a typo, worth telling every client.
-  const configWarnings = config.policy.confirm
-    .filter((name) => !toolNames.has(name))
-    .map(
-      (name) =>
-        `The policy's "confirm" list names "${name}", which is not a tool of this server; it has no effect.`,
-    );
-  for (const warning of configWarnings) stderr.write(`docker-mcp: warning: ${warning}\n`);
 
   const anthropic = anthropicModel(config.fallback, options.env ?? process.env);
 
@@ -250,9 +285,9 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     );
     // Config warnings go out once per session, tied to its first request: a notification sent at
     // initialization goes to an HTTP client's standalone stream, which it may not have opened yet.
-    let warned = configWarnings.length === 0;
+    let warned = false;
     const warnOnce = (extra: { sendNotification: (n: ServerNotification) => Promise<void> }) => {
-      if (warned) return;
+      if (warned || configWarnings.length === 0) return;
       warned = true;
       // The SDK keeps each session's logging/setLevel; honor it as sendLoggingMessage would.
       const ignored = (
@@ -270,11 +305,13 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     };
 
     server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+      const kernel = await ready();
       warnOnce(extra);
       return { tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface) };
     });
 
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      const kernel = await ready();
       warnOnce(extra);
       const progressToken = request.params._meta?.progressToken;
       let step = 0;
@@ -321,20 +358,24 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     });
 
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: resourceTemplates(kernel),
+      resourceTemplates: resourceTemplates(await ready()),
     }));
     server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
+      const kernel = await ready();
       warnOnce(extra);
       return { resources: await listResources(kernel, extra.signal) };
     });
-    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
-      readResource(kernel, request.params.uri, extra.signal),
+    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) =>
+      readResource(await ready(), request.params.uri, extra.signal),
     );
-    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: prompts(kernel.hosts) }));
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+      prompts: prompts((await ready()).hosts),
+    }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-      getPrompt(request.params.name, request.params.arguments, kernel.hosts),
+      getPrompt(request.params.name, request.params.arguments, (await ready()).hosts),
     );
     server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+      const kernel = await ready();
       const { ref, argument } = request.params;
       const several = kernel.hosts.length > 1;
       const onResource = (prefix: string) => ref.type === "ref/resource" && ref.uri.startsWith(prefix);
@@ -387,7 +428,10 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
 
   return {
     server: first,
-    kernel,
+    get kernel() {
+      return kernelNow();
+    },
+    ready,
     engine,
     engines: new Map(hosts.map((host) => [host.name, host.engine])),
     async connect(transport) {
@@ -400,7 +444,9 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     log,
     async close() {
       // In-flight calls first: a cancelled exec kills its process before the connection goes away.
-      await kernel.close();
+      // A kernel still being built is closed too, once it is there.
+      await building?.catch(() => {});
+      await kernel?.close();
       // Whatever a handler left running (it should have ended it itself) ends with the server.
       await processes.killAll();
       await Promise.allSettled([first, ...sessions].map((session) => session.close()));

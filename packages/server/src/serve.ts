@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { HELP } from "./cli.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createServer } from "./create-server.js";
-import { builtinPlugins } from "./plugins.js";
+import { createServer, type DockerMcpServer } from "./create-server.js";
 import { LineStdioTransport } from "./stdio-transport.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -83,7 +82,8 @@ export async function serve(
   }
 
   const app = createServer({
-    plugins: builtinPlugins,
+    // The tool plugins are most of the code: loaded after the initialize answer (see warmUp).
+    plugins: async () => (await import("./plugins.js")).builtinPlugins,
     config,
     stderr,
   });
@@ -91,6 +91,7 @@ export async function serve(
     const { ORIGINS_ENV, serveHttp } = httpServer;
     let handle: Awaited<ReturnType<typeof serveHttp>>;
     try {
+      await app.ready();
       handle = await serveHttp({
         app,
         host: http.host,
@@ -133,6 +134,39 @@ export async function serve(
   process.stdin.on("end", shutdown);
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  // The plugins load and the kernel is built right after the initialize answer went out (a request
+  // that needs them first waits for them): a client gets its answer without paying for them.
+  warmUpAfterInitialize(transport, () => warmUp(app, stderr));
   await app.connect(transport);
   return undefined;
+}
+
+/** Builds the kernel now; a plugin that cannot load is reported as a start failure. */
+function warmUp(app: DockerMcpServer, stderr: NodeJS.WritableStream): void {
+  app.ready().catch((error: unknown) => {
+    stderr.write(`docker-mcp: the tools could not be loaded: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(2);
+  });
+}
+
+/** A client that does not initialize promptly does not leave the start's errors unreported. */
+const WARM_UP_FALLBACK_MS = 500;
+
+/** Calls `then` once: right after the first initialize answer was written, or after WARM_UP_FALLBACK_MS. */
+function warmUpAfterInitialize(transport: LineStdioTransport, then: () => void): void {
+  const send = transport.send.bind(transport);
+  let done = false;
+  const fire = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    setImmediate(then);
+  };
+  const timer = setTimeout(fire, WARM_UP_FALLBACK_MS);
+  timer.unref();
+  transport.send = async (message) => {
+    await send(message);
+    const result = (message as { result?: unknown }).result;
+    if (typeof result === "object" && result !== null && "serverInfo" in result) fire();
+  };
 }

@@ -236,4 +236,56 @@ describe("createServer", () => {
     expect((await all.client.listTools()).tools).toHaveLength(containersPlugin.manifest.tools.length);
     await all.app.close();
   });
+
+  it("with a plugin loader, answers initialize before the plugins load; tool requests wait for them", async () => {
+    let release: (plugins: Plugin<ServerDeps>[]) => void = () => {};
+    const loading = new Promise<Plugin<ServerDeps>[]>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    const app = createServer({
+      plugins: () => {
+        asked++;
+        return loading;
+      },
+      config: resolveConfig({}, undefined, false),
+      stderr: process.stderr,
+    });
+    expect(() => app.kernel).toThrow(/still loading/);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await app.connect(serverSide);
+    const client = new Client({ name: "t", version: "0" });
+    await client.connect(clientSide); // initialize, answered while the loader has not resolved
+    expect(client.getServerVersion()?.name).toBe("docker-mcp");
+    let listed: string[] | undefined;
+    const listing = client.listTools().then((r) => {
+      listed = r.tools.map((t) => t.name);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listed).toBeUndefined();
+    release([containersPlugin]);
+    await listing;
+    expect(listed).toContain("docker_ps");
+    expect(app.kernel.tools.length).toBeGreaterThan(0);
+    expect(await app.ready()).toBe(app.kernel);
+    expect(asked).toBe(1);
+    await app.close();
+  });
+
+  it("with a plugin loader that fails, says so on every tool request", async () => {
+    const app = createServer({
+      plugins: async () => {
+        throw new Error("no plugins today");
+      },
+      config: resolveConfig({}, undefined, false),
+      stderr: process.stderr,
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await app.connect(serverSide);
+    const client = new Client({ name: "t", version: "0" });
+    await client.connect(clientSide);
+    await expect(client.listTools()).rejects.toThrow(/no plugins today/);
+    await expect(app.ready()).rejects.toThrow(/no plugins today/);
+    await app.close();
+  });
 });
