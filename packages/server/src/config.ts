@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { EXEC_KILL_BUDGET_MS } from "@arktechnwa/docker-mcp-engine";
@@ -9,7 +9,6 @@ import {
   type Policy,
   PolicyError,
 } from "@arktechnwa/mcp-policy";
-import { cosmiconfig } from "cosmiconfig";
 import { z } from "zod";
 import { SERVER_SECTION_NAMES, type ServerSections, serverSections } from "./server-config.js";
 import { TIMEOUT_CLASS_NAMES, TIMEOUT_CLASSES, type TimeoutClassName } from "./timeout-classes.js";
@@ -108,11 +107,18 @@ export interface LoadConfigOptions {
 
 /** Finds the config (--config, ~/.config/docker-mcp/config.json, then the usual places) and validates it whole. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
-  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: "none" });
   let source: string | undefined;
   let document: unknown = {};
   const userFile = join(options.home ?? homedir(), ".config", MODULE_NAME, "config.json");
+  const cwd = options.cwd ?? process.cwd();
+  // With no file to read, the defaults apply without loading cosmiconfig and its YAML parsers at all.
+  if (!options.configPath && !existsSync(userFile) && !mayHoldConfig(cwd) && !mayHoldConfig(process.cwd())) {
+    return resolveConfig(document, source, options.bypass ?? false);
+  }
   try {
+    // cosmiconfig is CommonJS: its exports are the default export's properties, in Node and in the bundle.
+    const { cosmiconfig } = (await import("cosmiconfig")).default;
+    const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: "none" });
     const found = options.configPath
       ? await explorer.load(resolve(options.cwd ?? process.cwd(), options.configPath))
       : existsSync(userFile)
@@ -132,6 +138,27 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     throw new ConfigError(file, [{ path: "", message }]);
   }
   return resolveConfig(document, source, options.bypass ?? false);
+}
+
+/**
+ * Whether cosmiconfig could find anything in `dir`: a file it searches for docker-mcp, or one it reads
+ * its own options from (package.json, package.yaml, .config/). Errs on the side of yes.
+ */
+function mayHoldConfig(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return true;
+  }
+  return names.some(
+    (name) =>
+      name === "package.json" ||
+      name === "package.yaml" ||
+      name === ".config" ||
+      name.startsWith(`.${MODULE_NAME}rc`) ||
+      name.startsWith(`${MODULE_NAME}.config.`),
+  );
 }
 
 /** Validates a config document (already parsed) and turns it into what the server runs with. */

@@ -183,6 +183,30 @@ describe("loadConfig", () => {
     expect((await loadConfig({ home, cwd, configPath: "mine.yaml" })).policy.levels.create).toBe(true);
   });
 
+  it("finds every place cosmiconfig searches: a package.json key, .config/, docker-mcp.config.*", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dmcp-home-"));
+    const inPackage = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    writeFileSync(
+      join(inPackage, "package.json"),
+      JSON.stringify({ name: "x", "docker-mcp": { permissions: { exec: true } } }),
+    );
+    expect((await loadConfig({ home, cwd: inPackage })).policy.levels.exec).toBe(true);
+    const inDotConfig = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    mkdirSync(join(inDotConfig, ".config"));
+    writeFileSync(join(inDotConfig, ".config", "docker-mcprc.yaml"), "permissions:\n  create: true\n");
+    expect((await loadConfig({ home, cwd: inDotConfig })).policy.levels.create).toBe(true);
+    const inJs = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    writeFileSync(
+      join(inJs, "docker-mcp.config.mjs"),
+      "export default { permissions: { lifecycle: true } };\n",
+    );
+    expect((await loadConfig({ home, cwd: inJs })).policy.levels.lifecycle).toBe(true);
+    const empty = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
+    const defaults = await loadConfig({ home, cwd: empty });
+    expect(defaults.source).toBeUndefined();
+    expect(defaults.policy.levels.lifecycle).toBe(false);
+  });
+
   it("says which file is missing or broken", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "dmcp-cwd-"));
     await expect(loadConfig({ cwd, home: cwd, configPath: "nope.json" })).rejects.toThrow(
