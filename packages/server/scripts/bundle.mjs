@@ -8,6 +8,23 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
 const outdir = `${root}/dist/bundle`;
+
+// zod's namespace export carries ~50 locales (370 kB every start would parse); docker-mcp never switches
+// zod's locale, and zod itself registers English by default: the bundle keeps only English.
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: `${args.resolveDir}/../locales/en.js`, namespace: "zod-english-only" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: root,
+    }));
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -33,6 +50,10 @@ await build({
   define: { __DOCKER_MCP_VERSION__: JSON.stringify(version) },
   // cosmiconfig's TypeScript config loader (not a supported config format) stays out.
   external: ["typescript"],
+  plugins: [zodEnglishOnly],
+  // Fewer bytes to parse at every start; names stay, so stack traces still say where.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: "linked",
   logLevel: "warning",
 });
