@@ -31,7 +31,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../dist/bundle/docker-mcp.js", import.meta.url));
 const PEER = fileURLToPath(new URL("./thin-peer.mjs", import.meta.url));
 const SOCKET = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);

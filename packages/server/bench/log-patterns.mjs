@@ -21,7 +21,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../dist/bundle/docker-mcp.js", import.meta.url));
 const LINES = Number(process.env.LOG_PATTERNS_LINES ?? 12_500_000);
 
 const GENERATOR = `BEGIN { for (i = 0; i < ${LINES}; i++) { r = i % 100;

@@ -22,7 +22,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createServer, resolveConfig } from "../dist/index.js";
 
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../dist/bundle/docker-mcp.js", import.meta.url));
 const CYCLES = Number(process.env.BENCH_FOLLOW_CYCLES ?? 200);
 const LOG_MB = Number(process.env.BENCH_LOG_MB ?? 100);
 const runId = newRunId();
