@@ -48,6 +48,7 @@ export function createAuthorizer(
   async function resolveTarget(
     ref: TargetRef,
     signal: AbortSignal,
+    cached: boolean,
   ): Promise<{ ok: true; resource: ResolvedResource } | { ok: false; error: unknown }> {
     if (ref.resolve === false) {
       return {
@@ -62,7 +63,7 @@ export function createAuthorizer(
     }
     const resolver = resolvers.get(ref.kind) as ResourceResolver;
     try {
-      const resource = await resolver(ref.ref, signal);
+      const resource = await resolver(ref.ref, signal, { cached });
       if (!resource || typeof resource !== "object" || !Array.isArray(resource.names)) {
         throw new ToolError("not_found", `No ${ref.kind} "${ref.ref}" was found.`);
       }
@@ -111,7 +112,9 @@ export function createAuthorizer(
       ...(build ? { build } : {}),
     };
     const resolved = await raceSignal(
-      Promise.all(refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal) }))),
+      Promise.all(
+        refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal, manifest.effect === "read") })),
+      ),
       signal,
     );
     for (const { ref, r } of resolved) {

@@ -59,6 +59,7 @@ export {
   type PluginManifest,
   type RejectedTarget,
   type ResolvedResource,
+  type ResolveOptions,
   type ResourceResolver,
   type TargetRef,
   type ToolContext,

@@ -53,7 +53,20 @@ export interface ResolvedResource {
  * resolver that cannot find the target throws (code not_found or NOT_FOUND): it never makes up a
  * resource from the reference as typed.
  */
-export type ResourceResolver = (ref: string, signal: AbortSignal) => Promise<ResolvedResource>;
+export type ResourceResolver = (
+  ref: string,
+  signal: AbortSignal,
+  options?: ResolveOptions,
+) => Promise<ResolvedResource>;
+
+/** How a target may be resolved. */
+export interface ResolveOptions {
+  /**
+   * The tool only reads (its effect is "read"): the resolver may answer from what it keeps current
+   * (never wider than a live lookup would be). For a tool that acts this is false: ask the system now.
+   */
+  cached: boolean;
+}
 
 /** Facts the policy needs about a creation request (privileged, host namespaces, bind mounts, ...). */
 export type CreateFacts = CreateRequest;

@@ -23,8 +23,10 @@ export async function imageNamesById(
   deps: DockerDeps,
   ref: string,
   signal: AbortSignal,
+  /** May be answered from what the daemon's events keep current (reads only). */
+  cached = false,
 ): Promise<ImageIdentity | undefined> {
-  return deps.engine.inspectImage(ref, signal).catch((error: unknown) => {
+  return deps.engine.inspectImage(ref, signal, { cached }).catch((error: unknown) => {
     if (errorCode(error) === "NOT_FOUND") return undefined;
     throw error;
   });
@@ -44,14 +46,17 @@ export async function withImageNames(
   signal: AbortSignal,
   /** The image listing when the caller started it already (alongside the container listing). */
   images?: Promise<ImageIdentity[]>,
+  /** Listings for what a caller may see: image names may come from what the daemon's events keep current. */
+  cached = false,
 ): Promise<ListedContainer[]> {
   if (rows.length === 0) return rows;
   const byId = new Map<string, ImageIdentity>();
-  for (const image of await (images ?? deps.engine.listImages(signal))) byId.set(image.id, image);
+  for (const image of await (images ?? deps.engine.listImages(signal, { cached })))
+    byId.set(image.id, image);
   const missing = [...new Set(rows.map((r) => r.imageId).filter((id) => id && !byId.has(id)))];
   await Promise.all(
     missing.map(async (id) => {
-      const image = await imageNamesById(deps, id, signal);
+      const image = await imageNamesById(deps, id, signal, cached);
       if (image) byId.set(id, image);
     }),
   );

@@ -38,12 +38,13 @@ export function listVisibleContainers(
   return listVisible(
     ctx,
     async () => {
-      // Both listings at once: one round trip to the daemon instead of two. An image created between
-      // them is looked up alone, as withImageNames does for any image missing from its listing.
-      const images = deps.engine.listImages(ctx.signal);
+      // Both listings at once: one round trip to the daemon instead of two (none for the images while
+      // the daemon's events keep their names current). An image created between them is looked up
+      // alone, as withImageNames does for any image missing from its listing.
+      const images = deps.engine.listImages(ctx.signal, { cached: true });
       images.catch(() => {});
       const rows = await deps.engine.listContainers(options, ctx.signal);
-      return withImageNames(deps, rows, ctx.signal, images);
+      return withImageNames(deps, rows, ctx.signal, images, true);
     },
     summaryToResource,
   );

@@ -11,12 +11,14 @@ import { COMPOSE_PROJECT_LABEL, ownNames } from "./names.js";
 
 /** name, /name, ID prefix or full ID -> one container, with its secret env and argv values for the redactor. */
 export function containerResolver(deps: DockerDeps): ResourceResolver {
-  return async (ref, signal) => {
-    const identity = await deps.engine.resolveContainer(ref, signal);
+  return async (ref, signal, options) => {
+    // A read may be answered from what the daemon's events keep current; a tool that acts asks now.
+    const cached = options?.cached === true;
+    const identity = await deps.engine.resolveContainer(ref, signal, { cached });
     const resource = identityToResource(identity);
     // An image is all its names: the container is judged by every tag, digest and the ID of the image
     // it runs, not only by the name it was created with (a bare ID, or one tag of several).
-    const image = await imageNamesById(deps, identity.imageId || identity.image, signal);
+    const image = await imageNamesById(deps, identity.imageId || identity.image, signal, cached);
     if (image) {
       resource.images = imageNamesOf(image);
       if (isImageId(identity.image) && image.tags[0]) resource.image = image.tags[0];

@@ -8,6 +8,7 @@ import { volumesArea } from "./areas/volumes.js";
 import { resolveConnection } from "./connection.js";
 import { CpuHistory } from "./cpu-history.js";
 import { EngineError } from "./errors.js";
+import { LookupCache } from "./lookup-cache.js";
 import type { StatsStrategy } from "./stats.js";
 import type { ConnectionOptions, DockerEngine } from "./types.js";
 
@@ -27,6 +28,12 @@ export interface CreateEngineOptions extends ConnectionOptions {
    * 10 s), so repeated stats calls need one collector tick instead of two. 0 turns it off.
    */
   cpuHistoryMaxAgeMs?: number;
+  /**
+   * Keep container identities and image names current from the daemon's event stream, so reads that
+   * ask for `cached` lookups skip those round trips (default: on for a local socket, off otherwise:
+   * a remote daemon's stream can stall unnoticed). See LookupCache.
+   */
+  lookupCache?: boolean;
 }
 
 /**
@@ -38,6 +45,7 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     env = process.env,
     statsStrategy = "one-shot",
     cpuHistoryMaxAgeMs = 10_000,
+    lookupCache,
     ...connection
   } = options;
   const history = cpuHistoryMaxAgeMs > 0 ? new CpuHistory(cpuHistoryMaxAgeMs) : undefined;
@@ -54,15 +62,17 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     );
   }
 
+  const lookups = (lookupCache ?? api.local) ? new LookupCache(api) : undefined;
   return {
     endpoint: api.endpoint,
     ...systemArea(api),
-    ...containersArea(api, { statsStrategy, history }),
-    ...imagesArea(api),
+    ...containersArea(api, { statsStrategy, history, lookups }),
+    ...imagesArea(api, lookups),
     ...networksArea(api),
     ...volumesArea(api),
     ...swarmArea(api),
     async close() {
+      lookups?.close();
       api.close();
     },
   };

@@ -79,6 +79,7 @@ export type {
   LogLine,
   LogsOptions,
   LogsResult,
+  LookupOptions,
   StatsSample,
 } from "./types.js";
 export type { VolumeMount } from "./volume-spec.js";

@@ -40,6 +40,15 @@ export interface ContainerPort {
 }
 
 /** A local image: its ID and every tag and digest it carries. */
+/** How a lookup may be answered. */
+export interface LookupOptions {
+  /**
+   * May come from what the daemon's event stream keeps current (only while that stream is open, on a
+   * local daemon): for reads. A tool that acts asks the daemon every time.
+   */
+  cached?: boolean;
+}
+
 export interface ImageIdentity {
   id: string;
   /** "nginx:1.27", ... (untagged images have none). */

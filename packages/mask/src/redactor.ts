@@ -49,6 +49,11 @@ export interface ValueOptions {
    * (the audit log) of what a caller asked to set.
    */
   everyEnvValue?: boolean;
+  /**
+   * Applied to every string before it is masked (e.g. stripping terminal escapes), in the same walk:
+   * no second deep copy of the value.
+   */
+  clean?: (text: string) => string;
 }
 
 /**
@@ -122,7 +127,7 @@ export class Redactor {
     }
     if (value && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) {
-        if (typeof item === "string" && this.isKey(key) && isSecretKey(key)) this.add([item]);
+        if (typeof item === "string" && isSecretKey(key) && this.isKey(key)) this.add([item]);
         else this.learn(item, depth + 1);
       }
     }
@@ -199,26 +204,33 @@ export class Redactor {
   }
 
   private isKey(key: string): boolean {
-    return !this.names.has(key) && !this.names.has(key.replace(/^\//, ""));
+    if (this.names.size === 0) return true;
+    return !this.names.has(key) && !(key.startsWith("/") && this.names.has(key.slice(1)));
   }
 
   private walk(value: unknown, options: ValueOptions, depth: number): unknown {
     if (depth > MAX_DEPTH) return MASK;
-    if (typeof value === "string") return this.text(value);
+    if (typeof value === "string") return this.text(options.clean ? options.clean(value) : value);
     if (Array.isArray(value)) {
       const words = value.every((v) => typeof v === "string");
-      return value.map((item, i) =>
-        words && i > 0 && isSecretFlag(value[i - 1] as string) && !(item as string).startsWith("-")
-          ? MASK
-          : this.walk(item, options, depth + 1),
-      );
+      if (words) {
+        // Flags are judged as they will read: cleaned first, once.
+        const clean = options.clean;
+        const list = clean ? (value as string[]).map(clean) : (value as string[]);
+        return list.map((item, i) =>
+          (i > 0 && isSecretFlag(list[i - 1] as string) && !item.startsWith("-")) || depth + 1 > MAX_DEPTH
+            ? MASK
+            : this.text(item),
+        );
+      }
+      return value.map((item) => this.walk(item, options, depth + 1));
     }
     if (value && typeof value === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
         if (options.everyEnvValue && /^(?:env|envs|environment)$/i.test(key))
           out[key] = maskEveryEnvValue(item);
-        else if (this.isKey(key) && isSecretKey(key)) out[key] = this.hide(item, options, depth + 1);
+        else if (isSecretKey(key) && this.isKey(key)) out[key] = this.hide(item, options, depth + 1);
         else out[key] = this.walk(item, options, depth + 1);
       }
       return out;

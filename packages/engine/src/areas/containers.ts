@@ -1,6 +1,7 @@
 import type { ApiClient } from "../api-client.js";
-import { inspectContainer, listContainers, resolveContainer } from "../containers.js";
+import { inspectContainer, listContainers, resolveContainer, stripSlash } from "../containers.js";
 import type { CpuHistory } from "../cpu-history.js";
+import type { LookupCache } from "../lookup-cache.js";
 import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
 import { type FollowLogsOptions, type FollowLogsResult, followLogs } from "../follow-logs.js";
@@ -18,14 +19,19 @@ import type {
   LogLine,
   LogsOptions,
   LogsResult,
+  LookupOptions,
   StatsSample,
 } from "../types.js";
 
 /** Containers: perception and action on containers. */
 export interface ContainersArea {
   listContainers(options: ListContainersOptions, signal: AbortSignal): Promise<ContainerSummary[]>;
-  /** name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. */
-  resolveContainer(ref: string, signal: AbortSignal): Promise<ContainerIdentity>;
+  /**
+   * name, "/name", unique ID prefix or full ID -> exactly one container, or NOT_FOUND / AMBIGUOUS. With
+   * `cached`, an identity kept current by the daemon's events may answer without a request (see
+   * LookupCache); the identity then carries no inspect document (`resolvedDocument` is undefined).
+   */
+  resolveContainer(ref: string, signal: AbortSignal, options?: LookupOptions): Promise<ContainerIdentity>;
   /** The raw inspect document (GET /containers/{id}/json). */
   inspectContainer(id: string, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** Streamed, demultiplexed (or raw for TTY), bounded by maxBytes. */
@@ -83,12 +89,16 @@ export interface ContainersArea {
 export interface ContainersAreaOptions {
   statsStrategy: StatsStrategy;
   history: CpuHistory | undefined;
+  lookups: LookupCache | undefined;
 }
 
 export function containersArea(api: ApiClient, options: ContainersAreaOptions): ContainersArea {
   return {
     listContainers: (opts, signal) => listContainers(api, opts, signal),
-    resolveContainer: (ref, signal) => resolveContainer(api, ref, signal),
+    resolveContainer: (ref, signal, opts) =>
+      opts?.cached && options.lookups
+        ? cachedResolve(api, options.lookups, ref, signal)
+        : resolveContainer(api, ref, signal),
     inspectContainer: (id, signal) => inspectContainer(api, id, signal),
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
     scanLogs: (id, tty, opts, onLine, signal) => scanLogs(api, id, tty, opts, onLine, signal),
@@ -103,4 +113,20 @@ export function containersArea(api: ApiClient, options: ContainersAreaOptions): 
     createContainer: (spec, signal) => createContainer(api, spec, signal),
     removeContainer: (id, opts, signal) => removeContainer(api, id, opts, signal),
   };
+}
+
+/** A container from what the event-kept cache holds, else looked up (and kept when it may be). */
+async function cachedResolve(
+  api: ApiClient,
+  lookups: LookupCache,
+  input: string,
+  signal: AbortSignal,
+): Promise<ContainerIdentity> {
+  const ref = stripSlash(input.trim());
+  const hit = lookups.container(ref);
+  if (hit) return hit;
+  const mark = lookups.mark("container");
+  const identity = await resolveContainer(api, input, signal);
+  lookups.keepContainer(ref, identity, mark);
+  return identity;
 }

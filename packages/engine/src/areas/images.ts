@@ -1,7 +1,8 @@
 import type { ApiClient } from "../api-client.js";
 import { statusRules } from "../daemon-errors.js";
 import type { PullProgressEvent } from "../pull-progress.js";
-import type { ImageIdentity } from "../types.js";
+import type { LookupCache } from "../lookup-cache.js";
+import type { ImageIdentity, LookupOptions } from "../types.js";
 import {
   type BuildEvent,
   type BuildOptions,
@@ -30,10 +31,16 @@ export interface ImageSummary extends ImageIdentity {
 
 /** Images: what plugins may ask the daemon about local images. */
 export interface ImagesArea {
-  /** A local image by name, tag, digest or ID (NOT_FOUND when it is not present). */
-  inspectImage(ref: string, signal: AbortSignal): Promise<ImageIdentity>;
-  /** Every local image with all its tags and digests (intermediate build layers left out). */
-  listImages(signal: AbortSignal): Promise<ImageSummary[]>;
+  /**
+   * A local image by name, tag, digest or ID (NOT_FOUND when it is not present). With `cached`, an
+   * image given by its full ID may be answered from what the daemon's events keep current.
+   */
+  inspectImage(ref: string, signal: AbortSignal, options?: LookupOptions): Promise<ImageIdentity>;
+  /**
+   * Every local image with all its tags and digests (intermediate build layers left out). With
+   * `cached`, the listing may come from what the daemon's events keep current.
+   */
+  listImages(signal: AbortSignal, options?: LookupOptions): Promise<ImageSummary[]>;
   /** Configuration, layers and platform of a local image (NOT_FOUND when absent). */
   inspectImageDetails(ref: string, signal: AbortSignal): Promise<ImageDetails>;
   /** The steps that made a local image, newest first. */
@@ -60,10 +67,26 @@ export interface ImagesArea {
   tagImage(id: string, repository: string, tag: string, signal: AbortSignal): Promise<void>;
 }
 
-export function imagesArea(api: ApiClient): ImagesArea {
+export function imagesArea(api: ApiClient, lookups?: LookupCache): ImagesArea {
   return {
-    inspectImage: (ref, signal) => inspectImage(api, ref, signal),
-    listImages: (signal) => listImages(api, signal),
+    inspectImage: async (ref, signal, options) => {
+      if (!options?.cached || !lookups || !FULL_ID.test(ref)) return inspectImage(api, ref, signal);
+      const hit = lookups.image(ref);
+      if (hit) return hit;
+      const mark = lookups.mark("image");
+      const image = await inspectImage(api, ref, signal);
+      lookups.keepImage(ref, image, mark);
+      return image;
+    },
+    listImages: async (signal, options) => {
+      if (!options?.cached || !lookups) return listImages(api, signal);
+      const hit = lookups.imageListing() as ImageSummary[] | undefined;
+      if (hit) return hit;
+      const mark = lookups.mark("image");
+      const images = await listImages(api, signal);
+      lookups.keepImageListing(images, mark);
+      return images;
+    },
     inspectImageDetails: (ref, signal) => inspectImageDetails(api, ref, signal),
     imageHistory: (ref, signal) => imageHistory(api, ref, signal),
     pullImage: (options, onProgress, signal) => pullImage(api, options, onProgress, signal),
@@ -73,6 +96,8 @@ export function imagesArea(api: ApiClient): ImagesArea {
   };
 }
 
+/** Only an image's full ID is kept: a tag or short ID can come to name another image. */
+const FULL_ID = /^sha256:[0-9a-f]{64}$/;
 const NO_TAG = "<none>:<none>";
 const NO_DIGEST = "<none>@<none>";
 
