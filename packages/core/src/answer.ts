@@ -47,7 +47,12 @@ export function shapeAnswer(
   }
   redactor.learn(checked.data);
   // Sanitized and masked in one walk (one copy of the answer, not two).
-  const structured = redactor.value(checked.data, { clean: sanitizeText }) as Record<string, unknown>;
+  const full = redactor.value(checked.data, { clean: sanitizeText }) as Record<string, unknown>;
+  let structured = full;
+  if (manifest.textOnly?.length) {
+    structured = { ...full };
+    for (const key of manifest.textOnly) delete structured[key];
+  }
   const size = JSON.stringify(structured).length;
   if (size > caps.maxStructuredChars) {
     throw new ToolError(
@@ -55,7 +60,10 @@ export function shapeAnswer(
       `${name}'s answer is ${Math.round(size / 1000)} kB, more than the ${Math.round(caps.maxStructuredChars / 1000)} kB a call may return. Narrow the request (a section, a tail, a grep, a filter or a limit) and call again.`,
     );
   }
-  const text = capText(redactor.text(sanitizeText(manifest.render(structured))), caps.maxTextChars);
+  // Text that carries fields the structured content leaves out is capped as the structured content is.
+  const maxText =
+    structured === full ? caps.maxTextChars : Math.max(caps.maxTextChars, caps.maxStructuredChars);
+  const text = capText(redactor.text(sanitizeText(manifest.render(full))), maxText);
   return { text, structured };
 }
 

@@ -146,6 +146,13 @@ export interface ToolManifest<
   /** A short text rendering of the output for the model. */
   render: (output: z.output<O>) => string;
   /**
+   * Output fields the text carries and the structured content leaves out (checked and masked like
+   * the rest, given to `render`, then dropped), so a bulky field (a log's lines) is sent once, in the
+   * text every client shows. The published output schema leaves them out too; the tool's description
+   * of the structured content says where they are.
+   */
+  textOnly?: readonly (keyof z.output<O> & string)[];
+  /**
    * Whether a well-formed answer still reports a failure, e.g. a call on several targets that acted
    * on none of them (each denied, not found or failed). The client then gets `isError: true` with the
    * same text and structured content, so the per-target results are still there to read.

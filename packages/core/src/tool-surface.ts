@@ -20,7 +20,15 @@ export function toolSurface(tool: ToolManifest): ToolSurface {
     title: tool.title,
     description: tool.description,
     inputSchema: jsonSchema(tool.input, "input"),
-    outputSchema: jsonSchema(tool.output, "output"),
+    outputSchema: jsonSchema(
+      tool.textOnly?.length
+        ? (tool.output as z.ZodObject).omit(
+            Object.fromEntries(tool.textOnly.map((key) => [key, true])) as Record<string, true> &
+              Record<number, never>,
+          )
+        : tool.output,
+      "output",
+    ),
     annotations: deriveAnnotations(tool),
   };
 }

@@ -25,9 +25,12 @@ afterEach(() => {
 interface Deps {
   containers: ResolvedResource[];
   acted: string[];
+  /** What each resolver call was told (may it answer from what it keeps current?). */
+  resolveOptions?: unknown[];
 }
 
-const byRef = (deps: Deps) => async (ref: string) => {
+const byRef = (deps: Deps) => async (ref: string, _signal: AbortSignal, options?: unknown) => {
+  deps.resolveOptions?.push(options);
   if (ref === "down") throw new ToolError("UNREACHABLE", "Cannot reach the daemon.");
   const clean = ref.replace(/^\//, "");
   const found = deps.containers.filter(
@@ -108,13 +111,33 @@ const badTool = defineTool({
   render: () => "",
 });
 
+/** Its lines go in the text only (a log's lines): the structured content counts them. */
+const linesTool = defineTool({
+  name: "t_lines",
+  title: "Lines",
+  description: "lines",
+  levels: ["read"],
+  timeoutClass: "read",
+  effect: "read",
+  input: z.strictObject({ container: z.string() }),
+  output: z.object({ lines: z.array(z.string()), count: z.number() }),
+  targetKinds: ["container"],
+  targets: (a) => [{ kind: "container", ref: a.container }],
+  textOnly: ["lines"],
+  render: (o) => [`${o.count} lines`, ...o.lines].join("\n"),
+});
+
 const plugin: Plugin<Deps> = {
   manifest: {
     name: "fake",
     apiVersion: KERNEL_API_VERSION,
-    tools: [echoTool, stopTool, listTool, slowTool, badTool],
+    tools: [echoTool, stopTool, listTool, slowTool, badTool, linesTool],
   },
   handlers: {
+    t_lines: () => async () => ({
+      lines: ["one", "the value supersecretvalue leaked", "\u001b[31mred\u001b[0m"],
+      count: 3,
+    }),
     t_echo: (deps) => async (input, ctx) => {
       deps.acted.push(ctx.targets[0]?.id ?? "?");
       return { id: ctx.targets[0]?.id ?? "?", said: input.say ?? "" };
@@ -153,7 +176,7 @@ function kernel(
     now?: () => number;
   } = {},
 ) {
-  const deps: Deps = { containers, acted: [] };
+  const deps: Deps = { containers, acted: [], resolveOptions: [] };
   const policy = loadPolicy(document, extra.bypass ? { bypass: true } : {});
   const k = createKernel({
     plugins: [plugin],
@@ -173,6 +196,27 @@ function kernel(
 const policyDoc = { permissions: { read: true, lifecycle: true, blacklist_containers: ["vault"] } };
 
 describe("kernel pipeline", () => {
+  it("sends textOnly fields in the text alone: checked, sanitized and masked, left out of the structured content and its schema", async () => {
+    const { k } = kernel(policyDoc);
+    const r = await k.call("t_lines", { container: "web" });
+    expect(r.isError).toBe(false);
+    expect(r.structured).toEqual({ count: 3 });
+    expect(r.text).toBe(`3 lines\none\nthe value ${MASK} leaked\nred`);
+    const surface = k.tools.find((t) => t.manifest.name === "t_lines")?.surface.outputSchema as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(Object.keys(surface.properties)).toEqual(["count"]);
+    expect(surface.required).toEqual(["count"]);
+  });
+
+  it("lets a resolver answer from what it keeps current only for a tool that only reads", async () => {
+    const { k, deps } = kernel(policyDoc);
+    await k.call("t_echo", { container: "web" });
+    await k.call("t_stop", { containers: ["web"] });
+    expect(deps.resolveOptions).toEqual([{ cached: true }, { cached: false }]);
+  });
+
   it("validates input and says what is wrong", async () => {
     const { k } = kernel(policyDoc);
     const r = await k.call("t_echo", { container: 5, extra: 1 });

@@ -51,8 +51,7 @@ export async function withImageNames(
 ): Promise<ListedContainer[]> {
   if (rows.length === 0) return rows;
   const byId = new Map<string, ImageIdentity>();
-  for (const image of await (images ?? deps.engine.listImages(signal, { cached })))
-    byId.set(image.id, image);
+  for (const image of await (images ?? deps.engine.listImages(signal, { cached }))) byId.set(image.id, image);
   const missing = [...new Set(rows.map((r) => r.imageId).filter((id) => id && !byId.has(id)))];
   await Promise.all(
     missing.map(async (id) => {

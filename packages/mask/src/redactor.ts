@@ -40,6 +40,10 @@ const ASSIGNMENT_HINT = /[=:]/;
 /** Characters at the edge of an upstream cut that are never shown (see `capped`). */
 export const EDGE_GUARD_CHARS = 256;
 
+/** Strings remembered per Redactor (see `seen`): at most this many, each at most this long. */
+const MEMO_MAX_ENTRIES = 4_096;
+const MEMO_MAX_CHARS = 4_096;
+
 /** Nesting deeper than this is masked whole: a value that deep is not worth the stack. */
 const MAX_DEPTH = 64;
 
@@ -70,6 +74,11 @@ export class Redactor {
   private readonly names = new Set<string>();
   private pattern: RegExp | undefined;
   private longest = 0;
+  /**
+   * What `text` answered for each string it saw since the secrets or names last changed: an answer
+   * repeats the same strings (a state, an image, a log line already masked when it was read).
+   */
+  private readonly seen = new Map<string, string>();
 
   constructor(secrets: Iterable<string> = []) {
     this.add(secrets);
@@ -86,6 +95,7 @@ export class Redactor {
           this.longest = Math.max(this.longest, form.length);
         }
         this.pattern = undefined;
+        this.seen.clear();
       }
     }
   }
@@ -102,7 +112,11 @@ export class Redactor {
 
   /** Names of resources (not keys): `name: value` after one of them is not a secret assignment. */
   addNames(names: Iterable<string>): void {
-    for (const name of names) if (name) this.names.add(name);
+    for (const name of names)
+      if (name && !this.names.has(name)) {
+        this.names.add(name);
+        this.seen.clear();
+      }
   }
 
   /** The length of the longest learned secret value. */
@@ -136,6 +150,17 @@ export class Redactor {
   /** Masks every known secret, secret-named assignment and flag value, and well-known secret shape. */
   text(input: string): string {
     if (input.length === 0) return input;
+    const known = this.seen.get(input);
+    if (known !== undefined) return known;
+    const out = this.mask(input);
+    if (input.length <= MEMO_MAX_CHARS) {
+      if (this.seen.size >= MEMO_MAX_ENTRIES) this.seen.clear();
+      this.seen.set(input, out);
+    }
+    return out;
+  }
+
+  private mask(input: string): string {
     let out = input;
     if (this.secrets.size > 0) {
       this.pattern ??= new RegExp(

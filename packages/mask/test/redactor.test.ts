@@ -231,3 +231,27 @@ describe("learned secrets inside JSON text", () => {
     expect(r.text(`x ${secret} y`)).toBe("x [REDACTED] y");
   });
 });
+
+describe("Redactor: repeated strings and the clean hook", () => {
+  it("masks a string it saw before once a secret or name learned since makes it differ", () => {
+    const r = new Redactor();
+    const line = "connected with hunter2hunter2 as the key";
+    expect(r.text(line)).toBe(line);
+    r.add(["hunter2hunter2"]);
+    expect(r.text(line)).toBe(`connected with ${MASK} as the key`);
+    // "token: ..." is a secret assignment until a resource called "token" is known to be speaking.
+    expect(r.text("token: abc123456")).toBe(`token: ${MASK}`);
+    r.addNames(["token"]);
+    expect(r.text("token: abc123456")).toBe("token: abc123456");
+  });
+
+  it("cleans every string before masking it, argv flags included, in one walk", () => {
+    const r = new Redactor();
+    const strip = (s: string) => s.replace(/\u200b/g, "");
+    const out = r.value(
+      { argv: ["app", "--pass\u200bword", "s3cr3t-value"], note: "a\u200bb" },
+      { clean: strip },
+    );
+    expect(out).toEqual({ argv: ["app", "--password", MASK], note: "ab" });
+  });
+});

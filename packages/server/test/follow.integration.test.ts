@@ -9,6 +9,7 @@ import {
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
+import { logAnswer } from "./log-answer.js";
 
 // docker_logs follow, docker_stats streaming and docker_health with the real SDK client over stdio,
 // against the real bin and the real daemon.
@@ -107,7 +108,7 @@ describe("docker_logs follow", () => {
     );
     const elapsed = Date.now() - t0;
     expect(r.isError).toBeFalsy();
-    const out = r.structuredContent as unknown as FollowOut;
+    const out = logAnswer(r) as unknown as FollowOut;
     expect(out.follow.stopped_by).toBe("duration");
     expect(out.follow.reason).toMatch(/2 s/);
     expect(elapsed).toBeGreaterThan(1_900);
@@ -133,7 +134,7 @@ describe("docker_logs follow", () => {
       max_lines: 3,
     });
     expect(r.isError).toBeFalsy();
-    const out = r.structuredContent as unknown as FollowOut;
+    const out = logAnswer(r) as unknown as FollowOut;
     expect(out.follow.stopped_by).toBe("max_lines");
     expect(out.lines).toHaveLength(3);
     for (const l of out.lines) expect(l.text).toMatch(/^tick \d*5$/);
@@ -148,7 +149,7 @@ describe("docker_logs follow", () => {
       grep: SECRET,
     });
     expect(r.isError).toBeFalsy();
-    expect((r.structuredContent as unknown as FollowOut).lines).toEqual([]);
+    expect((logAnswer(r) as unknown as FollowOut).lines).toEqual([]);
   });
 
   it("ends when the container stops, with every line it wrote", async () => {
@@ -159,7 +160,7 @@ describe("docker_logs follow", () => {
       duration: 30,
     });
     expect(r.isError).toBeFalsy();
-    const out = r.structuredContent as unknown as FollowOut;
+    const out = logAnswer(r) as unknown as FollowOut;
     expect(out.follow.stopped_by).toBe("container_stopped");
     expect(out.lines.map((l) => l.text)).toEqual(["one", "two", "three"]);
     expect(out.follow.followed_ms).toBeLessThan(15_000);
@@ -176,7 +177,7 @@ describe("docker_logs follow", () => {
         duration: 600,
       });
       expect(r.isError).toBeFalsy();
-      const out = r.structuredContent as unknown as FollowOut & { follow: { duration_s: number } };
+      const out = logAnswer(r) as unknown as FollowOut & { follow: { duration_s: number } };
       expect(out.follow.stopped_by).toBe("duration");
       expect(out.follow.duration_s).toBeLessThanOrEqual(2);
       expect(out.follow.reason).toMatch(/neverhang\.follow_timeout/);

@@ -2,6 +2,7 @@ import { BUSYBOX_IMAGE, type PrivateDaemon, startPrivateDaemon } from "@arktechn
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
+import { logAnswer } from "./log-answer.js";
 
 // The never-hang promises on a daemon of our own that we freeze (SIGSTOP), thaw and crash.
 // Never on the shared daemon.
@@ -153,7 +154,7 @@ describe("a daemon killed in the middle of a follow", () => {
     );
     expect(crashing).toBeDefined();
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    const out = result.structuredContent as {
+    const out = logAnswer(result) as unknown as {
       lines: { text: string }[];
       follow: { stopped_by: string; reason: string; followed_ms: number };
     };

@@ -12,6 +12,7 @@ import {
 } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
+import { logAnswer } from "./log-answer.js";
 
 const SECRET = "hunter2-Sup3r-secret";
 const URL_PASSWORD = "pgpass-0987";
@@ -229,13 +230,13 @@ describe("docker_inspect", () => {
 describe("docker_logs", () => {
   it("tails, marks stderr, strips ANSI escapes and masks secrets", async () => {
     const r = await call(server.client, "docker_logs", { container: web.name, tail: 5 });
-    const out = r.structuredContent as { lines: { stream: string; text: string }[] };
+    const out = logAnswer(r);
     expect(out.lines).toHaveLength(5);
     expect(out.lines.map((l) => l.text)).toContain("red");
     expect(JSON.stringify(r)).not.toContain(SECRET);
     expect(JSON.stringify(r)).not.toContain("\u001b");
     const all = await call(server.client, "docker_logs", { container: web.name, tail: "all" });
-    const lines = (all.structuredContent as { lines: { stream: string; text: string }[] }).lines;
+    const lines = logAnswer(all).lines;
     expect(lines.find((l) => l.text === "warning: disk low")?.stream).toBe("stderr");
     expect(lines.find((l) => l.text === "starting web")?.stream).toBe("stdout");
     expect(text(all)).toContain("[stderr] warning: disk low");
@@ -243,16 +244,12 @@ describe("docker_logs", () => {
 
   it("greps while streaming (substring and /regex/)", async () => {
     const r = await call(server.client, "docker_logs", { container: web.name, grep: "line 4" });
-    expect((r.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toEqual([
+    expect(logAnswer(r).lines.map((l) => l.text)).toEqual([
       "line 4",
       ...Array.from({ length: 10 }, (_, i) => `line 4${i}`),
     ]);
     const re = await call(server.client, "docker_logs", { container: web.name, grep: "/^line 1[0-2]$/" });
-    expect((re.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toEqual([
-      "line 10",
-      "line 11",
-      "line 12",
-    ]);
+    expect(logAnswer(re).lines.map((l) => l.text)).toEqual(["line 10", "line 11", "line 12"]);
   });
 
   it("honors since/until and timestamps", async () => {
@@ -261,7 +258,7 @@ describe("docker_logs", () => {
       since: "-0s",
       tail: "all",
     });
-    expect((future.structuredContent as { lines: unknown[] }).lines).toHaveLength(0);
+    expect(logAnswer(future).lines).toHaveLength(0);
     const past = await call(server.client, "docker_logs", {
       container: web.name,
       since: "-1h",
@@ -269,7 +266,7 @@ describe("docker_logs", () => {
       tail: 1,
       timestamps: true,
     });
-    const line = (past.structuredContent as { lines: { text: string }[] }).lines[0]?.text ?? "";
+    const line = logAnswer(past).lines[0]?.text ?? "";
     expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     const bad = await call(server.client, "docker_logs", { container: web.name, since: "yesterday-ish" });
     expect(bad.isError).toBe(true);
@@ -278,9 +275,7 @@ describe("docker_logs", () => {
 
   it("reads a TTY container's raw log", async () => {
     const r = await call(server.client, "docker_logs", { container: tty.name });
-    expect((r.structuredContent as { lines: { text: string }[] }).lines.map((l) => l.text)).toContain(
-      "from-a-tty",
-    );
+    expect(logAnswer(r).lines.map((l) => l.text)).toContain("from-a-tty");
   });
 
   it("refuses duration and max_lines without follow, and until with follow, saying what to do", async () => {

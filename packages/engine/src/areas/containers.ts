@@ -1,12 +1,12 @@
 import type { ApiClient } from "../api-client.js";
 import { inspectContainer, listContainers, resolveContainer, stripSlash } from "../containers.js";
 import type { CpuHistory } from "../cpu-history.js";
-import type { LookupCache } from "../lookup-cache.js";
 import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
 import { type FollowLogsOptions, type FollowLogsResult, followLogs } from "../follow-logs.js";
 import { lifecycle } from "../lifecycle.js";
 import { readLogs } from "../logs.js";
+import type { LookupCache } from "../lookup-cache.js";
 import { type ScanLogsOptions, type ScanLogsResult, scanLogs } from "../scan-logs.js";
 import { type StatsStrategy, sampleStats } from "../stats.js";
 import type {

@@ -1,7 +1,7 @@
 import type { ApiClient } from "../api-client.js";
 import { statusRules } from "../daemon-errors.js";
-import type { PullProgressEvent } from "../pull-progress.js";
 import type { LookupCache } from "../lookup-cache.js";
+import type { PullProgressEvent } from "../pull-progress.js";
 import type { ImageIdentity, LookupOptions } from "../types.js";
 import {
   type BuildEvent,

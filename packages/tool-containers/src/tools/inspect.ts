@@ -1,5 +1,5 @@
 import { displayName, targetData } from "@arktechnwa/docker-kit";
-import { defineTool, type ToolHandler } from "@arktechnwa/docker-mcp-core";
+import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { type ContainerIdentity, resolvedDocument } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import type { ContainersDeps } from "../deps.js";
@@ -133,7 +133,18 @@ export function inspectHandler(deps: ContainersDeps): ToolHandler<typeof input, 
   return async (args, ctx) => {
     const identity = targetData<ContainerIdentity>(ctx, "container");
     // The document the container was resolved from, moments ago in this call: no second request.
-    const doc = resolvedDocument(identity) ?? (await deps.engine.inspectContainer(identity.id, ctx.signal));
+    let doc = resolvedDocument(identity);
+    if (!doc) {
+      // Resolved from what the daemon's events keep current: the document comes now, by full ID. If it
+      // names the container otherwise than the identity the policy judged, it was renamed meanwhile.
+      doc = await deps.engine.inspectContainer(identity.id, ctx.signal);
+      const name = typeof doc.Name === "string" ? doc.Name.replace(/^\//, "") : "";
+      if (!identity.names.includes(name))
+        throw new ToolError(
+          "conflict",
+          `${displayName(identity)} was renamed while it was being looked up; call docker_inspect again.`,
+        );
+    }
     const which = args.section ?? "all";
     return {
       container: { id: identity.id, name: displayName(identity) },

@@ -66,8 +66,17 @@ const input = z.strictObject({
 
 const output = z.object({
   container: z.object({ id: z.string(), name: z.string() }),
+  // Sent in the text only (textOnly below): one line of text each, after the text's first line.
   lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), text: z.string() })),
-  line_count: z.number().int(),
+  line_count: z
+    .number()
+    .int()
+    .describe(
+      'The lines are in the text answer, one per line after its first line (a summary); when both streams appear, a stderr line starts with "[stderr] ".',
+    ),
+  streams: z
+    .object({ stdout: z.number().int(), stderr: z.number().int() })
+    .describe("How many of the lines came from each stream."),
   truncated: z.boolean().describe("The size cap stopped reading before the end."),
   bytes_read: z.number().int(),
   follow: z
@@ -93,7 +102,7 @@ export const logsTool = defineTool({
   title: "Read container logs",
   description:
     "Read a container's logs: last N lines (tail), a time window (since/until), and a grep filter applied while streaming. " +
-    "stdout and stderr are marked. Output is capped at 256 KiB. follow: true keeps reading new lines for a bounded " +
+    "stdout and stderr are marked. The lines are in the text answer; the structured content counts them. Output is capped at 256 KiB. follow: true keeps reading new lines for a bounded " +
     "time (duration, max_lines, or until the container stops), sending them as progress while it runs.",
   levels: ["read"],
   timeoutClass: "read",
@@ -104,6 +113,8 @@ export const logsTool = defineTool({
   output,
   targetKinds: ["container"],
   targets: (args) => [{ kind: "container", ref: args.container }],
+  // The lines go once, in the text every client shows; the structured content holds what describes them.
+  textOnly: ["lines"],
   render: (out) => {
     const both = out.lines.some((l) => l.stream === "stderr") && out.lines.some((l) => l.stream === "stdout");
     const body = out.lines.map((l) => (both && l.stream === "stderr" ? `[stderr] ${l.text}` : l.text));
@@ -193,6 +204,7 @@ export function logsHandler(deps: ContainersDeps): ToolHandler<typeof input, typ
       container: { id: identity.id, name: displayName(identity) },
       lines: result.lines,
       line_count: result.lines.length,
+      streams: countStreams(result.lines),
       truncated: result.truncated,
       bytes_read: result.bytesRead,
     };
@@ -257,6 +269,7 @@ async function follow(
     container: { id: identity.id, name },
     lines: summary.lines.map((l) => ({ stream: l.stream, text: l.text })),
     line_count: summary.lines.length,
+    streams: countStreams(summary.lines),
     truncated: summary.dropped > 0,
     bytes_read: bytesRead,
     follow: {
@@ -268,4 +281,10 @@ async function follow(
       lines_dropped: summary.dropped,
     },
   };
+}
+
+function countStreams(lines: readonly { stream: "stdout" | "stderr" }[]): { stdout: number; stderr: number } {
+  let stderr = 0;
+  for (const line of lines) if (line.stream === "stderr") stderr++;
+  return { stdout: lines.length - stderr, stderr };
 }
