@@ -202,7 +202,7 @@ describe("kernel pipeline", () => {
     expect(r.isError).toBe(false);
     expect(r.structured).toEqual({ count: 3 });
     expect(r.text).toBe(`3 lines\none\nthe value ${MASK} leaked\nred`);
-    const surface = k.tools.find((t) => t.manifest.name === "t_lines")?.surface.outputSchema as {
+    const surface = k.tools.find((t) => t.manifest.name === "t_lines")?.surface.outputSchema as unknown as {
       properties: Record<string, unknown>;
       required: string[];
     };
