@@ -325,6 +325,12 @@ describe('host "*" on a listing tool', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('explains one host at a time: "*" is refused with the host names', async () => {
+    const explained = await spanningKernel().explain("t_list", { host: "*" });
+    expect(explained).toMatchObject({ allowed: false, stage: "input", code: "invalid_input" });
+    expect(explained.message).toContain("one host at a time; name one of laptop, prod, dead, locked");
+  });
+
   it("refuses listRows that is not an array of objects, or rows that carry their own host", () => {
     const make = (tool: typeof listTool) =>
       createKernel<ListDeps>({
