@@ -1,5 +1,7 @@
 import { maskText } from "@arktechnwa/mcp-mask";
+import { DEFAULT_RUNTIMES } from "./defaults.js";
 import { isAtOrBelow } from "./host-path.js";
+import { matchPattern } from "./pattern.js";
 import type { CreateRequest, CreateSafety, Reason } from "./types.js";
 import { cleanAbsolutePath, type MountFacts, mountProblem, parseVolumeSpec } from "./volume-spec.js";
 
@@ -7,6 +9,12 @@ const unsafe = (message: string): Reason => ({ code: "create_unsafe", message })
 
 function isHost(mode: unknown): boolean {
   return typeof mode === "string" && mode.trim().toLowerCase() === "host";
+}
+
+/** `net/ipv4/ip_forward=1` and `net.ipv4.ip_forward` name one kernel parameter (runc reads both). */
+export function normalizeSysctl(entry: string): string {
+  const eq = entry.indexOf("=");
+  return (eq >= 0 ? entry.slice(0, eq) : entry).trim().replace(/\//g, ".");
 }
 
 /** `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` are one capability. */
@@ -60,6 +68,71 @@ export function checkCreate(safety: CreateSafety, create: CreateRequest): Reason
     "allow_host_userns",
     "it opts out of user remapping",
   );
+
+  mode(
+    create.cgroupnsMode,
+    "Cgroup namespace mode",
+    safety.allowHostCgroupns,
+    "allow_host_cgroupns",
+    "it sees the host's whole cgroup tree",
+  );
+  if (
+    typeof create.cgroupParent === "string" &&
+    create.cgroupParent.trim() !== "" &&
+    !safety.allowCgroupParent
+  ) {
+    reasons.push(
+      unsafe(
+        `Cgroup parent '${maskText(create.cgroupParent).slice(0, 80)}' is refused: it places the container outside the cgroup Docker sets up for it (in another service's slice, or outside its limits). Set create_safety.allow_cgroup_parent to true to allow it.`,
+      ),
+    );
+  }
+  const sysctls = [...new Set((create.sysctls ?? []).map((s) => normalizeSysctl(String(s))))];
+  if (safety.allowSysctls !== true && sysctls.length > 0) {
+    const permitted = safety.allowSysctls === false ? [] : safety.allowSysctls;
+    const refused = sysctls.filter((name) => !permitted.some((p) => matchPattern(normalizeSysctl(p), name)));
+    if (refused.length > 0) {
+      reasons.push(
+        unsafe(
+          `Setting kernel parameter${refused.length === 1 ? "" : "s"} ${refused.map((r) => maskText(r)).join(", ")} is refused. ` +
+            `List ${refused.length === 1 ? "it" : "them"} in create_safety.allow_sysctls (or set it to true) to allow this.`,
+        ),
+      );
+    }
+  }
+  const runtime = typeof create.runtime === "string" ? create.runtime.trim() : "";
+  if (runtime !== "" && !DEFAULT_RUNTIMES.includes(runtime) && !safety.allowedRuntimes.includes(runtime)) {
+    reasons.push(
+      unsafe(
+        `Runtime '${maskText(runtime).slice(0, 80)}' is refused: only Docker's default runtime (runc) is allowed unless create_safety.allowed_runtimes lists it. Add it there to allow it.`,
+      ),
+    );
+  }
+  if ((create.deviceRequests ?? []).length > 0 && !safety.allowDeviceRequests) {
+    reasons.push(
+      unsafe(
+        `Device request${create.deviceRequests?.length === 1 ? "" : "s"} (${(create.deviceRequests ?? []).map((d) => maskText(String(d)).slice(0, 80)).join("; ")}) refused: the driver passes host devices (GPUs) and its host libraries in. Set create_safety.allow_device_requests to true to allow it.`,
+      ),
+    );
+  }
+  const drivers = [...new Set(create.volumeDrivers ?? [])].filter(
+    (d) => !safety.allowedVolumeDrivers.includes(d),
+  );
+  if (drivers.length > 0) {
+    reasons.push(
+      unsafe(
+        `A volume of driver ${drivers.map((d) => `'${maskText(d)}'`).join(", ")} with driver options is refused: what a volume plugin's options mount is the plugin's to say, and docker-mcp cannot judge it. List the driver in create_safety.allowed_volume_drivers if you trust it.`,
+      ),
+    );
+  }
+
+  for (const what of new Set(create.unjudged ?? [])) {
+    reasons.push(
+      unsafe(
+        `${capitalize(maskText(String(what)))} is refused: docker-mcp cannot judge it, so it fails closed.`,
+      ),
+    );
+  }
 
   const caps = (create.capAdd ?? []).map((c) => normalizeCapability(String(c)));
   if (safety.allowCapAdd !== true) {
@@ -175,4 +248,8 @@ function judgeBindSource(safety: CreateSafety, path: string, via: string | undef
     );
   }
   return undefined;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -190,6 +190,13 @@ function sanitizeCreate(c: Record<string, unknown>): CreateRequest {
     capAdd: list(c["capAdd"]),
     devices: list(c["devices"]),
     securityOpt: list(c["securityOpt"]),
+    cgroupnsMode: text(c["cgroupnsMode"]),
+    cgroupParent: text(c["cgroupParent"]),
+    sysctls: list(c["sysctls"]),
+    runtime: text(c["runtime"]),
+    deviceRequests: list(c["deviceRequests"]),
+    volumeDrivers: list(c["volumeDrivers"]),
+    unjudged: list(c["unjudged"]),
     binds: list(c["binds"]),
     mounts: Array.isArray(c["mounts"])
       ? c["mounts"].map((m) => (m !== null && typeof m === "object" ? m : { type: String(m) }))

@@ -56,6 +56,24 @@ export const CREATE_SWITCHES = [
     description:
       "Allow security options that switch confinement off (seccomp/apparmor unconfined, label disable).",
   },
+  {
+    key: "allow_host_cgroupns",
+    description:
+      "Allow cgroupns_mode 'host' (compose `cgroup: host`): the container sees the host's whole cgroup tree.",
+  },
+  {
+    key: "allow_cgroup_parent",
+    description:
+      "Allow cgroup_parent: the container is placed under another cgroup than Docker's, outside the limits Docker sets up (e.g. in another service's slice).",
+  },
+  {
+    key: "allow_device_requests",
+    description:
+      "Allow device requests (GPUs: --gpus, compose `gpus` and deploy.resources.reservations.devices): the driver passes host devices and its host libraries in.",
+  },
 ] as const;
+
+/** Runtimes that are Docker's default whoever names them: no `allowed_runtimes` entry needed. */
+export const DEFAULT_RUNTIMES: readonly string[] = Object.freeze(["runc", "io.containerd.runc.v2"]);
 
 export type CreateSwitchKey = (typeof CREATE_SWITCHES)[number]["key"];

@@ -58,7 +58,7 @@ export function parseImageReference(reference: string): ParsedImage | undefined 
       path = rest.slice(slash + 1);
     }
   }
-  if (domain === "index.docker.io" || domain === "registry-1.docker.io") domain = "docker.io";
+  if (DOCKER_HUB_HOSTS.has(domain)) domain = "docker.io";
   if (domain === "docker.io" && !path.includes("/")) path = `library/${path}`;
   if (path === "" || path.endsWith("/")) return undefined;
   return { domain, path, tag, digest };
@@ -79,14 +79,22 @@ function isRegistryHost(first: string): boolean {
 
 /**
  * An image pattern in the form names are compared in: its registry host in lower case (a pattern
- * `LOCALHOST:5000/*` and a name `localhost:5000/x` name the same registry).
+ * `LOCALHOST:5000/*` and a name `localhost:5000/x` name the same registry), and Docker Hub's other host
+ * names written as `docker.io` (`index.docker.io/x`, `registry-1.docker.io/library/*`), since every name
+ * is offered in its `docker.io/` forms. Nothing else is folded: `localhost:5000` and `127.0.0.1:5000` are
+ * two registries for Docker, and for the lists.
  */
 export function normalizeImagePattern(pattern: string): string {
   const slash = pattern.indexOf("/");
   if (slash < 0) return pattern;
   const first = pattern.slice(0, slash);
-  return isRegistryHost(first) ? first.toLowerCase() + pattern.slice(slash) : pattern;
+  if (!isRegistryHost(first)) return pattern;
+  const host = first.toLowerCase();
+  return (DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host) + pattern.slice(slash);
 }
+
+/** Docker Hub's names: `index.docker.io` is the parser's legacy name, `registry-1.docker.io` where it pulls from. */
+const DOCKER_HUB_HOSTS = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 function computeForms(reference: string): string[] {
   const parsed = parseImageReference(reference);

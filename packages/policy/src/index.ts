@@ -37,7 +37,7 @@ export {
   type ResourceKindDefinition,
   type Vocabulary,
 } from "./vocabulary.js";
-export { type VolumeDriverMount, volumeDriverMount } from "./volume-driver.js";
+export { type VolumeDriverMount, volumeCreateFacts, volumeDriverMount } from "./volume-driver.js";
 export {
   cleanAbsolutePath,
   type MountFacts,

@@ -159,6 +159,11 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const allowCapAdd: boolean | readonly string[] = Array.isArray(capAddRaw)
     ? Object.freeze(asSet(capAddRaw.map((c) => normalizeCapability(String(c)))))
     : capAddRaw === true;
+  const sysctlsRaw = create["allow_sysctls"];
+  const allowSysctls: boolean | readonly string[] = Array.isArray(sysctlsRaw)
+    ? Object.freeze(asSet(sysctlsRaw.map((c) => String(c).trim())))
+    : sysctlsRaw === true;
+  const names = (v: unknown) => Object.freeze(asSet(strings(v, []).map((n) => n.trim())));
   const paths = (v: unknown, fallback: readonly string[]) =>
     Object.freeze(asSet(strings(v, fallback).map((p) => normalizeHostPath(p) ?? p)));
   const createSafety: CreateSafety = Object.freeze({
@@ -170,7 +175,13 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
     allowHostUserns: flag("allow_host_userns"),
     allowDevices: flag("allow_devices"),
     allowUnconfined: flag("allow_unconfined"),
+    allowHostCgroupns: flag("allow_host_cgroupns"),
+    allowCgroupParent: flag("allow_cgroup_parent"),
+    allowDeviceRequests: flag("allow_device_requests"),
     allowCapAdd,
+    allowSysctls,
+    allowedRuntimes: names(create["allowed_runtimes"]),
+    allowedVolumeDrivers: names(create["allowed_volume_drivers"]),
     allowedBindMounts: paths(create["allowed_bind_mounts"], []),
     blockedBindMounts: paths(create["blocked_bind_mounts"], DEFAULT_BLOCKED_BIND_MOUNTS),
   });
@@ -191,6 +202,9 @@ function normalize(doc: Obj, vocabulary: Vocabulary, bypass: boolean): Policy {
   const createDoc: Obj = {};
   for (const s of CREATE_SWITCHES) createDoc[s.key] = flag(s.key);
   createDoc["allow_cap_add"] = allowCapAdd;
+  createDoc["allow_sysctls"] = allowSysctls;
+  createDoc["allowed_runtimes"] = createSafety.allowedRuntimes;
+  createDoc["allowed_volume_drivers"] = createSafety.allowedVolumeDrivers;
   createDoc["allowed_bind_mounts"] = createSafety.allowedBindMounts;
   createDoc["blocked_bind_mounts"] = createSafety.blockedBindMounts;
 

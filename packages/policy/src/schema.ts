@@ -120,6 +120,29 @@ export function generatePolicySchema(vocabulary: Vocabulary): JsonSchema {
       anyOf: [{ type: "boolean" }, { type: "array", items: { type: "string", pattern: "^[A-Za-z_]+$" } }],
       default: false,
     };
+    create["allow_sysctls"] = {
+      description:
+        "Kernel parameters (sysctls) a new container may set: false (none), true (any), or a list of names, '*' a wildcard (e.g. ['net.core.somaxconn', 'net.ipv4.tcp_*']).",
+      anyOf: [
+        { type: "boolean" },
+        { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9_.*/-]+$" } },
+      ],
+      default: false,
+    };
+    create["allowed_runtimes"] = {
+      type: "array",
+      description:
+        "OCI runtimes a new container may ask for besides Docker's default (runc), e.g. ['runsc']. Empty: only the default.",
+      items: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" },
+      default: [],
+    };
+    create["allowed_volume_drivers"] = {
+      type: "array",
+      description:
+        "Volume plugins (drivers other than local) whose driver options are trusted. A volume of another plugin with driver options is refused wherever it is created or mounted: what those options mount is the plugin's to say.",
+      items: { type: "string", pattern: "^[A-Za-z0-9_.:/-]+$" },
+      default: [],
+    };
     create["allowed_bind_mounts"] = pathList(
       "When not empty, host paths a new container may bind must be one of these or lie below one.",
       [],

@@ -74,6 +74,23 @@ export interface CreateRequest {
   /** Host devices to pass in (any entry needs `allow_devices`). */
   readonly devices?: readonly string[];
   readonly securityOpt?: readonly string[];
+  /** `host` (compose `cgroup: host`, `--cgroupns host`) needs `allow_host_cgroupns`. */
+  readonly cgroupnsMode?: string;
+  /** A parent cgroup other than Docker's own (any non-empty value needs `allow_cgroup_parent`). */
+  readonly cgroupParent?: string;
+  /** Kernel parameters to set (`net.core.somaxconn=1024` or the bare name): `allow_sysctls` decides. */
+  readonly sysctls?: readonly string[];
+  /** The OCI runtime; unset, `runc` and `io.containerd.runc.v2` are the default, others need `allowed_runtimes`. */
+  readonly runtime?: string;
+  /** Device requests (GPUs: `--gpus`, compose device reservations), described; any needs `allow_device_requests`. */
+  readonly deviceRequests?: readonly string[];
+  /**
+   * Drivers of volume plugins the container mounts with driver options (what such options mount is the
+   * plugin's to say): each needs `allowed_volume_drivers`. `local` options are judged as mounts instead.
+   */
+  readonly volumeDrivers?: readonly string[];
+  /** Settings the caller found but cannot put in these terms (an unknown volume option, ...): each refuses. */
+  readonly unjudged?: readonly string[];
   /**
    * Host paths, or `docker run -v` strings (`/src:/dst:ro`, `name:/data`), read by `parseVolumeSpec`:
    * a spec it refuses is denied, and a lone path is judged as a host path. Prefer `mounts`. Pass volumes as resources of kind `volume` too, for the volume lists.
@@ -142,6 +159,15 @@ export interface CreateSafety {
   readonly allowHostUserns: boolean;
   readonly allowDevices: boolean;
   readonly allowUnconfined: boolean;
+  readonly allowHostCgroupns: boolean;
+  readonly allowCgroupParent: boolean;
+  readonly allowDeviceRequests: boolean;
+  /** `false`: no sysctl; `true`: any; a list: only names matching these `*` patterns. */
+  readonly allowSysctls: boolean | readonly string[];
+  /** Runtimes besides the default (`runc`) a new container may ask for. */
+  readonly allowedRuntimes: readonly string[];
+  /** Volume plugins whose driver options are trusted (a volume of theirs is judged by name only). */
+  readonly allowedVolumeDrivers: readonly string[];
   /** `false`: none; `true`: any; a list: only these (upper case, without `CAP_`). */
   readonly allowCapAdd: boolean | readonly string[];
   /** Normalized absolute paths. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { volumeDriverMount } from "../src/index.js";
+import { decide, loadPolicy, volumeCreateFacts, volumeDriverMount } from "../src/index.js";
 
 describe("volumeDriverMount: what a volume's driver options really mount", () => {
   const bind = (source: string) => ({
     kind: "bind",
     mount: { type: "bind", source, target: "/", readOnly: false, options: [] },
   });
-  const cases: [string, string | undefined, Record<string, string> | undefined, unknown][] = [
+  const cases: [string, string | undefined, Record<string, string> | null | undefined, unknown][] = [
     ["bind of /etc", "local", { type: "none", o: "bind", device: "/etc" }, bind("/etc")],
     ["no driver means local", undefined, { type: "none", o: "bind", device: "/etc" }, bind("/etc")],
     ["empty driver means local", "", { type: "none", o: "bind", device: "/" }, bind("/")],
@@ -18,7 +18,16 @@ describe("volumeDriverMount: what a volume's driver options really mount", () =>
     ["nfs", "local", { type: "nfs", o: "addr=10.0.0.1", device: ":/export" }, { kind: "none" }],
     ["cifs", "local", { type: "cifs", device: "//host/share" }, { kind: "none" }],
     ["no options", "local", undefined, { kind: "none" }],
-    ["a plugin's options are its own", "rexray", { device: "/etc" }, { kind: "none" }],
+    [
+      "a plugin's options are the plugin's to judge",
+      "rexray",
+      { device: "/etc" },
+      { kind: "plugin", driver: "rexray" },
+    ],
+    ["a plugin without options", "rexray", {}, { kind: "none" }],
+    ["a record's empty options", "local", {}, { kind: "none" }],
+    ["a record's null options", "local", null, { kind: "none" }],
+    ["size alone", "local", { size: "10G" }, { kind: "none" }],
   ];
   for (const [what, driver, opts, expected] of cases) {
     it(what, () => expect(volumeDriverMount(driver, opts)).toEqual(expected));
@@ -29,6 +38,17 @@ describe("volumeDriverMount: what a volume's driver options really mount", () =>
     ["'..'", { type: "none", o: "bind", device: "/tmp/../etc" }, /'\.\.'/],
     ["whitespace", { type: "none", o: "bind", device: " /etc" }, /whitespace/],
     ["bind without device", { type: "none", o: "bind" }, /give no device/],
+    [
+      "an unknown option key",
+      { type: "none", o: "bind", device: "/tmp/x", mountpoint: "/etc" },
+      /'mountpoint' cannot be judged/,
+    ],
+    ["an unknown option alone", { foo: "bar" }, /'foo' cannot be judged/],
+    [
+      "an option key in another case",
+      { Device: "/etc", type: "none", o: "bind" },
+      /'Device' cannot be judged/,
+    ],
   ];
   for (const [what, opts, why] of refused) {
     it(`refuses ${what}`, () => {
@@ -40,6 +60,44 @@ describe("volumeDriverMount: what a volume's driver options really mount", () =>
   it("keeps the mount's target", () => {
     expect(volumeDriverMount("local", { o: "bind", device: "/etc" }, "/data")).toMatchObject({
       mount: { target: "/data" },
+    });
+  });
+
+  describe("volumeCreateFacts: the same judgment as create facts", () => {
+    it("a bind record is a bind mount at its target", () => {
+      expect(
+        volumeCreateFacts("volume etc", "local", { type: "none", o: "bind", device: "/etc" }, "/x"),
+      ).toEqual({
+        mounts: [{ type: "bind", source: "/etc", target: "/x", readOnly: false, options: [] }],
+      });
+    });
+    it("a plugin with options is a driver to trust", () => {
+      expect(volumeCreateFacts("volume p", "rexray", { size: "1" })).toEqual({ volumeDrivers: ["rexray"] });
+    });
+    it("what cannot be judged names the volume", () => {
+      expect(volumeCreateFacts("volume odd", "local", { foo: "1" })).toEqual({
+        unjudged: [
+          "volume odd: the volume's local driver option 'foo' cannot be judged (known: type, o, device, size)",
+        ],
+      });
+    });
+    it("a plain volume asks nothing", () => {
+      expect(volumeCreateFacts("volume v", "local", {})).toEqual({});
+    });
+    it("judged by decide as a volume created with those options would be", () => {
+      const policy = loadPolicy({ permissions: { create: true } });
+      const judge = (driver: string, options: Record<string, string>) =>
+        decide(policy, {
+          tool: "t",
+          levels: ["create"],
+          create: volumeCreateFacts("volume v", driver, options, "/v"),
+        });
+      expect(judge("local", { type: "none", o: "bind", device: "/etc" }).allowed).toBe(false);
+      expect(judge("local", { type: "none", o: "bind", device: "/srv/data" }).allowed).toBe(true);
+      expect(judge("local", { type: "tmpfs", device: "tmpfs", o: "size=1m" }).allowed).toBe(true);
+      expect(judge("local", { type: "ext4", device: "/dev/sda1" }).allowed).toBe(false);
+      expect(judge("local", { bogus: "x" }).allowed).toBe(false);
+      expect(judge("sshfs", { sshcmd: "me@host:/" }).allowed).toBe(false);
     });
   });
 });

@@ -23,10 +23,16 @@ export function policyLines(policy: Policy): string[] {
   );
   const create = policy.createSafety;
   const switches = Object.entries(create)
-    .filter(([key, value]) => key.startsWith("allow") && key !== "allowedBindMounts" && value !== false)
+    .filter(
+      ([key, value]) =>
+        key.startsWith("allow") &&
+        key !== "allowedBindMounts" &&
+        value !== false &&
+        !(Array.isArray(value) && value.length === 0),
+    )
     .map(([key, value]) => (Array.isArray(value) ? `${key} (${value.join(", ")})` : key));
   lines.push(
-    `create: ${policy.levels["create"] ? "on" : "off"}; allowed: ${switches.join(", ") || "nothing risky (no privileged, host namespaces, devices, cap_add)"}; ` +
+    `create: ${policy.levels["create"] ? "on" : "off"}; allowed: ${switches.join(", ") || "nothing risky (no privileged, host namespaces, devices or device requests, cap_add, sysctls, cgroup parent, other runtimes, untrusted volume plugins)"}; ` +
       `bind mounts ${create.allowedBindMounts.length ? `only under ${create.allowedBindMounts.join(", ")}` : "anywhere not blocked"}; ` +
       `blocked ${create.blockedBindMounts.join(", ")}`,
   );
