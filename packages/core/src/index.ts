@@ -8,6 +8,7 @@ export {
   type ParsedVolumeSpec,
   parseVolumeSpec,
   type VolumeDriverMount,
+  volumeCreateFacts,
   volumeDriverMount,
 } from "@arktechnwa/mcp-policy";
 // A deadline held by a timer and a controller: on Node 20, AbortSignal.any() over an AbortSignal.timeout()

@@ -48,6 +48,7 @@ export {
   renderItems,
   summarizeItems,
 } from "./item-result.js";
+export { type ContainerJoin, inheritedFacts, mergeCreateFacts } from "./joined-containers.js";
 export {
   type BaseTrigger,
   type BuildSpec,
@@ -64,6 +65,13 @@ export {
   listVisibleNetworks,
   listVisibleVolumes,
 } from "./list-visible.js";
+export {
+  type MountedVolumes,
+  mountedVolumes,
+  type VolumeUse,
+  volumeRecordFacts,
+  withRealBindsOnLocalDaemon,
+} from "./mounted-volumes.js";
 export { COMPOSE_PROJECT_LABEL, CREATED_BY_LABEL, displayName, ownNames, shortId } from "./names.js";
 export { dockerResources } from "./provider.js";
 export { localImage, type PullCheckedOptions, pullChecked } from "./pull-checked.js";

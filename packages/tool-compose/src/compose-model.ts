@@ -25,6 +25,16 @@ export interface ComposeService {
   capAdd: string[];
   devices: string[];
   securityOpt: string[];
+  /** `cgroup: host|private` (compose's name for the cgroup namespace mode). */
+  cgroup?: string;
+  cgroupParent?: string;
+  /** `name=value` entries, from a mapping or a list. */
+  sysctls: string[];
+  runtime?: string;
+  /** GPU and other device requests (`gpus`, `deploy.resources.reservations.devices`), described. */
+  deviceRequests: string[];
+  /** Containers outside the project it links to (`external_links`): it reads their environment. */
+  externalLinks: string[];
   mounts: ServiceMount[];
   /** Mounts in a form that cannot be judged, with why: the call is refused for them. */
   unreadableMounts: string[];
@@ -184,6 +194,14 @@ function toService(name: string, s: Obj): ComposeService {
       ...list(s["device_cgroup_rules"]).map((r) => `device cgroup rule ${r}`),
     ],
     securityOpt: list(s["security_opt"]),
+    ...(text(s["cgroup"]) ? { cgroup: text(s["cgroup"]) as string } : {}),
+    ...(text(s["cgroup_parent"]) ? { cgroupParent: text(s["cgroup_parent"]) as string } : {}),
+    sysctls: isObj(s["sysctls"])
+      ? Object.entries(s["sysctls"]).map(([k, v]) => `${k}=${text(v) ?? ""}`)
+      : list(s["sysctls"]),
+    ...(text(s["runtime"]) ? { runtime: text(s["runtime"]) as string } : {}),
+    deviceRequests: deviceRequestsOf(s, deploy),
+    externalLinks: list(s["external_links"]).map((l) => l.split(":")[0] ?? l),
     mounts,
     unreadableMounts,
     volumesFrom: list(s["volumes_from"]),
@@ -194,6 +212,34 @@ function toService(name: string, s: Obj): ComposeService {
     configs: keysOrList(s["configs"]),
     healthcheck,
   };
+}
+
+/**
+ * Device requests in every form compose takes: `gpus: all` or a list (compose 2.30+), and
+ * `deploy.resources.reservations.devices` (`capabilities: [gpu]`, `driver`, `count`, `device_ids`).
+ * Each becomes a short description; any one is a request for host devices.
+ */
+function deviceRequestsOf(s: Obj, deploy: Obj): string[] {
+  const out: string[] = [];
+  const describe = (d: unknown): string => {
+    if (!isObj(d)) return `gpus ${text(d) ?? JSON.stringify(d)}`;
+    const parts = [
+      text(d["driver"]) ?? "",
+      list(d["capabilities"]).join(","),
+      d["count"] !== undefined ? `count=${text(d["count"]) ?? "?"}` : "",
+      list(d["device_ids"]).length ? `ids=${list(d["device_ids"]).join(",")}` : "",
+    ];
+    return parts.filter((p) => p !== "").join(" ") || "device request";
+  };
+  const gpus = s["gpus"];
+  if (gpus !== undefined && gpus !== null) {
+    if (Array.isArray(gpus)) out.push(...gpus.map(describe));
+    else out.push(describe(gpus));
+  }
+  const resources = isObj(deploy["resources"]) ? deploy["resources"] : {};
+  const reservations = isObj(resources["reservations"]) ? resources["reservations"] : {};
+  if (Array.isArray(reservations["devices"])) out.push(...reservations["devices"].map(describe));
+  return out;
 }
 
 /** `environment` as a mapping or a KEY=VALUE list; a key without value has none to mask. */

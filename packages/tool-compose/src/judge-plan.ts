@@ -1,11 +1,15 @@
 import { realpath } from "node:fs/promises";
 import {
+  inheritedFacts,
+  mergeCreateFacts,
+  mountedVolumes,
+  withRealBindsOnLocalDaemon,
+} from "@arktechnwa/docker-kit";
+import {
   type CreateFacts,
-  localRealPath,
   type ResolvedResource,
   type ToolContext,
   ToolError,
-  withRealBindSources,
 } from "@arktechnwa/docker-mcp-core";
 import type { ComposeDeps } from "./deps.js";
 import type { ProjectPlan, ServicePlan } from "./project-plan.js";
@@ -62,6 +66,16 @@ export async function judgePlan(
   const refusals: string[] = [...plan.volumeProblems];
   const judged: JudgedService[] = [];
   // Volumes whose driver options bind a host path are judged as those binds (up creates them all).
+  if (plan.volumeDrivers.length > 0) {
+    const d = ctx.authorize({
+      subject: `volumes of ${plan.project}`,
+      create: { volumeDrivers: plan.volumeDrivers.map((v) => v.driver) },
+    });
+    if (!d.allowed) {
+      const names = plan.volumeDrivers.map((v) => v.volume).join(", ");
+      refusals.push(...d.reasons.map((r) => `volume ${names}: ${r.message}`));
+    }
+  }
   if (plan.volumeBinds.length > 0) {
     const create = await realBinds(deps, { mounts: plan.volumeBinds.map((b) => b.mount) });
     const d = ctx.authorize({ subject: `volumes of ${plan.project}`, create });
@@ -88,61 +102,27 @@ export async function judgePlan(
   return judged;
 }
 
-type Obj = Record<string, unknown>;
-const MAX_JOIN_CHAIN = 5;
-
 /**
- * What a service inherits from the containers it joins: `network_mode: container:X` runs in X's network
- * namespace (the host's, when X runs with host networking), `pid`/`ipc` likewise, and `volumes_from` gets
- * X's mounts (its Docker socket bind, say). Those are judged as if the service asked for them.
+ * What a service really gets: its own settings, what it inherits from the containers it joins
+ * (`network_mode`/`pid`/`ipc: container:X` where X uses the host's namespace; `volumes_from` X's binds
+ * and named volumes), and every named volume that exists already as the daemon's record says (a volume
+ * created outside docker-mcp as a bind of /etc is a bind of /etc). Bind sources by their real paths too.
  */
-async function withInherited(
+async function serviceFacts(
   deps: ComposeDeps,
   service: ServicePlan,
   signal: AbortSignal,
 ): Promise<CreateFacts> {
-  if (service.joinVia.length === 0) return service.create;
-  const facts: { -readonly [K in keyof CreateFacts]: CreateFacts[K] } = { ...service.create };
-  const mounts = [...(service.create.mounts ?? [])];
-  const hostConfig = async (ref: string): Promise<Obj | undefined> => {
-    const raw = await deps.engine.inspectContainer(ref, signal).catch(() => undefined);
-    const hc = raw?.["HostConfig"];
-    return hc && typeof hc === "object" ? (hc as Obj) : undefined;
-  };
-  for (const { ref, via } of service.joinVia) {
-    if (via === "volumes") {
-      const raw = await deps.engine.inspectContainer(ref, signal).catch(() => undefined);
-      for (const m of Array.isArray(raw?.["Mounts"]) ? (raw["Mounts"] as Obj[]) : []) {
-        if (m["Type"] === "bind" && typeof m["Source"] === "string" && typeof m["Destination"] === "string")
-          mounts.push({
-            type: "bind",
-            source: m["Source"],
-            target: m["Destination"],
-            readOnly: m["RW"] === false,
-            options: [],
-          });
-      }
-      continue;
-    }
-    const key = via === "network" ? "NetworkMode" : via === "pid" ? "PidMode" : "IpcMode";
-    // Follow container:<ref> chains to the namespace really shared.
-    let mode: unknown = `container:${ref}`;
-    for (let i = 0; i < MAX_JOIN_CHAIN && typeof mode === "string" && mode.startsWith("container:"); i++)
-      mode = (await hostConfig(mode.slice("container:".length)))?.[key];
-    if (typeof mode === "string" && mode.trim().toLowerCase() === "host") {
-      if (via === "network") facts.networkMode = "host";
-      else if (via === "pid") facts.pidMode = "host";
-      else facts.ipcMode = "host";
-    }
-  }
-  facts.mounts = mounts;
-  return facts;
+  const inherited =
+    service.joinVia.length > 0 ? await inheritedFacts(deps.engine, service.joinVia, signal) : {};
+  const records = await mountedVolumes(deps.engine, service.volumeUses, signal);
+  const create = mergeCreateFacts(mergeCreateFacts(service.create, inherited), records.facts);
+  return await realBinds(deps, create);
 }
 
 /** On a daemon that shares this machine's filesystem, every bind source is judged by its real path too. */
 async function realBinds(deps: ComposeDeps, create: CreateFacts): Promise<CreateFacts> {
-  const onThisHost = (deps.connection?.host ?? deps.engine.endpoint).startsWith("unix://");
-  return onThisHost ? await withRealBindSources(create, localRealPath) : create;
+  return await withRealBindsOnLocalDaemon(deps.connection?.host ?? deps.engine.endpoint, create);
 }
 
 async function judgeService(
@@ -168,7 +148,7 @@ async function judgeService(
     ...service.networks.map((name) => ({ kind: "network", names: [name] })),
     ...(await Promise.all(service.joins.map((ref) => joinedResource(deps, ref, ctx.signal)))),
   ];
-  const create = await realBinds(deps, await withInherited(deps, service, ctx.signal));
+  const create = await serviceFacts(deps, service, ctx.signal);
   const collect = (subject: string, d: { allowed: boolean; reasons: { message: string }[] }) => {
     if (!d.allowed) refusals.push(...d.reasons.map((r) => r.message));
     return subject;

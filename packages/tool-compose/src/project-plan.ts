@@ -14,8 +14,13 @@ export interface ServicePlan {
   create: CreateFacts;
   /** Named volumes and networks, by the names Docker will know them. */
   volumes: string[];
+  /** Each named volume with where it is mounted: an existing one is judged by its record on the daemon. */
+  volumeUses: { name: string; target: string }[];
   networks: string[];
-  /** Other containers it joins (network_mode/pid/ipc/volumes_from `container:<ref>`). */
+  /**
+   * Other containers it joins (network_mode/pid/ipc/volumes_from `container:<ref>`) or links to
+   * (`external_links`: it reads their environment): each is judged as a container the call acts on.
+   */
   joins: string[];
   /** The same, with what each join shares: it inherits that container's namespace or mounts. */
   joinVia: { ref: string; via: "network" | "pid" | "ipc" | "volumes" }[];
@@ -33,6 +38,8 @@ export interface ProjectPlan {
    * not), judged as binds; and those whose options cannot be judged.
    */
   volumeBinds: { volume: string; mount: MountFacts }[];
+  /** The project's own volumes of a plugin driver with options: judged by create_safety.allowed_volume_drivers. */
+  volumeDrivers: { volume: string; driver: string }[];
   volumeProblems: string[];
 }
 
@@ -118,10 +125,13 @@ export function planProject(
       );
     const mounts: MountFacts[] = [];
     const volumes: string[] = [];
+    const volumeUses: ServicePlan["volumeUses"] = [];
     for (const mount of service.mounts) {
       mounts.push(mount);
       if (mount.type !== "volume" || !mount.source) continue;
-      volumes.push(dockerName(model.volumes, mount.source, project));
+      const name = dockerName(model.volumes, mount.source, project);
+      volumes.push(name);
+      volumeUses.push({ name, target: mount.target });
     }
     // File-based secrets and configs are bind mounts of host files into the container.
     for (const [kind, keys, entries, dir] of [
@@ -157,7 +167,7 @@ export function planProject(
         ...service.volumesFrom.map((v) => [joined(v)?.split(":")[0], "volumes"] as const),
       ] as const
     ).flatMap(([ref, via]) => (ref ? [{ ref, via }] : []));
-    const joins = joinVia.map((j) => j.ref);
+    const joins = [...new Set([...joinVia.map((j) => j.ref), ...service.externalLinks])];
     const sep = features.separator;
     const create: CreateFacts = {
       privileged: service.privileged,
@@ -169,6 +179,11 @@ export function planProject(
       capAdd: service.capAdd,
       devices: service.devices,
       securityOpt: service.securityOpt,
+      ...(service.cgroup ? { cgroupnsMode: service.cgroup } : {}),
+      ...(service.cgroupParent ? { cgroupParent: service.cgroupParent } : {}),
+      ...(service.sysctls.length ? { sysctls: service.sysctls } : {}),
+      ...(service.runtime ? { runtime: service.runtime } : {}),
+      ...(service.deviceRequests.length ? { deviceRequests: service.deviceRequests } : {}),
       mounts,
     };
     plans.push({
@@ -178,6 +193,7 @@ export function planProject(
       ...(service.buildContext !== undefined ? { buildContext: service.buildContext } : {}),
       create,
       volumes: [...new Set(volumes)],
+      volumeUses,
       networks: [...new Set(networks)],
       joins,
       joinVia,
@@ -186,14 +202,16 @@ export function planProject(
   }
   const volumeBinds: ProjectPlan["volumeBinds"] = [];
   const volumeProblems: string[] = [];
+  const volumeDrivers: ProjectPlan["volumeDrivers"] = [];
   for (const [key, entry] of Object.entries(model.volumes)) {
     if (entry.external) continue;
     const real = volumeDriverMount(entry.driver, entry.driverOpts, `/${key}`);
     const volume = dockerName(model.volumes, key, project);
     if (real.kind === "bind") volumeBinds.push({ volume, mount: real.mount });
+    else if (real.kind === "plugin") volumeDrivers.push({ volume, driver: real.driver });
     else if (real.kind === "problem") volumeProblems.push(`volume ${volume}: ${real.problem}`);
   }
-  return { project, selected, plans, volumeBinds, volumeProblems };
+  return { project, selected, plans, volumeBinds, volumeDrivers, volumeProblems };
 }
 
 /**

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProcessRegistry } from "@arktechnwa/docker-mcp-process";
+import { type CreateRequest, decide, loadPolicy } from "@arktechnwa/mcp-policy";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   detectCompose,
@@ -194,6 +195,96 @@ describe("the resolved model, v2 JSON and v1 YAML", () => {
       "x",
     ]);
     expect(plan.plans[0]?.problems).toHaveLength(2);
+  });
+
+  it("plans what else a service asks of the host: cgroup namespace and parent, sysctls, runtime, GPUs, external links", () => {
+    const v2 = featuresOf({ major: 2, minor: 30, patch: 0, text: "2.30.0" });
+    const model = parseComposeConfig(
+      JSON.stringify({
+        name: "p",
+        services: {
+          all: {
+            image: "a",
+            cgroup: "host",
+            cgroup_parent: "system.slice",
+            sysctls: { "net.core.somaxconn": "1024", "net.ipv4.ip_forward": 1 },
+            runtime: "nvidia",
+            gpus: [{ driver: "nvidia", count: -1 }],
+            deploy: {
+              resources: {
+                reservations: { devices: [{ capabilities: ["gpu"], driver: "nvidia", count: 1 }] },
+              },
+            },
+            external_links: ["vault:db", "other"],
+          },
+          listed: { image: "a", sysctls: ["kernel.shmmax=1"], gpus: "all" },
+          plain: { image: "a", cgroup: "private", runtime: "runc" },
+        },
+      }),
+      "json",
+    );
+    const plan = planProject(model, "p", v2, ["all", "listed", "plain"]);
+    const of = (name: string) => plan.plans.find((p) => p.service === name);
+    expect(of("all")?.create).toMatchObject({
+      cgroupnsMode: "host",
+      cgroupParent: "system.slice",
+      sysctls: ["net.core.somaxconn=1024", "net.ipv4.ip_forward=1"],
+      runtime: "nvidia",
+      deviceRequests: ["nvidia count=-1", "nvidia gpu count=1"],
+    });
+    expect(of("all")?.joins).toEqual(["vault", "other"]);
+    expect(of("listed")?.create).toMatchObject({ sysctls: ["kernel.shmmax=1"], deviceRequests: ["gpus all"] });
+    expect(of("plain")?.create).toMatchObject({ cgroupnsMode: "private", runtime: "runc" });
+    expect(of("plain")?.create.deviceRequests).toBeUndefined();
+
+    // Judged by the policy as docker_create's settings are: each refused by default, with its switch.
+    const judge = (service: string, createSafety: Record<string, unknown> = {}) =>
+      decide(loadPolicy({ permissions: { create: true }, create_safety: createSafety }), {
+        tool: "docker_compose_up",
+        levels: ["create"],
+        create: of(service)?.create as CreateRequest,
+      });
+    const refused = judge("all");
+    expect(refused.allowed).toBe(false);
+    const text = refused.reasons.map((r) => r.message).join("\n");
+    for (const key of [
+      "allow_host_cgroupns",
+      "allow_cgroup_parent",
+      "allow_sysctls",
+      "allowed_runtimes",
+      "allow_device_requests",
+    ])
+      expect(text).toContain(`create_safety.${key}`);
+    expect(judge("plain").allowed).toBe(true);
+    expect(
+      judge("all", {
+        allow_host_cgroupns: true,
+        allow_cgroup_parent: true,
+        allow_sysctls: ["net.*"],
+        allowed_runtimes: ["nvidia"],
+        allow_device_requests: true,
+      }).allowed,
+    ).toBe(true);
+    expect(judge("listed", { allow_sysctls: ["net.*"], allow_device_requests: true }).allowed).toBe(false);
+  });
+
+  it("judges a project volume of a plugin driver with options by allowed_volume_drivers", () => {
+    const model = parseComposeConfig(
+      JSON.stringify({
+        services: { x: { image: "a", volumes: [{ type: "volume", source: "d", target: "/d" }] } },
+        volumes: {
+          d: { driver: "sshfs", driver_opts: { sshcmd: "me@host:/" } },
+          odd: { driver: "local", driver_opts: { foo: "bar" } },
+        },
+      }),
+      "json",
+    );
+    const plan = planProject(model, "p", featuresOf({ major: 2, minor: 30, patch: 0, text: "2.30.0" }), ["x"]);
+    expect(plan.volumeDrivers).toEqual([{ volume: "p_d", driver: "sshfs" }]);
+    expect(plan.volumeProblems).toEqual([
+      "volume p_odd: the volume's local driver option 'foo' cannot be judged (known: type, o, device, size)",
+    ]);
+    expect(plan.plans[0]?.volumeUses).toEqual([{ name: "p_d", target: "/d" }]);
   });
 
   it("reports a model it cannot read with a way forward", () => {

@@ -44,6 +44,7 @@ export function visibleUsage(usage: DiskUsage, ctx: Pick<ToolContext, "visible">
       name: v.name,
       driver: v.driver,
       labels: v.labels,
+      options: {},
       mountpoint: "",
       scope: "",
       created: "",

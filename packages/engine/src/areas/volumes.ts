@@ -11,6 +11,11 @@ export interface VolumeIdentity {
   /** local | global */
   scope: string;
   labels: Record<string, string>;
+  /**
+   * The driver options it was created with (`type`, `o`, `device` for local): a local volume with
+   * `o: bind` is really a bind of its device, whoever created it.
+   */
+  options: Record<string, string>;
   /** RFC 3339, when the daemon reports it. */
   created: string;
 }
@@ -53,6 +58,7 @@ interface RawVolume {
   Mountpoint?: string;
   Scope?: string;
   Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
   CreatedAt?: string;
 }
 
@@ -63,6 +69,7 @@ function toIdentity(raw: RawVolume): VolumeIdentity {
     mountpoint: raw.Mountpoint ?? "",
     scope: raw.Scope ?? "",
     labels: raw.Labels ?? {},
+    options: raw.Options ?? {},
     created: raw.CreatedAt ?? "",
   };
 }

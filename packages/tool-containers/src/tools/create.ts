@@ -1,4 +1,11 @@
-import { CREATED_BY_LABEL } from "@arktechnwa/docker-kit";
+import {
+  CREATED_BY_LABEL,
+  inheritedFacts,
+  mergeCreateFacts,
+  mountedVolumes,
+  volumeRecordFacts,
+  withRealBindsOnLocalDaemon,
+} from "@arktechnwa/docker-kit";
 import {
   defineTool,
   type MountSpec,
@@ -10,6 +17,7 @@ import {
   ToolError,
   type ToolHandler,
 } from "@arktechnwa/docker-mcp-core";
+import type { VolumeIdentity } from "@arktechnwa/docker-mcp-engine";
 import { z } from "zod";
 import { commandInput, envInput, toArgv, toEnvEntries } from "../command-input.js";
 import type { ContainersDeps } from "../deps.js";
@@ -137,7 +145,11 @@ export function namedVolumes(volumes: string[] | undefined): string[] {
  * prefix as its name cannot take its place.
  */
 function networkToSend(network: string, targets: readonly ResolvedResource[]): string {
-  if (network.startsWith("container:")) return network;
+  if (network.startsWith("container:")) {
+    // The container joined is the one judged, by its full ID: not whatever holds its name later.
+    const joined = targets.find((t) => t.kind === "container" && t.id !== undefined);
+    return joined?.id ? `container:${joined.id}` : network;
+  }
   const resolved = targets.find((t) => t.kind === "network");
   if (!resolved?.id || resolved.names.includes(network)) return network;
   return resolved.id;
@@ -194,6 +206,7 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
     // The new container's secrets are masked in this answer (a start error may quote them).
     if (env) ctx.addSecrets(secretValuesFromEnv(env));
     if (cmd) ctx.addSecrets(secretValuesFromArgv(cmd));
+    await judgeWhatItMounts(deps, args, ctx);
     const created = await deps.engine.createContainer(
       {
         image: args.image,
@@ -232,4 +245,57 @@ export function createHandler(deps: ContainersDeps): ToolHandler<typeof input, t
       warnings,
     };
   };
+}
+
+/**
+ * What the new container really gets beyond its stated settings, judged before it is created: each
+ * named volume as the daemon's record says (a volume created elsewhere as a bind of /etc is a bind of
+ * /etc), and the namespace of a container it joins (`network: container:X` where X uses the host's
+ * network). A named volume that does not exist yet is created here with no driver options, so the
+ * volume mounted is the one judged, not one someone else creates meanwhile; if the call is then refused,
+ * the volumes it created are removed again.
+ */
+async function judgeWhatItMounts(
+  deps: ContainersDeps,
+  args: z.output<typeof input>,
+  ctx: Parameters<ToolHandler<typeof input, typeof output>>[1],
+): Promise<void> {
+  const uses = parseVolumes(args.volumes).flatMap((m) =>
+    m.type === "volume" && m.source ? [{ name: m.source, target: m.target }] : [],
+  );
+  const joined = args.network?.startsWith("container:")
+    ? ctx.targets.find((t) => t.kind === "container" && t.id !== undefined)?.id
+    : undefined;
+  if (uses.length === 0 && joined === undefined) return;
+  const found = await mountedVolumes(deps.engine, uses, ctx.signal);
+  const made: VolumeIdentity[] = [];
+  for (const name of found.missing) {
+    made.push(
+      await deps.engine.createVolume({ name, labels: { [CREATED_BY_LABEL]: "docker-mcp" } }, ctx.signal),
+    );
+  }
+  const madeFacts = volumeRecordFacts(
+    uses.flatMap((u) => {
+      const volume = made.find((v) => v.name === u.name);
+      return volume ? [{ volume, target: u.target }] : [];
+    }),
+  );
+  const inherited = joined
+    ? await inheritedFacts(deps.engine, [{ ref: joined, via: "network" }], ctx.signal)
+    : {};
+  const facts = await withRealBindsOnLocalDaemon(
+    deps.engine.endpoint,
+    mergeCreateFacts(mergeCreateFacts(found.facts, madeFacts), inherited),
+  );
+  if (Object.keys(facts).length === 0) return;
+  const d = ctx.authorize({ subject: "volumes and namespaces of the new container", create: facts });
+  if (d.allowed) return;
+  // Only volumes this call created and that still carry no other user are removed (never forced).
+  await Promise.all(
+    made.map((v) => deps.engine.removeVolume(v.name, false, ctx.signal).catch(() => undefined)),
+  );
+  throw new ToolError(
+    "denied",
+    `Denied by policy: ${d.reasons.map((r) => r.message).join(" ")} Nothing was created.`,
+  );
 }

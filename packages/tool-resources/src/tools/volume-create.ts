@@ -6,7 +6,7 @@ import {
   renderItems,
   summarizeItems,
 } from "@arktechnwa/docker-kit";
-import { defineTool, errorCode, type ToolHandler, volumeDriverMount } from "@arktechnwa/docker-mcp-core";
+import { defineTool, errorCode, type ToolHandler, volumeCreateFacts } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { VOLUME_ITEMS, volumeItem } from "../items.js";
 
@@ -52,11 +52,11 @@ export const volumeCreateTool = defineTool({
   targets: (args) => [{ kind: "volume", ref: args.name, resolve: false }],
   // `local` driver options can make the volume a bind of a host path (`type: none, o: bind, device: /etc`)
   // or a mount of a host disk: judged by create_safety as that bind, by its real path too.
+  // Options that cannot be judged (unknown local keys, a bind without a device) and a plugin's options
+  // (unless create_safety.allowed_volume_drivers trusts it) are refused.
   create: (args) => {
-    const real = volumeDriverMount(args.driver, args.driver_opts);
-    if (real.kind === "none") return undefined;
-    const source = real.kind === "bind" ? real.mount.source : String(args.driver_opts?.["device"] ?? "");
-    return { mounts: [{ type: "bind", source, target: "/", readOnly: false, options: [] }] };
+    const facts = volumeCreateFacts(`volume ${args.name}`, args.driver, args.driver_opts);
+    return Object.keys(facts).length === 0 ? undefined : facts;
   },
   render: (out) =>
     renderItems(out.summary, out.results, "volume") +
