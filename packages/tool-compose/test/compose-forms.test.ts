@@ -233,7 +233,10 @@ describe("the resolved model, v2 JSON and v1 YAML", () => {
       deviceRequests: ["nvidia count=-1", "nvidia gpu count=1"],
     });
     expect(of("all")?.joins).toEqual(["vault", "other"]);
-    expect(of("listed")?.create).toMatchObject({ sysctls: ["kernel.shmmax=1"], deviceRequests: ["gpus all"] });
+    expect(of("listed")?.create).toMatchObject({
+      sysctls: ["kernel.shmmax=1"],
+      deviceRequests: ["gpus all"],
+    });
     expect(of("plain")?.create).toMatchObject({ cgroupnsMode: "private", runtime: "runc" });
     expect(of("plain")?.create.deviceRequests).toBeUndefined();
 
@@ -279,7 +282,9 @@ describe("the resolved model, v2 JSON and v1 YAML", () => {
       }),
       "json",
     );
-    const plan = planProject(model, "p", featuresOf({ major: 2, minor: 30, patch: 0, text: "2.30.0" }), ["x"]);
+    const plan = planProject(model, "p", featuresOf({ major: 2, minor: 30, patch: 0, text: "2.30.0" }), [
+      "x",
+    ]);
     expect(plan.volumeDrivers).toEqual([{ volume: "p_d", driver: "sshfs" }]);
     expect(plan.volumeProblems).toEqual([
       "volume p_odd: the volume's local driver option 'foo' cannot be judged (known: type, o, device, size)",
