@@ -13,6 +13,8 @@ export interface FollowedLine {
   text: string;
   /** Where it came from, when several logs are followed at once (a compose service's container). */
   source?: string;
+  /** When Docker stamped it (RFC 3339), when the follow asked for timestamps. */
+  time?: string;
 }
 
 /** Why a follow ended. */
@@ -208,8 +210,16 @@ export class LineFollower {
   }
 }
 
-/** One sentence on why a follow ended, for the answer. */
-export function followStopText(reason: FollowStop, window: FollowWindow, maxLines?: number): string {
+/**
+ * One sentence on why a follow ended, for the answer. `containers` is how many logs were followed at
+ * once (a compose project's): container_stopped then means every one of them stopped.
+ */
+export function followStopText(
+  reason: FollowStop,
+  window: FollowWindow,
+  maxLines?: number,
+  containers = 1,
+): string {
   switch (reason) {
     case "duration":
       return window.capped
@@ -218,7 +228,10 @@ export function followStopText(reason: FollowStop, window: FollowWindow, maxLine
     case "max_lines":
       return `stopped after ${maxLines} line${maxLines === 1 ? "" : "s"} (max_lines)`;
     case "container_stopped":
-      return "the container stopped, so its log ended";
+      if (containers === 0) return "no container to follow";
+      return containers === 1
+        ? "the container stopped, so its log ended"
+        : `all ${containers} containers stopped, so their logs ended`;
     case "connection_lost":
       return "the connection to the Docker daemon broke (it stopped or restarted): these are the lines seen until then";
     case "deadline_margin":

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cleanup,
   created,
+  dockerOutAsync,
   makeKernel,
   networkExists,
   projectContainerNames,
@@ -88,22 +89,94 @@ ${service(
     expect(greped.every((l) => /[02468]$/.test(l.text))).toBe(true);
   });
 
-  it("follows for a bounded time and relays new lines as progress", async () => {
-    const progress: string[] = [];
+  interface Followed {
+    lines: { service: string; container: string; text: string; time: string }[];
+    followed_ms: number;
+    follow: { stopped_by: string; reason: string; lines_seen: number; duration_s: number };
+  }
+  const workerNumbers = (lines: { text: string }[]) =>
+    lines.flatMap((l) => {
+      const m = /^worker-line-(\d+)$/.exec(l.text);
+      return m ? [Number(m[1])] : [];
+    });
+
+  it("follows for a bounded time, relaying new lines as progress while it runs, none lost or twice after the tail", async () => {
+    const progress: { at: number; message: string }[] = [];
     const t0 = Date.now();
     const r = await kernel.call(
       "docker_compose_logs",
-      { project, services: ["worker"], tail: 0, follow: true, duration: 2 },
-      { onProgress: (m) => progress.push(m) },
+      { project, services: ["worker"], tail: 3, follow: true, duration: 2 },
+      { onProgress: (message) => progress.push({ at: Date.now() - t0, message }) },
     );
     expect(r.isError, r.text).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(6_000);
-    const out = r.structured as { lines: { text: string }[]; followed_ms: number };
+    const took = Date.now() - t0;
+    expect(took).toBeLessThan(4_000);
+    const out = r.structured as Followed;
+    expect(out.follow.stopped_by).toBe("duration");
+    expect(out.follow.reason).toBe("followed for the 2 s asked");
     expect(out.followed_ms).toBeGreaterThanOrEqual(1_900);
-    expect(out.lines.length).toBeGreaterThan(3);
-    expect(progress.join("\n")).toMatch(/worker \| worker-line-\d+/);
-    // No line twice.
-    expect(new Set(out.lines.map((l) => l.text)).size).toBe(out.lines.length);
+    // A line every 200 ms for 2 s: the tail's 3, then about 10 new ones.
+    const numbers = workerNumbers(out.lines);
+    expect(numbers.length).toBeGreaterThanOrEqual(3 + 6);
+    // Consecutive: the tail and the follow meet without a gap or a repeat.
+    for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe((numbers[i - 1] as number) + 1);
+    expect(out.follow.lines_seen).toBe(numbers.length - 3);
+    // Live: several chunks, the first well before the end (a poll every second would send 2 at most).
+    const chunks = progress.filter((p) => /worker \| worker-line-\d+/.test(p.message));
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    expect(chunks[0]?.at).toBeLessThan(1_000);
+    expect(r.text).toMatch(/^worker \| worker-line-\d+$/m);
+  });
+
+  it("stops after max_lines (counted after grep) and says so", async () => {
+    const t0 = Date.now();
+    const r = await kernel.call("docker_compose_logs", {
+      project,
+      tail: 0,
+      grep: "/line-\\d*[02468]$/",
+      follow: true,
+      max_lines: 3,
+      duration: 30,
+    });
+    expect(r.isError, r.text).toBe(false);
+    const out = r.structured as Followed;
+    expect(out.follow.stopped_by).toBe("max_lines");
+    expect(out.follow.reason).toBe("stopped after 3 lines (max_lines)");
+    const numbers = workerNumbers(out.lines);
+    expect(numbers).toHaveLength(3);
+    expect(numbers.every((n) => n % 2 === 0)).toBe(true);
+    // Three even lines come within about 1.2 s.
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it("a cancel ends the follow at once", async () => {
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const r = await kernel.call(
+      "docker_compose_logs",
+      { project, tail: 0, follow: true, duration: 60 },
+      {
+        signal: controller.signal,
+        onProgress: (message) => {
+          if (!cancelledAt && /worker-line/.test(message)) {
+            cancelledAt = Date.now();
+            controller.abort();
+          }
+        },
+      },
+    );
+    const after = Date.now() - cancelledAt;
+    expect(cancelledAt).toBeGreaterThan(0);
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/cancel/i);
+    expect(after).toBeLessThan(200);
+    console.log(`[neverhang] compose follow answered ${after} ms after the cancel`);
+  });
+
+  it("refuses duration or max_lines without follow, saying what to add", async () => {
+    const r = await kernel.call("docker_compose_logs", { project, duration: 5 });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/apply to follow only: add follow: true/);
   });
 
   it("restarts every container of the project", async () => {
@@ -124,6 +197,34 @@ ${service(
     expect(r.isError).toBe(true);
     expect(r.text).toMatch(/1 container the policy hides/);
     expect(projectContainerNames(project)).toHaveLength(2);
+  });
+
+  it("a follow ends when every followed container has stopped, with what they wrote", async () => {
+    const progress: string[] = [];
+    let stopping: Promise<string> | undefined;
+    const t0 = Date.now();
+    const r = await kernel.call(
+      "docker_compose_logs",
+      { project, tail: 0, follow: true, duration: 60 },
+      {
+        onProgress: (message) => {
+          progress.push(message);
+          if (!stopping && /worker-line/.test(message)) {
+            stopping = Promise.all([
+              dockerOutAsync(["stop", "-t", "1", `${project}_worker_1`]),
+              dockerOutAsync(["stop", "-t", "1", `${project}_web_1`]),
+            ]).then(() => "stopped");
+          }
+        },
+      },
+    );
+    expect(await stopping).toBe("stopped");
+    expect(r.isError, r.text).toBe(false);
+    const out = r.structured as Followed;
+    expect(out.follow.stopped_by).toBe("container_stopped");
+    expect(out.follow.reason).toBe("all 2 containers stopped, so their logs ended");
+    expect(workerNumbers(out.lines).length).toBeGreaterThan(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
   it("goes down keeping its volume, then down with volumes removes it", async () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -64,7 +64,12 @@ export interface TestKernel {
 
 export function makeKernel(
   policy: Record<string, unknown>,
-  options: { composeMs?: number; runner?: ComposeRunner; deps?: Partial<ComposeDeps> } = {},
+  options: {
+    composeMs?: number;
+    followMs?: number;
+    runner?: ComposeRunner;
+    deps?: Partial<ComposeDeps>;
+  } = {},
 ): TestKernel {
   const engine = createEngine({});
   const processes = new ProcessRegistry();
@@ -79,7 +84,13 @@ export function makeKernel(
     policy: loadPolicy({ compose_safety: { allowed_directories: [ALLOWED] }, ...policy }),
     levels: ["read", "lifecycle", "exec", "create", "images", "volumes", "networks", "system"],
     exec: { maxOutputBytes: 10_000, timeoutMs: 30_000 },
-    timeouts: { read: 30_000, lifecycle: 60_000, exec: 30_000, compose: options.composeMs ?? 120_000 },
+    timeouts: {
+      read: 30_000,
+      lifecycle: 60_000,
+      exec: 30_000,
+      compose: options.composeMs ?? 120_000,
+      follow: options.followMs ?? 300_000,
+    },
     breaker: false,
   });
   return { kernel, engine, processes };
@@ -88,6 +99,16 @@ export function makeKernel(
 /** docker CLI, for checks that should not trust the code under test. */
 export function dockerOut(args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/** The same without blocking the event loop (for use while a call runs). */
+export function dockerOutAsync(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("docker", args, { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`docker ${args.join(" ")}: ${stderr.trim() || error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
 }
 
 export function projectContainerNames(project: string): string[] {

@@ -1,5 +1,17 @@
-import { defineTool, sanitizeText, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
-import { type ContainerSummary, type LineMatcher, parseTime } from "@arktechnwa/docker-mcp-engine";
+import { type FollowStop, followStopText, followWindow, LineFollower } from "@arktechnwa/docker-kit";
+import {
+  defineTool,
+  sanitizeText,
+  type ToolContext,
+  ToolError,
+  type ToolHandler,
+} from "@arktechnwa/docker-mcp-core";
+import {
+  type ContainerSummary,
+  isEngineError,
+  type LineMatcher,
+  parseTime,
+} from "@arktechnwa/docker-mcp-engine";
 import { secretValuesFromEnv } from "@arktechnwa/mcp-mask";
 import { z } from "zod";
 import { containerResource, locateProject, NUMBER_LABEL, projectContainers } from "../compose-project.js";
@@ -12,9 +24,10 @@ import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../p
 /** Text kept per call, over all containers. */
 const MAX_LOG_BYTES = 256 * 1024;
 const GREP_DEFAULT_TAIL = 10_000;
-/** Following ends this long before the call's deadline, so the answer still arrives. */
-const FOLLOW_MARGIN_MS = 3_000;
-const FOLLOW_POLL_MS = 1_000;
+/** How long follow reads when no duration is given, in seconds. */
+const FOLLOW_DEFAULT_SECONDS = 10;
+/** A longer line is cut while following (the rest is skipped, not kept). */
+const FOLLOW_MAX_LINE_CHARS = 16 * 1024;
 
 const input = z.strictObject({
   project: projectInput.optional(),
@@ -41,14 +54,23 @@ const input = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Keep reading new lines for `duration` seconds (bounded; new lines also arrive as progress notifications).",
+      "Keep reading new lines as the containers write them, for `duration` seconds, until `max_lines` lines, or until every followed container stops, whichever comes first. New lines arrive as progress notifications while the call runs; the answer holds what was seen. Cancel ends it at once.",
     ),
   duration: z
     .number()
     .positive()
-    .max(600)
+    .max(3600)
     .optional()
-    .describe("How long follow reads, in seconds (default 10; always ends before the call's deadline)."),
+    .describe(
+      `With follow: how long to read, in seconds (default ${FOLLOW_DEFAULT_SECONDS}; at most the server's follow timeout minus a few seconds, 297 s by default).`,
+    ),
+  max_lines: z
+    .number()
+    .int()
+    .positive()
+    .max(1_000_000)
+    .optional()
+    .describe("With follow: stop after this many new lines over all containers (counted after grep)."),
 });
 
 const lineSchema = z.object({
@@ -67,6 +89,22 @@ const output = z.object({
   truncated: z.boolean().describe("The size cap dropped lines."),
   hidden: z.number().int().describe("Project containers the policy does not let you see (not read)."),
   followed_ms: z.number().int().optional(),
+  follow: z
+    .object({
+      stopped_by: z
+        .enum(["duration", "max_lines", "container_stopped", "connection_lost", "deadline_margin"])
+        .describe("Why following ended (container_stopped: every followed container stopped)."),
+      reason: z.string().describe("The same, in a sentence."),
+      followed_ms: z.number().int(),
+      duration_s: z.number().describe("The duration the follow ran under (after the server's cap)."),
+      lines_seen: z.number().int().describe("Lines seen while following (after grep)."),
+      lines_dropped: z
+        .number()
+        .int()
+        .describe("Older lines left out of `lines` to stay under the size cap (they went out as progress)."),
+    })
+    .optional()
+    .describe("Set when follow was asked for."),
 });
 
 export const composeLogsTool = defineTool({
@@ -77,6 +115,8 @@ export const composeLogsTool = defineTool({
     "since, grep (text or /regex/), and a bounded follow. Read through the Docker API; needs no compose CLI.",
   levels: ["read"],
   timeoutClass: "read",
+  // A follow reads on purpose for a while: its deadline (and so its longest duration) is the follow class.
+  streaming: { timeoutClass: "follow", when: (args) => args.follow === true },
   effect: "read",
   input,
   output,
@@ -88,7 +128,10 @@ export const composeLogsTool = defineTool({
       `${out.project}: ${out.line_count} line${out.line_count === 1 ? "" : "s"} from ${out.containers.length} container${out.containers.length === 1 ? "" : "s"}`,
       out.truncated ? "cut at the size cap: narrow with tail, since, services or grep" : "",
       out.hidden ? `${out.hidden} hidden by policy` : "",
-      out.followed_ms !== undefined ? `followed for ${(out.followed_ms / 1000).toFixed(1)} s` : "",
+      out.follow ? out.follow.reason : "",
+      out.follow && out.follow.lines_dropped > 0
+        ? `the ${out.follow.lines_dropped} oldest line${out.follow.lines_dropped === 1 ? "" : "s"} seen are left out (size cap)`
+        : "",
     ].filter(Boolean);
     return [notes.join("; "), ...body].join("\n");
   },
@@ -116,6 +159,12 @@ function parseWhen(value: string, now: number): number {
 
 export function composeLogsHandler(deps: ComposeDeps): ToolHandler<typeof input, typeof output> {
   return async (args, ctx) => {
+    if (!args.follow && (args.duration !== undefined || args.max_lines !== undefined)) {
+      throw new ToolError(
+        "invalid_input",
+        "duration and max_lines apply to follow only: add follow: true, or use tail and since to read what is there.",
+      );
+    }
     const project = args.file ? (await locateProject(deps, ctx, args)).project : args.project;
     if (!project) {
       throw new ToolError("invalid_input", "Say which compose project: `project` or `file`.");
@@ -191,33 +240,15 @@ export function composeLogsHandler(deps: ComposeDeps): ToolHandler<typeof input,
       if (tail) last.set(sources[i]?.row.id as string, tail);
     });
 
-    let followedMs: number | undefined;
+    let follow: FollowOutcome | undefined;
     if (args.follow) {
-      const started = Date.now();
-      const until = Math.min(started + (args.duration ?? 10) * 1000, ctx.deadline - FOLLOW_MARGIN_MS);
-      while (Date.now() < until && !ctx.signal.aborted) {
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(FOLLOW_POLL_MS, Math.max(0, until - Date.now()))),
-        );
-        if (ctx.signal.aborted) break;
-        const fresh = await Promise.all(
-          sources.map(async (s) => {
-            const prev = last.get(s.row.id);
-            // since is inclusive and whole milliseconds are enough: drop what was already seen.
-            const got = await read(s, prev ? prev.ms / 1000 : started / 1000, false).catch(() => []);
-            const newer = prev ? got.filter((l) => compareStamps(l, prev) > 0) : got;
-            const tailLine = newer.at(-1);
-            if (tailLine) last.set(s.row.id, tailLine);
-            return newer;
-          }),
-        );
-        const batch = fresh.flat().sort(compareStamps);
-        if (batch.length > 0) {
-          lines.push(...batch);
-          ctx.progress(batch.map((l) => `${l.container} | ${l.text}`).join("\n"));
-        }
-      }
-      followedMs = Date.now() - started;
+      // From the time before the first read on (or the caller's later since): what the first read saw
+      // is skipped by its timestamp, so no line is lost or shown twice between the two.
+      const from = Math.max(now / 1000, since ?? 0);
+      follow = await followProject(deps, ctx, sources, { from, last, match, ...pick(args) });
+      lines.push(...follow.lines);
+      lines.sort(compareStamps);
+      if (follow.dropped > 0) truncated = true;
     }
 
     // Keep the newest lines within the size cap.
@@ -242,7 +273,121 @@ export function composeLogsHandler(deps: ComposeDeps): ToolHandler<typeof input,
       line_count: kept.length,
       truncated,
       hidden,
-      ...(followedMs !== undefined ? { followed_ms: followedMs } : {}),
+      ...(follow
+        ? {
+            followed_ms: follow.summary.followed_ms,
+            follow: follow.summary,
+          }
+        : {}),
     };
+  };
+}
+
+const pick = (args: z.output<typeof input>) => ({
+  ...(args.duration !== undefined ? { duration: args.duration } : {}),
+  ...(args.max_lines !== undefined ? { maxLines: args.max_lines } : {}),
+});
+
+interface FollowOutcome {
+  lines: Line[];
+  dropped: number;
+  summary: NonNullable<z.input<typeof output>["follow"]>;
+}
+
+/**
+ * Follows every source's log at once through the API (the engine's followLogs, one stream per
+ * container), relaying new lines as progress through one LineFollower: bounded by duration and
+ * max_lines, ended at once by the call's cancel or deadline, and early when every container stopped or
+ * the daemon's connection broke. Not the compose CLI's `logs -f`: that needs the CLI, prints one
+ * stream with colors and no stdout/stderr or masking per container, and would be one more child to kill.
+ */
+async function followProject(
+  deps: ComposeDeps,
+  ctx: ToolContext,
+  sources: Source[],
+  options: {
+    from: number;
+    last: Map<string, Line>;
+    match: LineMatcher | undefined;
+    duration?: number;
+    maxLines?: number;
+  },
+): Promise<FollowOutcome> {
+  const window = followWindow(ctx, options.duration, FOLLOW_DEFAULT_SECONDS, Date.now());
+  const follower = new LineFollower({
+    durationMs: window.durationMs,
+    ...(options.maxLines !== undefined ? { maxLines: options.maxLines } : {}),
+    maxBytes: MAX_LOG_BYTES,
+    progress: (message) => ctx.progress(message),
+  });
+  const byLabel = new Map(sources.map((s) => [s.label, s]));
+  let stop: FollowStop | undefined;
+  try {
+    const ended = await Promise.all(
+      sources.map(async (source) => {
+        const prev = options.last.get(source.row.id);
+        try {
+          const result = await deps.engine.followLogs(
+            source.row.id,
+            source.tty,
+            {
+              tail: "all",
+              since: options.from,
+              timestamps: true,
+              maxLineChars: FOLLOW_MAX_LINE_CHARS,
+              stop: follower.stop,
+            },
+            (line, cut) => {
+              const stamped = splitStamp(line.text);
+              // Seen by the first read already (since is inclusive and the read ran after `from`).
+              if (!stamped || (prev && compareStamps(stamped, prev) <= 0)) return undefined;
+              // Masked before grep and before it leaves as progress.
+              const text = ctx.redactCapped(sanitizeText(stamped.text), Number.POSITIVE_INFINITY, cut).text;
+              if (options.match && !options.match.test(text)) return undefined;
+              return follower.add({ stream: line.stream, text, source: source.label, time: stamped.time });
+            },
+            ctx.signal,
+          );
+          // One broken stream means the daemon went away: the others are ending too.
+          if (result.stoppedBy === "connection_lost") follower.end("connection_lost");
+          return result.stoppedBy;
+        } catch (error) {
+          // Removed between the listing and the follow: its log has ended.
+          if (!ctx.signal.aborted && isEngineError(error) && error.code === "NOT_FOUND") return "ended";
+          throw error;
+        }
+      }),
+    );
+    stop = follower.reason ?? (ended.includes("connection_lost") ? "connection_lost" : "container_stopped");
+  } finally {
+    // On cancel, deadline or a failed stream the kernel answers; the other streams and the timers end here.
+    if (!stop) follower.end("deadline_margin");
+  }
+  const summary = follower.finish();
+  const lines = summary.lines.flatMap((l): Line[] => {
+    const source = l.source === undefined ? undefined : byLabel.get(l.source);
+    const stamped = l.time === undefined ? undefined : splitStamp(l.time);
+    if (!source || !stamped) return [];
+    return [
+      {
+        ...stamped,
+        text: l.text,
+        service: source.service,
+        container: source.label,
+        stream: l.stream,
+      },
+    ];
+  });
+  return {
+    lines,
+    dropped: summary.dropped,
+    summary: {
+      stopped_by: stop,
+      reason: followStopText(stop, window, options.maxLines, sources.length),
+      followed_ms: summary.followedMs,
+      duration_s: Math.round(window.durationMs / 100) / 10,
+      lines_seen: summary.seen,
+      lines_dropped: summary.dropped,
+    },
   };
 }
