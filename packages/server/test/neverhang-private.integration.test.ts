@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BUSYBOX_IMAGE, type PrivateDaemon, startPrivateDaemon } from "@arktechnwa/docker-mcp-testkit";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,11 +14,22 @@ const READ_MS = 1_500;
 const LIFECYCLE_MS = 1_500;
 const FOLLOW_MS = 6_000;
 const PULL_MS = 1_500;
+const COMPOSE_MS = 1_500;
+const BUILD_MS = 1_500;
 // exec_safety.timeout 1 s: the exec class is raised to it plus 5 s to kill the command.
 const EXEC_MS = 6_000;
 
 let daemon: PrivateDaemon;
 let server: Connected;
+// A compose project and a build context the policy allows, for the compose and build classes.
+const work = realpathSync(mkdtempSync(join(tmpdir(), "docker-mcp-neverhang-")));
+const composeFile = join(work, "frozen", "docker-compose.yml");
+mkdirSync(join(work, "frozen"));
+writeFileSync(composeFile, `version: "2.4"\nservices:\n  app:\n    image: ${BUSYBOX_IMAGE}\n`);
+mkdirSync(join(work, "context"));
+writeFileSync(join(work, "context", "Dockerfile"), `FROM ${BUSYBOX_IMAGE}\nRUN true\n`);
+/** One call per timeout class while the daemon is frozen: the breaker opens on the last of them. */
+const FROZEN_CALLS = 7;
 
 beforeAll(async () => {
   daemon = await startPrivateDaemon();
@@ -24,6 +38,9 @@ beforeAll(async () => {
     "--detach",
     "--name",
     "ticker",
+    // A shell as PID 1 ignores TERM: the restarted daemon stops it after 1 s instead of 10.
+    "--stop-timeout",
+    "1",
     BUSYBOX_IMAGE,
     "sh",
     "-c",
@@ -31,15 +48,24 @@ beforeAll(async () => {
   ]);
   const config = writeConfig({
     docker: { host: daemon.host },
-    permissions: { read: true, lifecycle: true, exec: true, images: true },
+    permissions: { read: true, lifecycle: true, exec: true, images: true, create: true },
     exec_safety: { timeout: "1s" },
+    compose_safety: { allowed_directories: [work] },
+    build_safety: { allowed_contexts: [work] },
     neverhang: {
       read_timeout: READ_MS,
       lifecycle_timeout: LIFECYCLE_MS,
       follow_timeout: FOLLOW_MS,
       pull_timeout: PULL_MS,
       exec_timeout: EXEC_MS,
-      circuit_breaker: { failures: 3, window: 60_000, cooldown: 300_000, probe_interval: 1_000 },
+      compose_timeout: COMPOSE_MS,
+      build_timeout: BUILD_MS,
+      circuit_breaker: {
+        failures: FROZEN_CALLS,
+        window: 120_000,
+        cooldown: 300_000,
+        probe_interval: 1_000,
+      },
     },
   });
   server = await connect(["--config", config]);
@@ -50,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await daemon?.stop();
+  rmSync(work, { recursive: true, force: true });
 }, 60_000);
 
 const health = async () => {
@@ -87,7 +114,10 @@ describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
         ["exec", "docker_exec", { container: "ticker", command: ["true"] }, EXEC_MS],
         ["follow", "docker_logs", { container: "ticker", follow: true, duration: 30 }, FOLLOW_MS],
         ["pull", "docker_pull", { image: "127.0.0.1:5999/nothing:1" }, PULL_MS],
+        ["compose", "docker_compose_up", { file: composeFile, project: "frozen" }, COMPOSE_MS],
+        ["build", "docker_build", { context: join(work, "context"), tag: "frozen/build:1" }, BUILD_MS],
       ];
+      expect(cases).toHaveLength(FROZEN_CALLS);
       const timings: string[] = [];
       for (const [cls, tool, args, deadline] of cases) {
         const t0 = Date.now();
@@ -95,13 +125,14 @@ describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
         const took = Date.now() - t0;
         timings.push(`${cls} ${took} ms (deadline ${deadline})`);
         expect(r.isError, `${tool}: ${text(r)}`).toBe(true);
-        // Either the deadline answered, or the breaker had opened already and answered at once.
-        expect(text(r)).toMatch(/did not finish within its .* deadline|circuit breaker/);
-        if (/deadline/.test(text(r))) expect(text(r)).toContain(`timeout class "${cls}"`);
+        // The deadline of its own class answered (the breaker opens only after the last of these).
+        expect(text(r)).toMatch(/did not finish within its .* deadline/);
+        expect(text(r)).toContain(`timeout class "${cls}"`);
         expect(took, `${tool} took ${took} ms`).toBeLessThan(deadline + 1_000);
+        expect(took, `${tool} took ${took} ms`).toBeGreaterThanOrEqual(deadline - 50);
       }
       console.log(`[neverhang] frozen daemon: ${timings.join("; ")}`);
-      // Each deadline counts once /_ping fails too (2 s): the breaker opens after three.
+      // Each deadline counts once /_ping fails too (2 s): the breaker opens after the configured seven.
       const open = await until("the breaker to open", health, (h) => h.breaker.state === "open", 10_000);
       expect(open.answering).toBe(false);
       expect(open.breaker.probing).toBe(true);
@@ -127,6 +158,75 @@ describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
     const ps = await call(server.client, "docker_ps");
     expect(ps.isError, text(ps)).toBeFalsy();
     expect(text(ps)).toContain("ticker");
+  }, 90_000);
+});
+
+describe("a daemon killed and restarted in the middle of a follow", () => {
+  it("ends the follow cleanly with the lines it had; the server answers again once the daemon is back, without a restart", async () => {
+    const progress: string[] = [];
+    let restarting: Promise<number> | undefined;
+    const result = await server.client.callTool(
+      { name: "docker_logs", arguments: { container: "ticker", follow: true, duration: 30 } },
+      CallToolResultSchema,
+      {
+        timeout: 30_000,
+        onprogress: (p) => {
+          progress.push(p.message ?? "");
+          const ticks = progress
+            .join("\n")
+            .split("\n")
+            .filter((l) => l.startsWith("tick")).length;
+          if (!restarting && ticks >= 5) {
+            const t0 = Date.now();
+            // SIGKILL of dockerd's group (a crash), then a new dockerd on the same directories.
+            restarting = daemon.restart().then(() => Date.now() - t0);
+          }
+        },
+      },
+    );
+    expect(restarting).toBeDefined();
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const out = result.structuredContent as {
+      lines: { text: string }[];
+      follow: { stopped_by: string; reason: string; followed_ms: number; lines_seen: number };
+    };
+    expect(out.follow.stopped_by).toBe("connection_lost");
+    expect(out.follow.reason).toMatch(/connection to the Docker daemon broke/);
+    expect(out.follow.followed_ms).toBeLessThan(10_000);
+    const ticks = out.lines.filter((l) => l.text.startsWith("tick")).map((l) => Number(l.text.slice(5)));
+    expect(ticks.length).toBeGreaterThanOrEqual(5);
+    // What it had: every line seen, in order, none lost before the break.
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe((ticks[i - 1] as number) + 1);
+    expect(out.follow.lines_seen).toBe(out.lines.length);
+
+    const restartMs = await (restarting as Promise<number>);
+    const t1 = Date.now();
+    // The same server process: the breaker (if a failed call opened it) closes by its probe.
+    const back = await until(
+      "the restarted daemon to answer",
+      health,
+      (h) => h.answering && h.breaker.state === "closed",
+      20_000,
+    );
+    expect(back.answering).toBe(true);
+    const ps = await call(server.client, "docker_ps", { all: true });
+    expect(ps.isError, text(ps)).toBeFalsy();
+    expect(text(ps)).toContain("ticker");
+    // And a new follow on the restarted daemon works.
+    await daemon.docker(["start", "ticker"]);
+    const again = await call(server.client, "docker_logs", {
+      container: "ticker",
+      follow: true,
+      duration: 3,
+      max_lines: 3,
+    });
+    expect(again.isError, text(again)).toBeFalsy();
+    expect((again.structuredContent as { follow: { stopped_by: string } }).follow.stopped_by).toBe(
+      "max_lines",
+    );
+    console.log(
+      `[neverhang] follow across a daemon crash and restart: ${out.follow.stopped_by} after ${out.follow.followed_ms} ms with ${out.lines.length} lines; dockerd back in ${restartMs} ms; server answering ${Date.now() - t1} ms later`,
+    );
   }, 90_000);
 });
 

@@ -37,6 +37,11 @@ export interface PrivateDaemon {
    * directory and its containers' IDs, never by name.
    */
   crash(): Promise<void>;
+  /**
+   * Starts dockerd again on the same directories, socket and bridge (crashing it first if it runs), and
+   * waits until it answers. The containers that ran are stopped by the new dockerd (no live restore).
+   */
+  restart(): Promise<void>;
   /** Stops dockerd by its pid (SIGCONT first, in case a test froze it), deletes its bridge and directory. */
   stop(): Promise<void>;
 }
@@ -146,6 +151,20 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
     await launch();
     for (const image of images) await copyImage(image, host);
 
+    const crash = async () => {
+      const old = child;
+      if (old?.pid === undefined || old.exitCode !== null || old.signalCode !== null) return;
+      const gone = new Promise((resolve) => old.once("exit", resolve));
+      try {
+        process.kill(-old.pid, "SIGCONT");
+        process.kill(-old.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      crashed = true;
+    };
+
     return {
       host,
       socketPath,
@@ -157,18 +176,12 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
       subnet,
       docker: (args, opts = {}) => docker(args, { ...opts, host }),
       log,
-      async crash() {
-        const old = child;
-        if (old?.pid === undefined || old.exitCode !== null || old.signalCode !== null) return;
-        const gone = new Promise((resolve) => old.once("exit", resolve));
-        try {
-          process.kill(-old.pid, "SIGCONT");
-          process.kill(-old.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-        await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        crashed = true;
+      crash,
+      async restart() {
+        await crash();
+        await forgetContainerd(dir);
+        await rm(pidfile, { force: true });
+        await launch();
       },
       stop,
     };
@@ -267,6 +280,44 @@ function run(file: string, args: string[]): Promise<string> {
       else resolve(stdout);
     });
   });
+}
+
+/**
+ * Before dockerd starts again on a crashed daemon's directories: its containerd (a group of its own,
+ * killed by the kernel when dockerd dies, but not at once) must be gone and its pidfile removed. A
+ * new dockerd that finds containerd.pid naming a live process (the dying containerd, or another
+ * process that got the pid) does not start its own and waits for that one's socket until it gives up
+ * ("timed out waiting for containerd").
+ */
+async function forgetContainerd(dir: string): Promise<void> {
+  const pidfile = join(dir, "exec", "containerd", "containerd.pid");
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(pidfile, "utf8").trim());
+  } catch {
+    return;
+  }
+  const ours = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir);
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 5_000;
+  while (pid > 0 && ours() && Date.now() < deadline + 5_000) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await rm(pidfile, { force: true });
 }
 
 /**
