@@ -131,9 +131,13 @@ export async function serve(
     await app.close().catch(() => {});
     process.exit(0);
   };
+  // A signal while the orderly shutdown still waits (a child's TERM grace): exit now. Clients send
+  // SIGTERM a moment after closing stdin and SIGKILL soon after; on exit the process registry sends
+  // SIGKILL to every child group it still holds, which a SIGKILL of the server would not leave time for.
+  const onSignal = () => (stopping ? process.exit(0) : void shutdown());
   process.stdin.on("end", shutdown);
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   // The plugins load and the kernel is built right after the initialize answer went out (a request
   // that needs them first waits for them): a client gets its answer without paying for them.
   warmUpAfterInitialize(transport, () => warmUp(app, stderr));
