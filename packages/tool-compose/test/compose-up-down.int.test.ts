@@ -111,7 +111,7 @@ ${service(
     expect(r.isError, r.text).toBe(false);
     const took = Date.now() - t0;
     expect(took).toBeLessThan(4_000);
-    const out = r.structured as Followed;
+    const out = r.structured as unknown as Followed;
     expect(out.follow.stopped_by).toBe("duration");
     expect(out.follow.reason).toBe("followed for the 2 s asked");
     expect(out.followed_ms).toBeGreaterThanOrEqual(1_900);
@@ -139,7 +139,7 @@ ${service(
       duration: 30,
     });
     expect(r.isError, r.text).toBe(false);
-    const out = r.structured as Followed;
+    const out = r.structured as unknown as Followed;
     expect(out.follow.stopped_by).toBe("max_lines");
     expect(out.follow.reason).toBe("stopped after 3 lines (max_lines)");
     const numbers = workerNumbers(out.lines);
@@ -220,7 +220,7 @@ ${service(
     );
     expect(await stopping).toBe("stopped");
     expect(r.isError, r.text).toBe(false);
-    const out = r.structured as Followed;
+    const out = r.structured as unknown as Followed;
     expect(out.follow.stopped_by).toBe("container_stopped");
     expect(out.follow.reason).toBe("all 2 containers stopped, so their logs ended");
     expect(workerNumbers(out.lines).length).toBeGreaterThan(0);
