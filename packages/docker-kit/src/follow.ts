@@ -131,10 +131,16 @@ export class LineFollower {
     return this.#seen;
   }
 
-  /** Ends the follow (the first reason given wins). */
+  /**
+   * Ends the follow (the first reason given wins) and stops its timers: a follow cut short by a cancel
+   * or a deadline never reaches finish(), and a flush timer left running would keep the follower, its
+   * lines and the call's context alive (and waking every 250 ms) for good.
+   */
   end(reason: FollowStop): void {
     if (this.#reason) return;
     this.#reason = reason;
+    clearTimeout(this.#timer);
+    clearInterval(this.#flusher);
     this.#stop.abort(new DOMException(`follow ended: ${reason}`, "AbortError"));
   }
 
