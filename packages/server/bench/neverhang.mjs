@@ -65,7 +65,16 @@ async function followCancelCycles(ticker) {
   global.gc?.();
   const before = { fds: fds(), heap: process.memoryUsage().heapUsed };
   const t0 = Date.now();
-  for (let i = 0; i < CYCLES; i++) await cycle();
+  const steps = [];
+  for (let i = 0; i < CYCLES; i++) {
+    await cycle();
+    // Over more than 200 cycles, the heap every 200 tells growth that keeps on from a plateau.
+    if (CYCLES > 200 && (i + 1) % 200 === 0 && i + 1 < CYCLES) {
+      global.gc?.();
+      steps.push(`${i + 1}: ${mb(process.memoryUsage().heapUsed)}`);
+    }
+  }
+  if (steps.length > 0) console.log(`heap after cycles ${steps.join(", ")}`);
   await sleep(1_000);
   global.gc?.();
   const after = { fds: fds(), heap: process.memoryUsage().heapUsed };
@@ -86,7 +95,11 @@ async function neverReadingClient() {
   const dir = mkdtempSync(join(tmpdir(), "docker-mcp-bench-"));
   const config = join(dir, "config.json");
   writeFileSync(config, JSON.stringify({ permissions: { read: true }, audit: { enabled: false } }));
-  const child = spawn(process.execPath, [BIN, "--config", config], { stdio: ["pipe", "pipe", "inherit"] });
+  // BENCH_SERVER_NODE_FLAGS: node flags for the server (e.g. to try V8 heap settings).
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...flags, BIN, "--config", config], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
   send({
     jsonrpc: "2.0",
@@ -107,6 +120,8 @@ async function neverReadingClient() {
   });
   // Never read stdout: the pipe fills and stays full.
   child.stdout.pause();
+  await sleep(2_000);
+  const idle = status(child.pid, "VmRSS");
   const started = Date.now();
   let peak = 0;
   let bytes = 0;
@@ -128,7 +143,7 @@ async function neverReadingClient() {
   const answer = text.split("\n").find((l) => /"id":2/.test(l));
   const follow = answer ? JSON.parse(answer).result?.structuredContent?.follow : undefined;
   console.log(
-    `never-reading client, ${LOG_MB} MB of logs under follow: server peak RSS ${peak.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB); ` +
+    `never-reading client, ${LOG_MB} MB of logs under follow: server RSS ${idle.toFixed(0)} MB before the flood, peak ${peak.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB); ` +
       `after reading: ${bytes} bytes of stdout, follow ${JSON.stringify(follow ?? null)}`,
   );
   child.stdin.end();
