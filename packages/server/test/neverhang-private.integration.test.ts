@@ -1,11 +1,17 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUSYBOX_IMAGE, type PrivateDaemon, startPrivateDaemon } from "@arktechnwa/docker-mcp-testkit";
+import {
+  BUSYBOX_IMAGE,
+  type PrivateDaemon,
+  startPrivateDaemon,
+  waitFor,
+} from "@arktechnwa/docker-mcp-testkit";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 import { logAnswer } from "./log-answer.js";
+import { descendants } from "./process-tree.js";
 
 // The never-hang promises on a daemon of our own that we freeze (SIGSTOP), thaw and crash.
 // Never on the shared daemon.
@@ -132,6 +138,10 @@ describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
         expect(took, `${tool} took ${took} ms`).toBeGreaterThanOrEqual(deadline - 50);
       }
       console.log(`[neverhang] frozen daemon: ${timings.join("; ")}`);
+      // Whatever the calls started (the compose CLI) was killed with them: the server has no child left.
+      await waitFor("the server's children to end", () => descendants(server.pid as number).length === 0, {
+        timeoutMs: 5_000,
+      });
       // Each deadline counts once /_ping fails too (2 s): the breaker opens after the configured seven.
       const open = await until("the breaker to open", health, (h) => h.breaker.state === "open", 10_000);
       expect(open.answering).toBe(false);
