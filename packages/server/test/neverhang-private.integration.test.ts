@@ -196,7 +196,7 @@ describe("a daemon killed and restarted in the middle of a follow", () => {
     );
     expect(restarting).toBeDefined();
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    const out = result.structuredContent as {
+    const out = logAnswer(result) as unknown as {
       lines: { text: string }[];
       follow: { stopped_by: string; reason: string; followed_ms: number; lines_seen: number };
     };
