@@ -74,7 +74,7 @@ export {
 } from "./mounted-volumes.js";
 export { COMPOSE_PROJECT_LABEL, CREATED_BY_LABEL, displayName, ownNames, shortId } from "./names.js";
 export { dockerResources } from "./provider.js";
-export { localImage, type PullCheckedOptions, pullChecked } from "./pull-checked.js";
+export { localImage, type PullCheckedOptions, pullChecked, refuseHiddenContent } from "./pull-checked.js";
 export {
   type CredentialLookup,
   credentialSecrets,

@@ -60,7 +60,11 @@ export async function pullChecked(
   return { result, image: after };
 }
 
-async function refuseHiddenContent(
+/**
+ * After a pull by someone else (the compose CLI): when what `reference` now names carries a refused name,
+ * the tag goes back to where it pointed before (or away) and the call is denied.
+ */
+export async function refuseHiddenContent(
   deps: RegistryDeps,
   ctx: ToolContext,
   reference: string,

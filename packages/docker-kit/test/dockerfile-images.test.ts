@@ -20,6 +20,22 @@ describe("dockerfileImages", () => {
     expect(refs(text)).toEqual(["golang:1.22", "nginx:1.27", "vault:1"]);
   });
 
+  it("records a FROM's --platform, substituted where its variable has a value", () => {
+    const text = [
+      "ARG ARCH=arm64",
+      "FROM --platform=linux/amd64 a:1",
+      "FROM --platform=linux/${ARCH} b:1",
+      "FROM --platform=$BUILDPLATFORM c:1",
+      "FROM d:1",
+    ].join("\n");
+    expect(dockerfileImages(text).images.map((i) => [i.reference, i.platform])).toEqual([
+      ["a:1", "linux/amd64"],
+      ["b:1", "linux/arm64"],
+      ["c:1", undefined],
+      ["d:1", undefined],
+    ]);
+  });
+
   it("substitutes build args and ARG defaults, and reports what stays unknown", () => {
     const text = [
       "ARG BASE=busybox",

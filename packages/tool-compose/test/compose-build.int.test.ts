@@ -3,9 +3,12 @@ import { dirname, join } from "node:path";
 import {
   BUSYBOX_IMAGE,
   buildTestImage,
+  docker,
   ensureBusyboxImage,
+  type LocalRegistry,
   RUN_ID,
   removeTestImage,
+  startLocalRegistry,
   TEST_LABEL,
   TEST_RUN_LABEL,
 } from "@arktechnwa/docker-mcp-testkit";
@@ -20,6 +23,7 @@ import {
   makeKernel,
   projectContainerNames,
   projectName,
+  service,
   writeProject,
 } from "./kit.js";
 
@@ -45,14 +49,64 @@ const { kernel } = makeKernel(
 );
 const dockerLabels = `LABEL ${TEST_LABEL}=1 ${TEST_RUN_LABEL}=${RUN_ID}`;
 
+let registry: LocalRegistry;
+/** The blacklisted image's content under an innocent name in the registry, known here only by digest. */
+let innocentByDigest: string;
+
 beforeAll(async () => {
   await ensureBusyboxImage();
   await buildTestImage([blocked], "cvault");
+  registry = await startLocalRegistry();
+  const innocent = `${registry.address}/docker-mcp-test/cinnocent-${RUN_ID}`;
+  await docker(["tag", blocked, `${innocent}:v1`]);
+  const pushed = await docker(["push", `${innocent}:v1`], { timeoutMs: 120_000 });
+  const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
+  if (!digest) throw new Error(`no digest in push output: ${pushed}`);
+  await docker(["rmi", `${innocent}:v1`]);
+  innocentByDigest = `${innocent}@${digest}`;
 }, 180_000);
 afterAll(async () => {
   cleanup();
-  await removeTestImage([...built, blocked]);
+  await removeTestImage([...built, innocentByDigest, blocked]);
+  await registry?.stop();
 }, 120_000);
+
+const exists = (ref: string) => {
+  try {
+    dockerOut(["image", "inspect", "--format", "{{.Id}}", ref]);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("an image named by a digest whose content is a blacklisted tag here", () => {
+  it("is refused by up, which pulls it first and undoes the pull", async () => {
+    const project = projectName("cbdigest");
+    const file = writeProject(
+      "cbdigest",
+      `version: "3"\nservices:\n${service("web").replace(/image: .*/, `image: ${innocentByDigest}`)}`,
+    );
+    created.push({ project, file });
+    const r = await kernel.call("docker_compose_up", { file, project });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("refuse under another of its names");
+    expect(projectContainerNames(project)).toEqual([]);
+    expect(exists(innocentByDigest)).toBe(false);
+  }, 120_000);
+
+  it("is refused by docker_compose_pull after the CLI pulled it, and the pull undone", async () => {
+    const project = projectName("cbdigestp");
+    const file = writeProject(
+      "cbdigestp",
+      `version: "3"\nservices:\n${service("web").replace(/image: .*/, `image: ${innocentByDigest}`)}`,
+    );
+    const r = await kernel.call("docker_compose_pull", { file, project });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("refuse under another of its names");
+    expect(exists(innocentByDigest)).toBe(false);
+  }, 120_000);
+});
 
 /** A project whose one service `web` is built from ./app with this Dockerfile. */
 function buildProject(name: string, dockerfile: string, extra = ""): { file: string; image: string } {

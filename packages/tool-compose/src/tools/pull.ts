@@ -1,3 +1,4 @@
+import { localImage, parseReference, refuseHiddenContent } from "@arktechnwa/docker-kit";
 import { defineTool, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { ProgressLog, progressArgs } from "../compose-progress.js";
@@ -53,6 +54,11 @@ export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input,
     if (chosen.length === 0) return { project: target.project, compose: cli.describe, images: [], log: [] };
     // The CLI runs the model judged above, not the files read again.
     const judgedModel = judgedModelInput(cli, target, model);
+    const before = new Map<string, { id: string } | undefined>();
+    for (const s of chosen) {
+      const ref = parseReference(s.image as string);
+      if (ref) before.set(ref.full, await localImage(deps, ref.full, ctx.signal));
+    }
     const log = new ProgressLog((message) => ctx.progress(message));
     const result = await runnerFor(deps).run(
       [...progressArgs(cli.features), ...judgedModel.args, "pull", "--", ...chosen.map((s) => s.name)],
@@ -65,6 +71,12 @@ export function composePullHandler(deps: ComposeDeps): ToolHandler<typeof input,
       );
     }
     checkRun(result, "pull");
+    // What arrived is judged by all its names: a tag or digest that turned out to be a refused image's
+    // content is undone (the tag points where it did before, or is removed) and the call denied.
+    for (const [image, previous] of before) {
+      const after = await localImage(deps, image, ctx.signal);
+      if (after) await refuseHiddenContent(deps, ctx, image, after, previous, `the image ${image} names`);
+    }
     return {
       project: target.project,
       compose: cli.describe,

@@ -1,3 +1,4 @@
+import { parseReference, pullChecked } from "@arktechnwa/docker-kit";
 import { defineTool, type ToolContext, ToolError, type ToolHandler } from "@arktechnwa/docker-mcp-core";
 import { z } from "zod";
 import { judgeServiceBuilds, runServiceBuilds } from "../compose-build.js";
@@ -185,6 +186,14 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
       model,
       judged.filter((j) => j.builds),
     );
+    // Images up would pull are pulled here, then judged by all the names of what arrived (a digest
+    // whose content is a blacklisted tag here is refused and the pull undone), before anything runs.
+    for (const image of new Set(judged.filter((j) => j.pulls).map((j) => j.image))) {
+      const ref = parseReference(image);
+      if (!ref) continue; // compose itself refuses a name that is no reference
+      ctx.progress(`Pulling ${ref.full}`);
+      await pullChecked(deps, ctx, ref);
+    }
     const judgedModel = judgedModelInput(cli, target, model);
     await runServiceBuilds(deps, ctx, builds);
 
