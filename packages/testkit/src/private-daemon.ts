@@ -76,7 +76,39 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
     }
   };
   let crashed = false;
+  // Host bridges of the networks this daemon made (compose projects, docker network create): they stay
+  // on the host when dockerd stops, and each holds one of the default address pools, until the shared
+  // daemon finds none free ("could not find an available, non-overlapping IPv4 address pool").
+  const networkLinks = new Set<string>();
+  const gwbridgeBefore = await run("ip", ["link", "show", "docker_gwbridge"]).then(
+    () => true,
+    () => false,
+  );
+  const learnNetworks = async () => {
+    const out = await docker(
+      ["network", "ls", "--no-trunc", "--filter", "driver=bridge", "--format", "{{.ID}} {{.Name}}"],
+      {
+        host,
+        timeoutMs: 5_000,
+      },
+    ).catch(() => "");
+    for (const line of out.split("\n")) {
+      const [id, name] = line.trim().split(" ");
+      if (!id || !name || name === "bridge") continue;
+      if (name === "docker_gwbridge") {
+        if (!gwbridgeBefore) networkLinks.add("docker_gwbridge");
+      } else networkLinks.add(`br-${id.slice(0, 12)}`);
+    }
+  };
   const stop = async () => {
+    if (!crashed && child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, "SIGCONT");
+      } catch {
+        // gone
+      }
+      await learnNetworks();
+    }
     if (child?.pid !== undefined) {
       await stopProcess(child);
       running.delete(child.pid);
@@ -93,6 +125,7 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
       for (const path of mounts) await run("umount", [path]).catch(() => {});
     }
     if (bridgeMade) await run("ip", ["link", "del", bridge]).catch(() => {});
+    for (const link of networkLinks) await run("ip", ["link", "del", link]).catch(() => {});
     await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
   };
 
@@ -154,6 +187,13 @@ export async function startPrivateDaemon(options: PrivateDaemonOptions = {}): Pr
     const crash = async () => {
       const old = child;
       if (old?.pid === undefined || old.exitCode !== null || old.signalCode !== null) return;
+      // Learned while it answers: after the crash the bridges of its networks are still to delete.
+      try {
+        process.kill(old.pid, "SIGCONT");
+      } catch {
+        // gone
+      }
+      await learnNetworks();
       const gone = new Promise((resolve) => old.once("exit", resolve));
       try {
         process.kill(-old.pid, "SIGCONT");

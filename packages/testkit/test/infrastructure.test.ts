@@ -53,6 +53,11 @@ describe("private daemon", () => {
     // The shared daemon and its default bridge are untouched.
     expect(await docker(["info", "--format", "{{.DockerRootDir}}"])).toBe(sharedBefore);
     await docker(["network", "inspect", "bridge"]);
+    // A network it makes gets a host bridge (from the default pools the shared daemon uses too).
+    const network = await daemon.docker(["network", "create", "private-net"]);
+    const networkLink = `br-${network.trim().slice(0, 12)}`;
+    const { execFileSync: run } = await import("node:child_process");
+    run("ip", ["link", "show", networkLink], { stdio: "ignore" });
 
     const { pid, bridge, dir } = daemon;
     await daemon.stop();
@@ -62,6 +67,8 @@ describe("private daemon", () => {
     expect(existsSync(dir)).toBe(false);
     const { execFileSync } = await import("node:child_process");
     expect(() => execFileSync("ip", ["link", "show", bridge], { stdio: "ignore" })).toThrow();
+    // ... and that bridge goes with it, or it would hold its address pool on the host for good.
+    expect(() => execFileSync("ip", ["link", "show", networkLink], { stdio: "ignore" })).toThrow();
   }, 120_000);
 
   it("cleans up when it cannot start", async () => {
