@@ -35,7 +35,7 @@ const input = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Build images of services that have a build section (needs the images level and build_safety).",
+      "Build images of services that have a build section (needs the images level and build_safety). docker-mcp builds them itself, from the Dockerfile it judged with every base image it reads (ONBUILD triggers included).",
     ),
 });
 
@@ -178,6 +178,8 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
       );
     }
 
+    // What the CLI will read: refused here (a lone `$`) before anything is pulled or built.
+    const judgedModel = judgedModelInput(cli, target, model);
     // Built here from the judged Dockerfiles, never by compose from files it would read again.
     const builds = await judgeServiceBuilds(
       deps,
@@ -194,7 +196,6 @@ export function composeUpHandler(deps: ComposeDeps): ToolHandler<typeof input, t
       ctx.progress(`Pulling ${ref.full}`);
       await pullChecked(deps, ctx, ref);
     }
-    const judgedModel = judgedModelInput(cli, target, model);
     await runServiceBuilds(deps, ctx, builds);
 
     const wait = args.detach === false;
