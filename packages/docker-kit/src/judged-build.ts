@@ -85,6 +85,7 @@ export async function judgeBuild(
   const bases: string[] = [];
   const triggers: BaseTrigger[] = [];
   const judged = new Map<string, ImageIdentity>();
+  const triggered = new Set<string>();
   const judge = async (ref: string, why: string, platform: string | undefined) => {
     const known = judged.get(ref);
     if (known) return known;
@@ -100,8 +101,9 @@ export async function judgeBuild(
       `${what} reads from image "${image.reference}" (line ${image.line})`,
       platform,
     );
-    // ONBUILD triggers fire only for the image a stage starts FROM.
-    if (image.instruction !== "FROM") continue;
+    // ONBUILD triggers fire only for the image a stage starts FROM (judged once per image).
+    if (image.instruction !== "FROM" || triggered.has(image.reference)) continue;
+    triggered.add(image.reference);
     const details = await deps.engine.inspectImageDetails(local.id, ctx.signal);
     const onBuild = details.config.onBuild;
     if (onBuild.length === 0) continue;

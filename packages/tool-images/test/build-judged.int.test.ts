@@ -228,7 +228,11 @@ describe("docker_build builds what it judged", () => {
   }, 120_000);
 
   it("runs a registry base image's ONBUILD RUN like a RUN of the Dockerfile, and says so", async () => {
-    const { result, out } = await build("remote-run", `FROM ${remoteOnbuildRun}\n${labels}\n`);
+    // Two stages from the same base: its trigger runs in each, and is reported once.
+    const { result, out } = await build(
+      "remote-run",
+      `FROM ${remoteOnbuildRun} AS first\nFROM ${remoteOnbuildRun}\n${labels}\n`,
+    );
     expect(result.isError, result.text).toBe(false);
     expect((result.structured as { base_triggers?: unknown }).base_triggers).toEqual([
       { image: remoteOnbuildRun, instruction: "RUN echo ran > /onbuild-ran" },
