@@ -4,6 +4,7 @@ import { raceSignal } from "./deadline.js";
 import { errorCode, errorMessage, ToolError } from "./errors.js";
 import { type HostPathResolver, withRealBindSources } from "./host-real-path.js";
 import type {
+  CreateFacts,
   RejectedTarget,
   ResolvedResource,
   ResourceResolver,
@@ -35,6 +36,9 @@ export type Authorizer = (
  * target that cannot be resolved fails the call. "each": the command/creation facts are decided once,
  * then every target on its own, so one denied container never blocks (or unblocks) another.
  */
+/** A mounted target's resolver found nothing: the resource is about to be created. */
+const NOT_YET = Symbol("not yet");
+
 export function createAuthorizer(
   policy: Policy,
   resolvers: ReadonlyMap<string, ResourceResolver>,
@@ -63,7 +67,13 @@ export function createAuthorizer(
     }
     const resolver = resolvers.get(ref.kind) as ResourceResolver;
     try {
-      const resource = await resolver(ref.ref, signal, { cached });
+      const resource = await resolver(ref.ref, signal, { cached }).catch((error: unknown) => {
+        // A mounted resource that does not exist yet is about to be created: judged by its name.
+        if (ref.mounted && /^not_found$/i.test(errorCode(error) ?? "")) return NOT_YET;
+        throw error;
+      });
+      if (resource === NOT_YET)
+        return { ok: true, resource: { kind: ref.kind, ref: ref.ref, names: [ref.ref] } };
       if (!resource || typeof resource !== "object" || !Array.isArray(resource.names)) {
         throw new ToolError("not_found", `No ${ref.kind} "${ref.ref}" was found.`);
       }
@@ -84,7 +94,8 @@ export function createAuthorizer(
     for (const ref of refs) {
       const bare = ref.resolve === false;
       const declared = bare ? manifest.bareKinds : manifest.targetKinds;
-      if (!declared?.includes(ref.kind) || (!bare && !resolvers.has(ref.kind))) {
+      const maybeBare = ref.mounted === true && !manifest.bareKinds?.includes(ref.kind);
+      if (!declared?.includes(ref.kind) || (!bare && !resolvers.has(ref.kind)) || maybeBare) {
         throw new ToolError(
           "internal_error",
           `${manifest.name} named a ${bare ? "bare " : ""}${ref.kind} target, but its manifest does not declare "${ref.kind}" in ${bare ? "bareKinds" : "targetKinds"}, so the call is refused. This is a bug in the tool; please report it.`,
@@ -99,10 +110,20 @@ export function createAuthorizer(
     const command = manifest.command?.(input);
     const workdir = command ? manifest.workdir?.(input) : undefined;
     const stated = manifest.create?.(input);
-    // On a local daemon every bind source is judged by its real path too (symlinks resolved).
-    const create =
-      stated && hostPaths ? await raceSignal(withRealBindSources(stated, hostPaths), signal) : stated;
     const build = manifest.build?.(input);
+    const resolved = await raceSignal(
+      Promise.all(
+        refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal, manifest.effect === "read") })),
+      ),
+      signal,
+    );
+    // What the mounted resources really mount is judged with the stated settings.
+    const mounted = resolved.flatMap(({ ref, r }) =>
+      ref.mounted && r.ok && r.resource.createFacts ? [r.resource.createFacts] : [],
+    );
+    const all = mounted.length > 0 ? mounted.reduce(joinFacts, stated ?? {}) : stated;
+    // On a local daemon every bind source is judged by its real path too (symlinks resolved).
+    const create = all && hostPaths ? await raceSignal(withRealBindSources(all, hostPaths), signal) : all;
     const base: DecisionRequest = {
       tool: manifest.name,
       levels: manifest.levels,
@@ -111,12 +132,6 @@ export function createAuthorizer(
       ...(create ? { create } : {}),
       ...(build ? { build } : {}),
     };
-    const resolved = await raceSignal(
-      Promise.all(
-        refs.map(async (ref) => ({ ref, r: await resolveTarget(ref, signal, manifest.effect === "read") })),
-      ),
-      signal,
-    );
     for (const { ref, r } of resolved) {
       if (r.ok) onResolved?.(r.resource);
       audited.push({
@@ -173,6 +188,18 @@ export function createAuthorizer(
     const resources = resolved.flatMap(({ r }) => (r.ok ? toPolicyResources(r.resource) : []));
     return { proceed: true, request: { ...base, resources }, decision, allowed, rejected, resolved: [] };
   };
+}
+
+/** Create facts of a mounted resource added to the call's: its lists joined to the call's lists. */
+function joinFacts(into: CreateFacts, more: CreateFacts): CreateFacts {
+  const out: Record<string, unknown> = { ...into };
+  for (const [key, value] of Object.entries(more)) {
+    if (Array.isArray(value)) {
+      const mine = out[key];
+      out[key] = [...(Array.isArray(mine) ? mine : []), ...value];
+    }
+  }
+  return out as CreateFacts;
 }
 
 /** The resource and those it belongs to (e.g. a container's compose project): the policy judges them all. */

@@ -23,6 +23,13 @@ export interface TargetRef {
   resolve?: boolean;
   /** With resolve false: the image the new resource will run. */
   image?: string;
+  /**
+   * The resource is mounted into a new container (a named volume): it is resolved when it exists, and
+   * judged as a bare name when it does not (so its kind must be in both `targetKinds` and `bareKinds`);
+   * what its resolver says mounting it asks (`ResolvedResource.createFacts`: a volume that is a bind of
+   * a host path) is judged with the call's own create facts, by `create_safety`.
+   */
+  mounted?: boolean;
 }
 
 /** A resource after resolution: what the policy decides on and what handlers act on. */
@@ -42,6 +49,11 @@ export interface ResolvedResource {
   images?: string[];
   /** Resources this one belongs to (a container's compose project): denied if any of them is. */
   related?: { kind: string; names: string[] }[];
+  /**
+   * What mounting this resource into a new container asks of `create_safety` (a volume whose record
+   * binds /etc is a bind of /etc); judged only for targets the tool marks `mounted`.
+   */
+  createFacts?: CreateFacts;
   /** Secret values belonging to this resource (e.g. from its environment), masked in every answer. */
   secrets?: string[];
   /** Whatever else the resolver knows, for the handler (e.g. the engine's container identity). */

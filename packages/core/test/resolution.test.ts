@@ -209,6 +209,84 @@ describe("resolution fails closed", () => {
     expect(deps.acted).toEqual(["new-net"]);
   });
 
+  it("judges a mounted target by what it really mounts when it exists, by its name when it does not yet", async () => {
+    // A "volume" resolver whose records say what mounting them asks: one is a bind of /etc.
+    const volumes: Record<string, ResolvedResource> = {
+      etcvol: {
+        kind: "volume",
+        names: ["etcvol"],
+        createFacts: {
+          mounts: [{ type: "bind", source: "/etc", target: "/", readOnly: false, options: [] }],
+        },
+      },
+      plain: { kind: "volume", names: ["plain"] },
+    };
+    const mount = defineTool({
+      name: "t_mount",
+      title: "Mount",
+      description: "mount",
+      levels: ["create"],
+      timeoutClass: "lifecycle",
+      effect: "write",
+      input: z.strictObject({ volume: z.string(), bare: z.boolean().optional() }),
+      output: z.object({ ok: z.boolean() }),
+      targetKinds: ["volume"],
+      bareKinds: ["volume"],
+      targets: (a) => [{ kind: "volume", ref: a.volume, mounted: true }],
+      render: () => "ok",
+    });
+    const peek = defineTool({
+      ...mount,
+      name: "t_peek",
+      targets: (a) => [{ kind: "volume", ref: a.volume }],
+    });
+    const volumePlugin: Plugin<Deps> = {
+      manifest: { name: "volumes", apiVersion: KERNEL_API_VERSION, tools: [mount, peek] },
+      resolvers: {
+        volume: () => async (ref) => {
+          const found = volumes[ref];
+          if (!found) throw new ToolError("not_found", `No volume "${ref}".`);
+          return found;
+        },
+      },
+      handlers: {
+        t_mount: (deps) => async (input) => {
+          deps.acted.push(`mount ${input.volume}`);
+          return { ok: true };
+        },
+        t_peek: (deps) => async (input) => {
+          deps.acted.push(`peek ${input.volume}`);
+          return { ok: true };
+        },
+      },
+    };
+    const { k, deps } = kernel([volumePlugin, networkTools, provider]);
+    const etc = await k.call("t_mount", { volume: "etcvol" });
+    expect(etc).toMatchObject({ isError: true, code: "create_unsafe" });
+    expect(etc.text).toMatch(/host path \/etc is refused/);
+    expect(await k.call("t_mount", { volume: "plain" })).toMatchObject({ isError: false });
+    expect(await k.call("t_mount", { volume: "not-yet" })).toMatchObject({ isError: false });
+    // What a volume mounts is judged only where it is mounted: a tool that only looks at it is not refused.
+    expect(await k.call("t_peek", { volume: "etcvol" })).toMatchObject({ isError: false });
+    expect(await k.call("t_peek", { volume: "not-yet" })).toMatchObject({ isError: true, code: "not_found" });
+    expect(deps.acted).toEqual(["mount plain", "mount not-yet", "peek etcvol"]);
+
+    // A mounted kind must be declared bare too: the kernel would otherwise judge a missing one by name.
+    const undeclared = defineTool({ ...mount, name: "t_mount2", bareKinds: [] });
+    const plugin2: Plugin<Deps> = {
+      manifest: { name: "v2", apiVersion: KERNEL_API_VERSION, tools: [undeclared] },
+      handlers: { t_mount2: () => async () => ({ ok: true }) },
+    };
+    const { k: k2 } = kernel([
+      plugin2,
+      { ...volumePlugin, manifest: { ...volumePlugin.manifest, tools: [] }, handlers: {} },
+    ]);
+    expect(await k2.call("t_mount2", { volume: "plain" })).toMatchObject({
+      isError: true,
+      code: "internal_error",
+    });
+  });
+
   it("refuses a call whose tool names a target it did not declare, before anything runs", async () => {
     const sneaky = defineTool({
       ...networkInspect,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUSYBOX_IMAGE, type PrivateDaemon, startPrivateDaemon } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli-run.js";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 
 // Volumes that are binds of /etc, /dev or /, and containers in the host's network namespace, are made
@@ -13,6 +14,7 @@ let dir: string;
 let projects: string;
 let vaultId = "";
 let plainId = "";
+let config = "";
 
 const exists = (kind: "container" | "volume", name: string) =>
   daemon.docker([kind, "inspect", name]).then(
@@ -44,7 +46,7 @@ beforeAll(async () => {
   vaultId = (await run("vault")).trim();
   plainId = (await run("plain")).trim();
   await run("holder", ["-v", "etcvol:/held:ro"]);
-  const config = writeConfig({
+  config = writeConfig({
     docker: { host: daemon.host },
     permissions: { create: true, lifecycle: true, blacklist_containers: ["vault"] },
     compose_safety: { allowed_directories: [projects] },
@@ -74,8 +76,43 @@ describe("docker_create judges a named volume by its record on the daemon", () =
     const r = await call(server.client, "docker_create", { image: BUSYBOX_IMAGE, name, volumes: [volume] });
     expect(r.isError, what).toBe(true);
     expect(text(r)).toMatch(why);
-    expect(text(r)).toContain("Nothing was created");
     expect(await exists("container", name)).toBe(false);
+  });
+
+  it("says so in policy explain, which resolves the volume on the daemon as a call does (exit 1)", async () => {
+    const args = JSON.stringify({ image: BUSYBOX_IMAGE, name: "explained", volumes: ["etcvol:/data"] });
+    const run = await runCli([
+      "policy",
+      "explain",
+      "docker_create",
+      "--args",
+      args,
+      "--config",
+      config,
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(1);
+    const [e] = JSON.parse(run.stdout) as {
+      allowed: boolean;
+      targets: { kind: string; ref: string }[];
+      decision: { reasons: { code: string; message: string }[] };
+    }[];
+    expect(e?.allowed).toBe(false);
+    expect(e?.targets).toContainEqual(expect.objectContaining({ kind: "volume", ref: "etcvol" }));
+    expect(e?.decision.reasons).toContainEqual(
+      expect.objectContaining({
+        code: "create_unsafe",
+        message: expect.stringMatching(/host path \/etc is refused/),
+      }),
+    );
+    const ok = JSON.stringify({
+      image: BUSYBOX_IMAGE,
+      name: "explained",
+      volumes: ["okvol:/data", "notyet:/n"],
+    });
+    const allowed = await runCli(["policy", "explain", "docker_create", "--args", ok, "--config", config]);
+    expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
+    expect(await exists("volume", "notyet")).toBe(false);
   });
 
   it("mounts a volume whose record binds an allowed path, and a tmpfs volume", async () => {
@@ -217,9 +254,11 @@ describe("docker_compose_up judges what its services mount and join, with the re
   });
 
   it("runs a plain project whose new volume it judged", async () => {
+    // On the daemon's own bridge: a project network would need an address pool, and the shared
+    // machine's networks may leave none free.
     const r = await up(
       "fine",
-      `version: "2.4"\nservices:\n${svc('    volumes: ["data:/x"]\n')}volumes:\n  data: {}\n`,
+      `version: "2.4"\nservices:\n${svc('    network_mode: bridge\n    volumes: ["data:/x"]\n')}volumes:\n  data: {}\n`,
     );
     expect(r.isError, text(r)).toBeFalsy();
     expect(await exists("volume", "fine_data")).toBe(true);

@@ -167,9 +167,10 @@ export const createTool = defineTool({
   effect: "write",
   input,
   output,
-  targetKinds: ["image", "container", "network"],
+  targetKinds: ["image", "container", "network", "volume"],
   // The new container's name and named volumes may not exist yet. A network must exist: it is
-  // resolved, so the network lists hold when it is given by ID or ID prefix.
+  // resolved, so the network lists hold when it is given by ID or ID prefix. A named volume that
+  // exists is resolved, and judged by what its record mounts.
   bareKinds: ["container", "volume"],
   targets: (args) => [
     { kind: "image", ref: args.image },
@@ -177,7 +178,7 @@ export const createTool = defineTool({
     // it whenever those lists are set, and says to give it a name.
     { kind: "container", ref: args.name ?? "", resolve: false, image: args.image },
     // Named volumes answer to the volume lists; host paths are binds, checked by create_safety.
-    ...namedVolumes(args.volumes).map((ref) => ({ kind: "volume", ref, resolve: false })),
+    ...namedVolumes(args.volumes).map((ref) => ({ kind: "volume", ref, mounted: true })),
     ...networkTargets(args.network),
   ],
   create: (args) => ({
