@@ -19,6 +19,15 @@ const SECRET = "s3cr3t-follow-value-42";
 let server: Connected;
 let ticker: Fixture;
 let short: Fixture;
+// Two containers labeled as one compose project (docker_compose_logs reads a project by its labels;
+// the real docker-compose runs in the tool-compose tests).
+const PROJECT = `dmfollow${runId}`.toLowerCase();
+const composeLabels = (service: string) => ({
+  "com.docker.compose.project": PROJECT,
+  "com.docker.compose.service": service,
+  "com.docker.compose.container-number": "1",
+  "com.docker.compose.oneoff": "False",
+});
 
 interface FollowOut {
   lines: { stream: string; text: string }[];
@@ -46,6 +55,14 @@ beforeAll(async () => {
     }),
     // Prints a little, then stops on its own.
     runFixture({ name: "follow-short", runId, script: "sleep 1; echo one; echo two; sleep 1; echo three" }),
+    ...["web", "worker"].map((service) =>
+      runFixture({
+        name: `follow-${service}`,
+        runId,
+        labels: composeLabels(service),
+        script: `i=0; while :; do echo "${service}-line-$i"; i=$((i+1)); sleep 0.1; done`,
+      }),
+    ),
   ]);
   const config = writeConfig({ permissions: { read: true } });
   server = await connect(["--config", config]);
@@ -185,6 +202,54 @@ describe("docker_logs follow", () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe("docker_compose_logs follow", () => {
+  it("sends both services' new lines as progress while it runs, and cancel ends it within 200 ms", async () => {
+    const progress: { at: number; message: string }[] = [];
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const t0 = Date.now();
+    const lines = () => progress.flatMap((m) => m.message.split("\n"));
+    const outcome = await server.client
+      .callTool(
+        { name: "docker_compose_logs", arguments: { project: PROJECT, tail: 0, follow: true, duration: 60 } },
+        CallToolResultSchema,
+        {
+          signal: controller.signal,
+          timeout: 90_000,
+          onprogress: (p) => {
+            progress.push({ at: Date.now() - t0, message: p.message ?? "" });
+            const all = lines();
+            const web = all.filter((l) => /^web \| web-line-\d+$/.test(l)).length;
+            const worker = all.filter((l) => /^worker \| worker-line-\d+$/.test(l)).length;
+            if (web >= 10 && worker >= 10 && !cancelledAt) {
+              cancelledAt = Date.now();
+              controller.abort();
+            }
+          },
+        },
+      )
+      .catch((error: unknown) => error);
+    expect(String(outcome)).toMatch(/abort/i);
+    expect(cancelledAt).toBeGreaterThan(0);
+    // Several chunks while the call ran, each service's lines in order and none twice.
+    expect(progress.filter((m) => /-line-/.test(m.message)).length).toBeGreaterThanOrEqual(3);
+    for (const service of ["web", "worker"]) {
+      const numbers = lines().flatMap((l) => {
+        const m = new RegExp(`^${service} \\| ${service}-line-(\\d+)$`).exec(l);
+        return m ? [Number(m[1])] : [];
+      });
+      for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe((numbers[i - 1] as number) + 1);
+    }
+    const line = await waitForAudit(
+      /"tool":"docker_compose_logs".*"outcome":"cancelled"|"outcome":"cancelled".*"tool":"docker_compose_logs"/,
+    );
+    expect(line.at - cancelledAt).toBeLessThan(200);
+    console.log(
+      `[neverhang] compose follow over stdio: ${lines().length} lines in ${progress.length} progress messages, cancelled answer ${line.at - cancelledAt} ms after the client's cancel`,
+    );
   });
 });
 
