@@ -26,6 +26,23 @@ const zodEnglishOnly = {
   },
 };
 rmSync(outdir, { recursive: true, force: true });
+// The MCP SDK's server imports its ajv validator (ajv and its formats: ~15 ms of every start) even when
+// given another, as docker-mcp does (LazyJsonSchemaValidator loads the same one after initialize).
+const sdkServerWithoutAjv = {
+  name: "sdk-server-without-ajv",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/validation\/ajv-provider\.js$/ }, (args) =>
+      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]server[\\/]index\.js$/.test(args.importer)
+        ? { path: "ajv-provider", namespace: "sdk-server-without-ajv" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "sdk-server-without-ajv" }, () => ({
+      contents:
+        "export class AjvJsonSchemaValidator { constructor() { throw new Error('docker-mcp gives the SDK server its own jsonSchemaValidator'); } }",
+    }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: { "docker-mcp": "dist/bin.js" },
@@ -50,7 +67,7 @@ await build({
   define: { __DOCKER_MCP_VERSION__: JSON.stringify(version) },
   // cosmiconfig's TypeScript config loader (not a supported config format) stays out.
   external: ["typescript"],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, sdkServerWithoutAjv],
   // Fewer bytes to parse at every start; names stay, so stack traces still say where.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -33,6 +33,7 @@ import { createAuditSink } from "./audit-sink.js";
 import type { DockerSection, ResolvedConfig } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
 import { dockerWording } from "./docker-wording.js";
+import { LazyJsonSchemaValidator } from "./lazy-json-schema-validator.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
 import { getPrompt, prompts } from "./prompts.js";
 import { guardTransport } from "./request-guard.js";
@@ -246,10 +247,14 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     if (kernel) return kernel;
     throw new Error("docker-mcp: the plugins are still loading; await ready() before reading kernel");
   }
+  // One for every session; ajv loads with the plugins, not at start.
+  const validator = new LazyJsonSchemaValidator();
   function ready(): Promise<Kernel> {
-    if (kernel) return Promise.resolve(kernel);
     building ??= (async () => {
-      const plugins = typeof givenPlugins === "function" ? await givenPlugins() : givenPlugins;
+      const [plugins] = await Promise.all([
+        typeof givenPlugins === "function" ? givenPlugins() : givenPlugins,
+        validator.load(),
+      ]);
       kernel ??= buildKernel(plugins);
       return kernel;
     })();
@@ -281,6 +286,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
           prompts: {},
           completions: {},
         },
+        jsonSchemaValidator: validator,
       },
     );
     // Config warnings go out once per session, tied to its first request: a notification sent at
