@@ -7,6 +7,8 @@ export type { Fixture, FixtureOptions, HealthcheckSpec } from "./fixtures.js";
 export { fixtureName, listFixtures, removeFixtures, runFixture } from "./fixtures.js";
 export type { LocalRegistry, LocalRegistryOptions } from "./local-registry.js";
 export { registryAnswers, startLocalRegistry } from "./local-registry.js";
+export type { LocalSshd } from "./local-sshd.js";
+export { startLocalSshd } from "./local-sshd.js";
 export type { PrivateDaemon, PrivateDaemonOptions } from "./private-daemon.js";
 export { startPrivateDaemon } from "./private-daemon.js";
 export type { RegistryImage, RegistryImageOptions } from "./registry-image.js";

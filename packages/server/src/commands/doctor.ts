@@ -164,6 +164,13 @@ async function checkDaemon(options: CreateEngineOptions, env: NodeJS.ProcessEnv)
     const problem = await socketProblem(socket);
     if (problem) return [{ area: "daemon", status: "fail", ...problem }];
     findings.push({ area: "socket", status: "ok", detail: `${socket} is a socket this user may open` });
+  } else if (connection.ssh) {
+    // SSH encrypts and authenticates: what matters is that ssh reaches the host and docker runs there.
+    findings.push({
+      area: "ssh",
+      status: "ok",
+      detail: `${connection.endpoint}: \`${sshCommandLine(connection.ssh)} docker system dial-stdio\``,
+    });
   } else if (connection.protocol === "https") {
     findings.push({
       area: "tls",
@@ -200,12 +207,21 @@ async function checkDaemon(options: CreateEngineOptions, env: NodeJS.ProcessEnv)
       detail: `${connection.endpoint} does not answer: ${(error as Error).message}`,
       fix: socket
         ? `start the daemon (sudo systemctl start docker, or dockerd), or point docker.socket at the socket it listens on`
-        : `check that the daemon listens on ${connection.endpoint} and that this machine may reach it`,
+        : connection.ssh
+          ? `check that \`${sshCommandLine(connection.ssh)} docker version\` works without a prompt (a key the host accepts, its host key known, docker on the remote PATH)`
+          : connection.protocol === "https"
+            ? `check that the daemon listens on ${connection.endpoint} with TLS, that docker.tls.ca is the CA that signed its certificate, and that docker.tls.cert and key are a client certificate it accepts`
+            : `check that the daemon listens on ${connection.endpoint} and that this machine may reach it`,
     });
   } finally {
     await engine.close();
   }
   return findings;
+}
+
+/** The ssh command line the engine runs for an ssh:// host, up to the remote command. */
+function sshCommandLine(ssh: { command?: string; destination: string; port?: number }): string {
+  return `${ssh.command ?? "ssh"}${ssh.port ? ` -p ${ssh.port}` : ""} ${ssh.destination}`;
 }
 
 // fs.statSync on the daemon's socket, before dockerode is first imported, made that import fail under
