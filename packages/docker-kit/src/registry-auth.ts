@@ -1,8 +1,12 @@
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ToolError } from "@arktechnwa/docker-mcp-core";
+
+// node:child_process (for a credential helper) is loaded on first use: a server's start never needs it.
+const load = createRequire(import.meta.url);
+const nodeChildProcess = (): typeof import("node:child_process") => load("node:child_process");
 
 /** What the daemon needs to log in to a registry (the X-Registry-Auth header's JSON). */
 export interface RegistryCredential {
@@ -143,7 +147,7 @@ export function runCredentialHelper(
   signal?: AbortSignal,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = nodeChildProcess().execFile(
       `docker-credential-${helper}`,
       ["get"],
       {

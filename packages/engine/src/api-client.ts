@@ -1,11 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import { stringify as stringifyQuery } from "node:querystring";
 import { addAbortSignal } from "node:stream";
 import { abortError, raceAbort } from "./abort.js";
 import type { ResolvedConnection } from "./connection.js";
 import { mapDaemonError } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
-import { nodeHttps } from "./lazy-builtins.js";
+import { nodeHttp, nodeHttps } from "./lazy-builtins.js";
 import { sshAgent } from "./ssh-agent.js";
 
 /** Highest Engine API version this client is written against; newer daemons are spoken to at this one. */
@@ -50,7 +50,7 @@ export function compareVersions(a: string, b: string): number {
 export class ApiClient {
   readonly endpoint: string;
   private readonly connection: ResolvedConnection;
-  private readonly agent: HttpAgent;
+  private pool: HttpAgent | undefined;
   private negotiated: Promise<string> | undefined;
   private version: string | undefined;
   private readonly isLocal: boolean;
@@ -58,7 +58,17 @@ export class ApiClient {
   constructor(connection: ResolvedConnection) {
     this.endpoint = connection.endpoint;
     this.isLocal = connection.socketPath !== undefined;
-    this.agent = connection.ssh
+    this.connection = connection;
+    if (connection.apiVersion) {
+      this.version = connection.apiVersion;
+      this.negotiated = Promise.resolve(connection.apiVersion);
+    }
+  }
+
+  /** The connection pool, made on the first request (node:http itself is loaded only then). */
+  private get agent(): HttpAgent {
+    const connection = this.connection;
+    this.pool ??= connection.ssh
       ? sshAgent(connection.ssh)
       : connection.protocol === "https"
         ? new (nodeHttps().Agent)({
@@ -68,12 +78,8 @@ export class ApiClient {
             key: connection.tls?.key,
             rejectUnauthorized: connection.tls?.verify ?? true,
           })
-        : new HttpAgent({ keepAlive: true });
-    this.connection = connection;
-    if (connection.apiVersion) {
-      this.version = connection.apiVersion;
-      this.negotiated = Promise.resolve(connection.apiVersion);
-    }
+        : new (nodeHttp().Agent)({ keepAlive: true });
+    return this.pool;
   }
 
   /** True when the daemon is reached through a local socket (its PIDs are then ours to inspect). */
@@ -271,9 +277,9 @@ export class ApiClient {
       done = true;
       callback(error, res);
     };
-    let req: ReturnType<typeof httpRequest>;
+    let req: ReturnType<typeof import("node:http").request>;
     try {
-      req = c.protocol === "https" ? nodeHttps().request(options) : httpRequest(options);
+      req = c.protocol === "https" ? nodeHttps().request(options) : nodeHttp().request(options);
     } catch (error) {
       finish(error);
       return;
@@ -301,7 +307,7 @@ export class ApiClient {
 
   /** Releases pooled sockets. */
   close(): void {
-    this.agent.destroy();
+    this.pool?.destroy();
   }
 }
 

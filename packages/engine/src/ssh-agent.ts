@@ -1,7 +1,7 @@
-import { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import { Duplex } from "node:stream";
 import { type ProcessRegistry, processRegistry, terminateGroup } from "@arktechnwa/docker-mcp-process";
-import { nodeChildProcess } from "./lazy-builtins.js";
+import { nodeChildProcess, nodeHttp } from "./lazy-builtins.js";
 
 export interface SshTarget {
   /** `user@host` or a Host alias of ~/.ssh/config, as ssh takes it. */
@@ -41,7 +41,7 @@ export function parseSshHost(host: string): SshTarget {
  * Each child is in the process registry, so none outlives the server.
  */
 export function sshAgent(target: SshTarget): HttpAgent {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+  const agent = new (nodeHttp().Agent)({ keepAlive: true, maxSockets: 4 });
   const registry = target.registry ?? processRegistry;
   const argv = [
     "-o",
