@@ -1,12 +1,4 @@
-import { dockerResources } from "@arktechnwa/docker-kit";
-import {
-  type CallResult,
-  createKernel,
-  DEFAULT_HOST,
-  type Kernel,
-  localRealPath,
-  type Plugin,
-} from "@arktechnwa/docker-mcp-core";
+import { type CallResult, DEFAULT_HOST, type Kernel, type Plugin } from "@arktechnwa/docker-mcp-core";
 import {
   type CreateEngineOptions,
   chooseConnection,
@@ -58,9 +50,9 @@ export interface ServerDeps {
 
 export interface CreateServerOptions {
   /**
-   * Tool plugins; docker-kit's resource provider is loaded with them always. A loader instead of the
-   * list defers loading them (and building the kernel) until `ready()` or the first request that
-   * needs them: the bin's start answers `initialize` without them. A list is built in at once.
+   * Tool plugins; docker-kit's resource provider is loaded with them always. The kernel is built by
+   * `ready()` or the first request that needs it; a loader instead of the list also defers loading the
+   * plugins themselves: the bin's start answers `initialize` without them.
    */
   plugins: Plugin<ServerDeps>[] | (() => Promise<Plugin<ServerDeps>[]>);
   config: ResolvedConfig;
@@ -107,12 +99,12 @@ interface HostSetup {
 export interface DockerMcpServer {
   /** The first session's SDK server (the one `connect` uses; stdio has only this one). */
   server: Server;
-  /**
-   * The kernel. With a plugin loader it exists only once `ready()` resolved (reading it earlier
-   * throws): await `ready()` when unsure.
-   */
+  /** The kernel, once `ready()` resolved (reading it earlier throws). */
   readonly kernel: Kernel;
-  /** Loads the plugins (when given a loader) and builds the kernel, once; later calls get the same one. */
+  /**
+   * Loads the plugins (when given a loader) and builds the kernel, once; later calls get the same one.
+   * Rejects when a plugin cannot load (an unknown timeout class, a target kind without a resolver).
+   */
   ready(): Promise<Kernel>;
   /** The default host's engine. */
   engine: DockerEngine;
@@ -189,13 +181,12 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const endpointOf = (name: string) => hosts.find((h) => h.name === name)?.engine.endpoint ?? engine.endpoint;
   const audit = createAuditSink(config.audit, stderr);
   // Building the kernel turns every tool's schema into JSON Schema (tens of milliseconds), and the
-  // plugins' code is most of the bundle: neither is needed to answer initialize, so both wait for
-  // the first use.
-  function buildKernel(plugins: Plugin<ServerDeps>[]): Kernel {
-    const built = createKernel<ServerDeps>({
-      // The resource provider is always there: every container, image, network, volume and compose
-      // project a tool targets is resolved by it (never judged on the text typed).
-      plugins: [dockerResources, ...plugins.filter((plugin) => plugin !== dockerResources)],
+  // plugins, the kernel and docker-kit are most of the code: none of it is needed to answer initialize,
+  // so all of it waits for ready() (the bin calls it right after that answer).
+  async function buildKernel(plugins: Plugin<ServerDeps>[]): Promise<Kernel> {
+    const { createDockerKernel } = await import("./docker-kernel.js");
+    const built = createDockerKernel({
+      plugins,
       // Every plugin's handlers and resolvers are built once per host, from that host's engine.
       hosts: hosts.map((host) => ({
         name: host.name,
@@ -204,9 +195,6 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         // While the circuit is open, GET /_ping closes it as soon as the daemon answers again.
         probe: (signal: AbortSignal) => host.engine.ping(signal),
         wording: dockerWording(host.engine.endpoint),
-        // A daemon on a local socket sees this machine's filesystem: bind sources are judged by their
-        // real paths too. Over TCP or SSH the daemon's filesystem is not ours to look at.
-        ...(host.engine.endpoint.startsWith("unix://") ? { hostPaths: localRealPath } : {}),
       })),
       policy: config.policy,
       levels: config.policy.vocabulary.levels.map((level) => level.name),
@@ -241,11 +229,11 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   let configWarnings: string[] = [];
   let building: Promise<Kernel> | undefined;
   const givenPlugins = options.plugins;
-  // Plugins given as a list are built in now: a plugin that cannot load fails createServer itself.
-  if (typeof givenPlugins !== "function") kernel = buildKernel(givenPlugins);
   function kernelNow(): Kernel {
     if (kernel) return kernel;
-    throw new Error("docker-mcp: the plugins are still loading; await ready() before reading kernel");
+    throw new Error(
+      "docker-mcp: the kernel is not built yet (the plugins may still be loading); await ready() first",
+    );
   }
   // One for every session; ajv loads with the plugins, not at start.
   const validator = new LazyJsonSchemaValidator();
@@ -255,7 +243,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
         typeof givenPlugins === "function" ? givenPlugins() : givenPlugins,
         validator.load(),
       ]);
-      kernel ??= buildKernel(plugins);
+      kernel ??= await buildKernel(plugins);
       return kernel;
     })();
     return building;

@@ -22,6 +22,7 @@ async function inMemory(plugins: Plugin<ServerDeps>[], doc: unknown = {}, extra:
     config: resolveConfig(doc, undefined, extra.bypass ?? false),
     stderr: process.stderr,
   });
+  await app.ready();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await app.connect(serverSide);
   const client = new Client({ name: "t", version: "0" });
@@ -251,7 +252,7 @@ describe("createServer", () => {
       config: resolveConfig({}, undefined, false),
       stderr: process.stderr,
     });
-    expect(() => app.kernel).toThrow(/still loading/);
+    expect(() => app.kernel).toThrow(/not built yet.*await ready\(\)/);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await app.connect(serverSide);
     const client = new Client({ name: "t", version: "0" });

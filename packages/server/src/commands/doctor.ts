@@ -87,12 +87,13 @@ export async function doctor(
       config: { ...config, audit: { enabled: false } },
       stderr: io.stderr,
     });
-    const enabled = app.kernel.enabledTools().map((t) => t.manifest.name);
+    const kernel = await app.ready();
+    const enabled = kernel.enabledTools().map((t) => t.manifest.name);
     await app.close();
     findings.push({
       area: "tools",
       status: "ok",
-      detail: `${enabled.length} of ${app.kernel.tools.length} tools offered: ${enabled.join(", ") || "(none)"}`,
+      detail: `${enabled.length} of ${kernel.tools.length} tools offered: ${enabled.join(", ") || "(none)"}`,
     });
     extra.push("policy:", ...policyLines(config.policy).map((line) => `  ${line}`));
     for (const host of config.hosts.filter((h) => h.overrides)) {

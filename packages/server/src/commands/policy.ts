@@ -116,7 +116,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     stderr: io.stderr,
   });
   try {
-    const tool = app.kernel.tools.find((t) => t.manifest.name === toolName);
+    const kernel = await app.ready();
+    const tool = kernel.tools.find((t) => t.manifest.name === toolName);
     let calls: Record<string, unknown>[] = [extra];
     if (tool && targets.length > 0) {
       const slot = targetSlot(tool, extra);
