@@ -208,6 +208,10 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
     const COMPOSE_MS = 2_000;
     const { server, stub } = await startServer("deadline", { ignoreTerm: true, composeMs: COMPOSE_MS });
     try {
+      // The plugins load after initialize: a first call waits for them, outside the call's deadline.
+      expect(
+        (await server.client.callTool({ name: "docker_compose_ps", arguments: {} })).isError,
+      ).toBeFalsy();
       const { seen, call, startedAt } = await hangInUp(server, stub);
       const outcome = await call;
       expect("result" in outcome, String((outcome as { error?: unknown }).error)).toBe(true);
