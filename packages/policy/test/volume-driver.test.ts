@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { decide, loadPolicy, volumeCreateFacts, volumeDriverMount } from "../src/index.js";
 
 describe("volumeDriverMount: what a volume's driver options really mount", () => {
-  const bind = (source: string) => ({
+  const at = (source: string) => ({ type: "bind", source, target: "/", readOnly: false, options: [] });
+  const bind = (...sources: string[]) => ({
     kind: "bind",
-    mount: { type: "bind", source, target: "/", readOnly: false, options: [] },
+    mount: at(sources[0] as string),
+    mounts: sources.map(at),
   });
   const cases: [string, string | undefined, Record<string, string> | null | undefined, unknown][] = [
     ["bind of /etc", "local", { type: "none", o: "bind", device: "/etc" }, bind("/etc")],
@@ -18,6 +20,37 @@ describe("volumeDriverMount: what a volume's driver options really mount", () =>
     ["nfs", "local", { type: "nfs", o: "addr=10.0.0.1", device: ":/export" }, { kind: "none" }],
     ["cifs", "local", { type: "cifs", device: "//host/share" }, { kind: "none" }],
     ["no options", "local", undefined, { kind: "none" }],
+    [
+      "an overlay shows its lower, upper and work directories",
+      "local",
+      { type: "overlay", device: "overlay", o: "lowerdir=/etc:/root,upperdir=/tmp/u,workdir=/tmp/w" },
+      bind("/etc", "/root", "/tmp/u", "/tmp/w"),
+    ],
+    ["bind in upper case", "local", { type: "NONE", o: "BIND", device: "/etc" }, bind("/etc")],
+    [
+      "a path among tmpfs options",
+      "local",
+      { type: "tmpfs", device: "tmpfs", o: "size=1m,x=/etc" },
+      bind("/etc"),
+    ],
+    [
+      "a cifs credentials file",
+      "local",
+      { type: "cifs", device: "//h/s", o: "credentials=/root/c" },
+      bind("/root/c"),
+    ],
+    [
+      "nfs options name no path",
+      "local",
+      { type: "nfs", o: "addr=10.0.0.1,nfsvers=4,rw", device: ":/export" },
+      { kind: "none" },
+    ],
+    [
+      "a selinux context is no path",
+      "local",
+      { type: "tmpfs", device: "tmpfs", o: 'context="system_u:object_r:svirt_sandbox_file_t:s0"' },
+      { kind: "none" },
+    ],
     [
       "a plugin's options are the plugin's to judge",
       "rexray",
@@ -38,6 +71,12 @@ describe("volumeDriverMount: what a volume's driver options really mount", () =>
     ["'..'", { type: "none", o: "bind", device: "/tmp/../etc" }, /'\.\.'/],
     ["whitespace", { type: "none", o: "bind", device: " /etc" }, /whitespace/],
     ["bind without device", { type: "none", o: "bind" }, /give no device/],
+    [
+      "an overlay with a relative lower directory",
+      { type: "overlay", device: "overlay", o: "lowerdir=etc:/x" },
+      /absolute path/,
+    ],
+    ["an overlay with '..'", { type: "overlay", device: "overlay", o: "lowerdir=/tmp/../etc" }, /'\.\.'/],
     [
       "an unknown option key",
       { type: "none", o: "bind", device: "/tmp/x", mountpoint: "/etc" },

@@ -38,6 +38,11 @@ beforeAll(async () => {
   await volumeCreate("rootvol", { type: "none", o: "bind", device: "/" });
   await volumeCreate("diskvol", { type: "ext4", device: "/dev/sda1" });
   await volumeCreate("linkvol", { type: "none", o: "bind", device: join(dir, "etc-link") });
+  await volumeCreate("overlayvol", {
+    type: "overlay",
+    device: "overlay",
+    o: `lowerdir=/etc,upperdir=${join(dir, "up")},workdir=${join(dir, "work")}`,
+  });
   await volumeCreate("okvol", { type: "none", o: "bind", device: join(dir, "data") });
   await volumeCreate("tmpvol", { type: "tmpfs", device: "tmpfs", o: "size=1m" });
   await volumeCreate("shopx_data", { type: "none", o: "bind", device: "/etc" });
@@ -70,6 +75,7 @@ describe("docker_create judges a named volume by its record on the daemon", () =
     ["a bind of /", "rootvol:/r", /host path \/ is refused/],
     ["a host disk", "diskvol:/d", /host path \/dev\/sda1 is refused/],
     ["a bind of a symlink to /etc", "linkvol:/l", /a symlink to \/etc/],
+    ["an overlay whose lower directory is /etc", "overlayvol:/o", /host path \/etc is refused/],
   ];
   it.each(refused)("refuses %s and creates nothing", async (what, volume, why) => {
     const name = `c-${volume.split(":")[0]}-${volume.length}`;

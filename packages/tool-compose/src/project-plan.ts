@@ -207,7 +207,7 @@ export function planProject(
     if (entry.external) continue;
     const real = volumeDriverMount(entry.driver, entry.driverOpts, `/${key}`);
     const volume = dockerName(model.volumes, key, project);
-    if (real.kind === "bind") volumeBinds.push({ volume, mount: real.mount });
+    if (real.kind === "bind") for (const mount of real.mounts) volumeBinds.push({ volume, mount });
     else if (real.kind === "plugin") volumeDrivers.push({ volume, driver: real.driver });
     else if (real.kind === "problem") volumeProblems.push(`volume ${volume}: ${real.problem}`);
   }

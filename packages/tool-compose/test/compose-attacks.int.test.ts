@@ -80,6 +80,23 @@ describe("a named volume whose driver options bind a host path is judged as that
     ],
     ["vdisk", vol("    driver_opts: {type: ext4, device: /dev/sda1}\n"), /host path \/dev\/sda1 is refused/],
     [
+      "voverlay",
+      vol(
+        "    driver_opts: {type: overlay, device: overlay, o: 'lowerdir=/etc,upperdir=/tmp/u,workdir=/tmp/w'}\n",
+      ),
+      /host path \/etc is refused/,
+    ],
+    [
+      "vunknown",
+      vol("    driver_opts: {type: none, o: bind, device: /srv, mountpoint: /etc}\n"),
+      /'mountpoint' cannot be judged/,
+    ],
+    [
+      "vplugin",
+      vol("    driver: vieux/sshfs\n    driver_opts: {sshcmd: 'me@example.com:/etc'}\n"),
+      /driver 'vieux\/sshfs' with driver options is refused.*allowed_volume_drivers/,
+    ],
+    [
       "vdotdot",
       vol("    driver_opts: {type: none, o: bind, device: /tmp/../etc}\n"),
       /\/etc is refused|'\.\.'/,
