@@ -1,12 +1,14 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   BUSYBOX_IMAGE,
   freePort,
+  type LocalSshd,
   makeTlsCertificates,
   type PrivateDaemon,
+  startLocalSshd,
   startPrivateDaemon,
   type TlsCertificates,
   tlsDaemonArgs,
@@ -22,11 +24,10 @@ import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 let local: PrivateDaemon;
 let tls: PrivateDaemon;
 let ctx: PrivateDaemon;
-let sshd: ChildProcess | undefined;
+let sshd: LocalSshd | undefined;
 let server: Connected;
 let dir: string;
 let auditFile: string;
-let sshConfig: string;
 let certs: TlsCertificates;
 
 type Answer = Record<string, unknown>;
@@ -40,76 +41,6 @@ const psNames = async (host: string) =>
     }[]
   ).map((c) => c.name);
 
-/** sshd on 127.0.0.1 with its own host key, one authorized test key, and DOCKER_HOST set for the session. */
-async function startSshd(dockerHost: string): Promise<string> {
-  const port = await freePort();
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key")]);
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key")]);
-  writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
-  const config = join(dir, "sshd_config");
-  writeFileSync(
-    config,
-    [
-      `Port ${port}`,
-      "ListenAddress 127.0.0.1",
-      `HostKey ${join(dir, "host_key")}`,
-      `PidFile ${join(dir, "sshd.pid")}`,
-      `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "PermitRootLogin prohibit-password",
-      "StrictModes no",
-      "UsePAM no",
-      `SetEnv DOCKER_HOST=${dockerHost}`,
-      "",
-    ].join("\n"),
-  );
-  mkdirSync("/run/sshd", { recursive: true });
-  sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  sshd.stderr?.on("data", (d: Buffer) => {
-    log += d.toString();
-  });
-  // The client side: a Host alias in an ssh config file, as a user's ~/.ssh/config would have it.
-  sshConfig = join(dir, "ssh_config");
-  writeFileSync(
-    sshConfig,
-    [
-      "Host dmcp-test",
-      "  HostName 127.0.0.1",
-      `  Port ${port}`,
-      "  User root",
-      `  IdentityFile ${join(dir, "client_key")}`,
-      "  IdentitiesOnly yes",
-      `  UserKnownHostsFile ${join(dir, "known_hosts")}`,
-      "  StrictHostKeyChecking accept-new",
-      "",
-    ].join("\n"),
-  );
-  const wrapper = join(dir, "ssh");
-  // Each start of the ssh program leaves a line in ssh-starts: how many SSH sessions were opened.
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\necho "$*" >> ${join(dir, "ssh-starts")}\nexec ssh -F ${sshConfig} "$@"\n`,
-  );
-  chmodSync(wrapper, 0o755);
-  await waitFor(
-    "sshd to accept the test key",
-    async () => {
-      try {
-        execFileSync(wrapper, ["dmcp-test", "true"], { stdio: "pipe", timeout: 5_000 });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { timeoutMs: 20_000, intervalMs: 500 },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; sshd said: ${log}`);
-  });
-  return wrapper;
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "docker-mcp-hosts-"));
   certs = makeTlsCertificates(dir);
@@ -121,7 +52,9 @@ beforeAll(async () => {
   ]);
   const configDir = join(dir, "docker-config");
   writeDockerContext(configDir, "dmcp-ctx", ctx.host);
-  const ssh = await startSshd(ctx.host);
+  // Each start of the ssh program leaves a line in ssh-starts: how many SSH sessions were opened.
+  sshd = await startLocalSshd({ dir, dockerHost: ctx.host, startsLog: join(dir, "ssh-starts") });
+  const ssh = sshd.command;
 
   // The same names on each daemon, so only the host decides which one answers.
   await Promise.all(
@@ -195,9 +128,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (sshd?.pid !== undefined) {
-    sshd.kill("SIGTERM");
-  }
+  await sshd?.stop();
   await Promise.all([local?.stop(), tls?.stop(), ctx?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
@@ -354,7 +285,7 @@ describe("several Docker hosts", () => {
 describe("SSH connections", () => {
   const sshChildren = () => {
     try {
-      return execFileSync("pgrep", ["-f", "--", `-F ${sshConfig}`], { encoding: "utf8" })
+      return execFileSync("pgrep", ["-f", "--", `-F ${sshd?.configFile}`], { encoding: "utf8" })
         .trim()
         .split("\n").length;
     } catch {
@@ -603,7 +534,7 @@ describe("Swarm read tools", () => {
       "an ssh child outlived the server",
       async () => {
         try {
-          execFileSync("pgrep", ["-f", "--", `-F ${sshConfig}`], { stdio: "pipe" });
+          execFileSync("pgrep", ["-f", "--", `-F ${sshd?.configFile}`], { stdio: "pipe" });
           return false;
         } catch {
           return true;

@@ -20,7 +20,12 @@ export interface LocalSshd {
  * gets DOCKER_HOST=`dockerHost`, so `ssh ALIAS docker system dial-stdio` reaches that daemon, as a
  * remote Docker host over SSH does. Needs root (sshd) and openssh-server.
  */
-export async function startLocalSshd(options: { dir: string; dockerHost: string }): Promise<LocalSshd> {
+export async function startLocalSshd(options: {
+  dir: string;
+  dockerHost: string;
+  /** A file each start of `command` appends its arguments to (how many SSH sessions were opened). */
+  startsLog?: string;
+}): Promise<LocalSshd> {
   const { dir } = options;
   const port = await freePort();
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key")]);
@@ -76,7 +81,8 @@ export async function startLocalSshd(options: { dir: string; dockerHost: string 
     ].join("\n"),
   );
   const command = join(dir, "ssh");
-  writeFileSync(command, `#!/bin/sh\nexec ssh -F ${configFile} "$@"\n`);
+  const logStart = options.startsLog ? `echo "$*" >> ${options.startsLog}\n` : "";
+  writeFileSync(command, `#!/bin/sh\n${logStart}exec ssh -F ${configFile} "$@"\n`);
   chmodSync(command, 0o755);
   await waitFor(
     "sshd to accept the test key",
