@@ -149,3 +149,51 @@ describe("registry hosts match in any case", () => {
     expect(judge("localhost:5000/app:v1")).toBe(false);
   });
 });
+
+// One image by every spelling Docker reads as the same name, and by its content: a blacklisted tag holds
+// for an image that carries it whatever name the call used (a digest, another spelling of the registry).
+describe("a blacklisted tag holds for its image under every spelling and by digest", () => {
+  const DIGEST = `sha256:${"1".repeat(64)}`;
+  const spellings = [
+    "vault:1",
+    "library/vault:1",
+    "docker.io/vault:1",
+    "docker.io/library/vault:1",
+    "index.docker.io/library/vault:1",
+    "registry-1.docker.io/library/vault:1",
+    "Docker.IO/library/vault:1",
+  ];
+  // The image as the resolver gives it: pulled by digest, it also carries the tag it has on this daemon.
+  const asResolved = (tagged: string) => [`docker.io/library/vault@${DIGEST}`, tagged];
+  for (const pattern of spellings) {
+    for (const tagged of spellings) {
+      it(`blacklist "${pattern}" vs an image named by digest that carries "${tagged}"`, () => {
+        const p = loadPolicy({ permissions: { blacklist_images: [pattern] } });
+        const d = decide(p, {
+          tool: "docker_pull",
+          levels: ["read"],
+          resources: [{ kind: "image", names: asResolved(tagged) }],
+        });
+        expect(d.allowed).toBe(false);
+        expect(d.reasons[0]?.code).toBe("blacklisted");
+      });
+    }
+  }
+  it("without the tag on the daemon, the digest alone is another name: blacklist the repository", () => {
+    const byTag = loadPolicy({ permissions: { blacklist_images: ["vault:1"] } });
+    const byRepo = loadPolicy({ permissions: { blacklist_images: ["vault"] } });
+    const image = { kind: "image", names: [`vault@${DIGEST}`] };
+    expect(decide(byTag, { tool: "t", levels: ["read"], resources: [image] }).allowed).toBe(true);
+    expect(decide(byRepo, { tool: "t", levels: ["read"], resources: [image] }).allowed).toBe(false);
+  });
+  it("two spellings of one registry that Docker keeps apart stay apart", () => {
+    const p = loadPolicy({ permissions: { blacklist_images: ["localhost:5000/vault"] } });
+    const judge = (name: string) =>
+      decide(p, { tool: "t", levels: ["read"], resources: [{ kind: "image", names: [name] }] }).allowed;
+    expect(judge("localhost:5000/vault:1")).toBe(false);
+    expect(judge("LOCALHOST:5000/vault:1")).toBe(false);
+    expect(judge("127.0.0.1:5000/vault:1")).toBe(true);
+    expect(judge("localhost/vault:1")).toBe(true);
+    expect(judge("[::1]:5000/vault:1")).toBe(true);
+  });
+});

@@ -291,9 +291,13 @@ async function judgeWhatItMounts(
   if (Object.keys(facts).length === 0) return;
   const d = ctx.authorize({ subject: "volumes and namespaces of the new container", create: facts });
   if (d.allowed) return;
-  // Only volumes this call created and that still carry no other user are removed (never forced).
+  // Only volumes as this call asked for them (the daemon answers a name someone else took meanwhile
+  // with that volume) and that nothing uses are removed (never forced).
+  const ours = made.filter(
+    (v) => v.labels[CREATED_BY_LABEL] === "docker-mcp" && Object.keys(v.options).length === 0,
+  );
   await Promise.all(
-    made.map((v) => deps.engine.removeVolume(v.name, false, ctx.signal).catch(() => undefined)),
+    ours.map((v) => deps.engine.removeVolume(v.name, false, ctx.signal).catch(() => undefined)),
   );
   throw new ToolError(
     "denied",
