@@ -1,3 +1,4 @@
+import { GroupWatchdog } from "./group-watchdog.js";
 import { signalGroup, terminateGroup } from "./process-group.js";
 
 /** A child process the server started and has not seen end yet. */
@@ -19,14 +20,24 @@ export interface LiveProcess {
 export class ProcessRegistry {
   readonly #live = new Map<number, LiveProcess>();
   #hooked = false;
+  readonly #watchdog: GroupWatchdog | undefined;
+
+  /**
+   * `watchdog`: also hand each group to a watchdog process that kills what is left when this process
+   * dies without running its exit hook (SIGKILL). The server's shared registry has one.
+   */
+  constructor(options: { watchdog?: boolean } = {}) {
+    this.#watchdog = options.watchdog ? new GroupWatchdog() : undefined;
+  }
 
   add(entry: LiveProcess): void {
     this.#live.set(entry.pid, entry);
+    this.#watchdog?.watch(entry.pid);
     this.#hookExit();
   }
 
   delete(pid: number): void {
-    this.#live.delete(pid);
+    if (this.#live.delete(pid)) this.#watchdog?.unwatch(pid);
   }
 
   /** What is running now (a copy). */
@@ -61,4 +72,4 @@ export class ProcessRegistry {
 }
 
 /** The registry the server's helpers share unless a caller brings its own. */
-export const processRegistry = new ProcessRegistry();
+export const processRegistry = new ProcessRegistry({ watchdog: true });

@@ -1,7 +1,8 @@
 import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { groupAlive, ProcessRegistry, runProcess, SpawnError } from "../src/index.js";
+import { groupAlive, ProcessRegistry, runProcess, SpawnError, WATCHDOG_NAME } from "../src/index.js";
 
 /** Live processes of a group, straight from ps (so the test does not trust the code it tests). */
 function groupMembers(pgid: number): string[] {
@@ -134,5 +135,48 @@ describe("runProcess", () => {
     // The exit hook sent KILL synchronously; give the kernel a moment to reap.
     await new Promise((r) => setTimeout(r, 200));
     expect(groupMembers(pgid)).toEqual([]);
+  });
+
+  it("leaves nothing behind when the Node process is killed with SIGKILL (its watchdog kills the groups)", async () => {
+    const script = fileURLToPath(new URL("./fixtures/killed-while-running.mjs", import.meta.url));
+    const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    const child = spawn(process.execPath, [script, dist], { stdio: ["ignore", "pipe", "inherit"] });
+    const closed = new Promise<NodeJS.Signals | null>((r) => child.on("close", (_code, signal) => r(signal)));
+    let out = "";
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        if (out.includes("\n")) resolve();
+      }),
+    );
+    const pgid = Number(out.trim());
+    expect(pgid).toBeGreaterThan(1);
+    expect(groupMembers(pgid).length).toBeGreaterThanOrEqual(3);
+    const watchdogs = () =>
+      readdirSync("/proc")
+        .filter((name) => /^\d+$/.test(name))
+        .filter((name) => {
+          try {
+            return readFileSync(`/proc/${name}/cmdline`, "utf8").includes(WATCHDOG_NAME);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    const ours = watchdogs().filter((pid) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === child.pid;
+    });
+    expect(ours).toHaveLength(1);
+    child.kill("SIGKILL");
+    expect(await closed).toBe("SIGKILL");
+    const t0 = Date.now();
+    while (groupMembers(pgid).length > 0 && Date.now() - t0 < 2_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(groupMembers(pgid)).toEqual([]);
+    // The watchdog ended too.
+    while (watchdogs().includes(ours[0] as number) && Date.now() - t0 < 2_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(watchdogs()).not.toContain(ours[0]);
   });
 });
