@@ -11,7 +11,7 @@ import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, call, connect, text, writeConfig } from "./harness.js";
 import { logAnswer } from "./log-answer.js";
-import { descendants } from "./process-tree.js";
+import { workers } from "./process-tree.js";
 
 // The never-hang promises on a daemon of our own that we freeze (SIGSTOP), thaw and crash.
 // Never on the shared daemon.
@@ -139,7 +139,7 @@ describe("a frozen daemon (SIGSTOP), then thawed (SIGCONT)", () => {
       }
       console.log(`[neverhang] frozen daemon: ${timings.join("; ")}`);
       // Whatever the calls started (the compose CLI) was killed with them: the server has no child left.
-      await waitFor("the server's children to end", () => descendants(server.pid as number).length === 0, {
+      await waitFor("the server's children to end", () => workers(server.pid as number).length === 0, {
         timeoutMs: 5_000,
       });
       // Each deadline counts once /_ping fails too (2 s): the breaker opens after the configured seven.

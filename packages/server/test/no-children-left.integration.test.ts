@@ -8,7 +8,15 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeConfig } from "./harness.js";
-import { descendants, describeProcs, type Proc, processTable, survivors } from "./process-tree.js";
+import {
+  descendants,
+  describeProcs,
+  isWatchdog,
+  type Proc,
+  processTable,
+  survivors,
+  workers,
+} from "./process-tree.js";
 
 // Nothing the server spawns outlives it: checked on the bundled bin (what users install) over stdio
 // with the SDK's client, by the server's process tree and the children's process groups in /proc.
@@ -110,7 +118,7 @@ async function hangInUp(server: Started, stub: ReturnType<typeof hangingCompose>
       (error: unknown) => ({ error, at: Date.now() }),
     );
   await waitFor("the compose stub to hang in up", () => existsSync(stub.started), { timeoutMs: 20_000 });
-  // The stub and both sleeps: in a process group of their own, below the server.
+  // The stub and both sleeps: in a process group of their own, below the server (beside its watchdog).
   const seen = await waitFor(
     "the stub's helpers to start",
     () => {
@@ -121,12 +129,20 @@ async function hangInUp(server: Started, stub: ReturnType<typeof hangingCompose>
   );
   const groups = new Set(seen.map((p) => p.pgid));
   expect(groups.has(server.pgid)).toBe(false);
+  expect(seen.filter(isWatchdog)).toHaveLength(1);
   // The check below sees them while they run (so it can fail).
   expect(survivors(seen, [server.pgid]).length).toBeGreaterThanOrEqual(3);
-  return { seen, call, startedAt: t0 };
+  // What does the call's work: all but the watchdog, which lives as long as the server.
+  const work = seen.filter((p) => !isWatchdog(p));
+  return { seen, work, call, startedAt: t0 };
 }
 
-function expectNothingLeft(server: Started, seen: Proc[]) {
+/** Nothing of what ran below the server is left (its watchdog ends as soon as the server is gone). */
+async function expectNothingLeft(server: Started, seen: Proc[]) {
+  const until = Date.now() + 2_000;
+  while (survivors(seen, [server.pgid]).length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const left = survivors(seen, [server.pgid]);
   expect(left, `left behind: ${describeProcs(left)}`).toEqual([]);
 }
@@ -145,7 +161,7 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
     );
     expect(exit.code).toBe(0);
     expect(exit.at - t0, "exited on its own, before the client's SIGTERM").toBeLessThan(2_000);
-    expectNothingLeft(server, seen);
+    await expectNothingLeft(server, seen);
   });
 
   it("when the server gets SIGTERM in the middle of a compose up whose helpers ignore TERM", async () => {
@@ -161,7 +177,7 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
     expect(exit.code).toBe(0);
     // TERM, a 2 s grace, then KILL.
     expect(exit.at - t0).toBeLessThan(5_000);
-    expectNothingLeft(server, seen);
+    await expectNothingLeft(server, seen);
     await server.client.close();
   });
 
@@ -171,7 +187,7 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
     const t0 = Date.now();
     process.kill(server.pid, "SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(descendants(server.pid).length).toBeGreaterThan(0);
+    expect(workers(server.pid).length).toBeGreaterThan(0);
     process.kill(server.pid, "SIGTERM");
     const exit = await server.exited;
     await call;
@@ -182,7 +198,20 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
       timeoutMs: 1_000,
       intervalMs: 20,
     });
-    expectNothingLeft(server, seen);
+    await expectNothingLeft(server, seen);
+    await server.client.close();
+  });
+
+  it("when the server is killed with SIGKILL (no exit hook runs): its watchdog kills the groups", async () => {
+    const { server, stub } = await startServer("sigkill", { ignoreTerm: true });
+    const { seen, call } = await hangInUp(server, stub);
+    const t0 = Date.now();
+    process.kill(server.pid, "SIGKILL");
+    const exit = await server.exited;
+    await call;
+    expect(exit.signal).toBe("SIGKILL");
+    await expectNothingLeft(server, seen);
+    console.log(`[neverhang] SIGKILL mid compose up: nothing left ${Date.now() - t0} ms later`);
     await server.client.close();
   });
 
@@ -190,13 +219,13 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
     const { server, stub } = await startServer("cancel", { ignoreTerm: false });
     try {
       const controller = new AbortController();
-      const { seen, call } = await hangInUp(server, stub, controller.signal);
+      const { work, call } = await hangInUp(server, stub, controller.signal);
       controller.abort();
       await call;
-      await waitFor("the cancelled compose group to end", () => survivors(seen, [server.pgid]).length === 0, {
+      await waitFor("the cancelled compose group to end", () => survivors(work, [server.pgid]).length === 0, {
         timeoutMs: 5_000,
       });
-      expect(descendants(server.pid)).toEqual([]);
+      expect(workers(server.pid)).toEqual([]);
       const ps = await server.client.callTool({ name: "docker_compose_ps", arguments: {} });
       expect(ps.isError).toBeFalsy();
     } finally {
@@ -212,7 +241,7 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
       expect(
         (await server.client.callTool({ name: "docker_compose_ps", arguments: {} })).isError,
       ).toBeFalsy();
-      const { seen, call, startedAt } = await hangInUp(server, stub);
+      const { work, call, startedAt } = await hangInUp(server, stub);
       const outcome = await call;
       expect("result" in outcome, String((outcome as { error?: unknown }).error)).toBe(true);
       const result = (outcome as { result: CallToolResult }).result;
@@ -222,15 +251,15 @@ describe("no child process outlives the server (bundled bin over stdio)", () => 
       expect(text).toMatch(/outcome unknown|check/i);
       expect(outcome.at - startedAt).toBeLessThan(COMPOSE_MS + 1_000);
       // TERM at the deadline, KILL 2 s later.
-      await waitFor("the compose group to be killed", () => survivors(seen, [server.pgid]).length === 0, {
+      await waitFor("the compose group to be killed", () => survivors(work, [server.pgid]).length === 0, {
         timeoutMs: 5_000,
         intervalMs: 50,
       });
       console.log(
         `[neverhang] compose deadline ${COMPOSE_MS} ms: answered after ${outcome.at - startedAt} ms`,
       );
-      expectNothingLeft(server, seen);
-      expect(descendants(server.pid)).toEqual([]);
+      await expectNothingLeft(server, work);
+      expect(workers(server.pid)).toEqual([]);
     } finally {
       await server.client.close();
     }

@@ -40,6 +40,22 @@ export function processTable(): Proc[] {
 
 const live = (p: Proc) => p.state !== "Z" && p.state !== "X";
 
+/** The server's watchdog ($0 of its shell): a child for the server's lifetime, by design. */
+const WATCHDOG_NAME = "docker-mcp-watchdog";
+
+export function isWatchdog(p: Proc): boolean {
+  try {
+    return readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").includes(WATCHDOG_NAME);
+  } catch {
+    return false;
+  }
+}
+
+/** The live descendants of `root` that do its work: all but its watchdog. */
+export function workers(root: number): Proc[] {
+  return descendants(root).filter((p) => !isWatchdog(p));
+}
+
 /** The live (not zombie) descendants of `root`: children, their children, and so on. */
 export function descendants(root: number, table = processTable()): Proc[] {
   const found: Proc[] = [];
