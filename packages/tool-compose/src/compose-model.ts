@@ -38,6 +38,8 @@ export interface ComposeService {
   mounts: ServiceMount[];
   /** Mounts in a form that cannot be judged, with why: the call is refused for them. */
   unreadableMounts: string[];
+  /** Other settings docker-mcp cannot judge (a `provider` plugin the CLI would run): each refuses. */
+  unjudged: string[];
   volumesFrom: string[];
   /** Network keys the service joins (empty: the project's default network, unless a network_mode). */
   networks: string[];
@@ -159,6 +161,20 @@ function toService(name: string, s: Obj): ComposeService {
       if (read.mount) mounts.push(read.mount);
     } else unreadableMounts.push(read.problem);
   }
+  // `use_api_socket` (compose 2.36+) binds the daemon's socket (and the CLI's credentials) into the
+  // container: judged as the bind of the socket it is.
+  if (s["use_api_socket"] === true)
+    mounts.push({
+      type: "bind",
+      source: "/var/run/docker.sock",
+      target: "/var/run/docker.sock",
+      readOnly: false,
+      options: [],
+    });
+  const unjudged: string[] = [];
+  // A provider service is run by a plugin program on the host, with options only it understands.
+  if (s["provider"] !== undefined && s["provider"] !== null)
+    unjudged.push("it is run by a provider plugin on the host, which docker-mcp cannot judge");
   const dependsOn = new Set([
     ...keysOrList(s["depends_on"]),
     ...list(s["links"]).map((l) => l.split(":")[0] ?? l),
@@ -178,7 +194,12 @@ function toService(name: string, s: Obj): ComposeService {
     ...(buildContext !== undefined ? { buildContext } : {}),
     ...(text(s["container_name"]) ? { containerName: text(s["container_name"]) as string } : {}),
     replicas,
-    privileged: s["privileged"] === true,
+    // A lifecycle hook (compose 2.30+) with `privileged: true` runs with every capability in the container.
+    privileged:
+      s["privileged"] === true ||
+      [s["post_start"], s["pre_stop"]].some(
+        (hooks) => Array.isArray(hooks) && hooks.some((h) => isObj(h) && h["privileged"] === true),
+      ),
     ...(text(s["network_mode"]) ? { networkMode: text(s["network_mode"]) as string } : {}),
     ...(text(s["pid"]) ? { pid: text(s["pid"]) as string } : {}),
     ...(text(s["ipc"]) ? { ipc: text(s["ipc"]) as string } : {}),
@@ -204,6 +225,7 @@ function toService(name: string, s: Obj): ComposeService {
     externalLinks: list(s["external_links"]).map((l) => l.split(":")[0] ?? l),
     mounts,
     unreadableMounts,
+    unjudged,
     volumesFrom: list(s["volumes_from"]),
     networks: keysOrList(s["networks"]),
     dependsOn: [...dependsOn].filter((d) => d !== name),

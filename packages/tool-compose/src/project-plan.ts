@@ -117,7 +117,7 @@ export function planProject(
   const plans: ServicePlan[] = [];
   for (const service of model.services) {
     if (!selected.includes(service.name)) continue;
-    const problems = [...service.unreadableMounts];
+    const problems = [...service.unreadableMounts, ...service.unjudged];
     // Every name up gives is judged: past the names judged, a blacklisted one could slip through.
     if (!service.containerName && service.replicas > MAX_REPLICA_NAMES)
       problems.push(

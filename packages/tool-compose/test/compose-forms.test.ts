@@ -271,6 +271,61 @@ describe("the resolved model, v2 JSON and v1 YAML", () => {
     expect(judge("listed", { allow_sysctls: ["net.*"], allow_device_requests: true }).allowed).toBe(false);
   });
 
+  it("judges what newer compose versions add: the API socket, privileged hooks, provider services", () => {
+    const model = parseComposeConfig(
+      JSON.stringify({
+        services: {
+          sock: { image: "a", use_api_socket: true },
+          hook: { image: "a", post_start: [{ command: ["sh"], privileged: true, user: "root" }] },
+          stophook: { image: "a", pre_stop: [{ command: ["sh"], privileged: true }] },
+          plainhook: { image: "a", post_start: [{ command: ["sh"] }] },
+          prov: { provider: { type: "model", options: { model: "x" } } },
+        },
+      }),
+      "json",
+    );
+    const plan = planProject(model, "p", featuresOf({ major: 2, minor: 36, patch: 0, text: "2.36.0" }), [
+      "hook",
+      "plainhook",
+      "prov",
+      "sock",
+      "stophook",
+    ]);
+    const of = (name: string) => plan.plans.find((p) => p.service === name);
+    expect(of("sock")?.create.mounts).toEqual([
+      {
+        type: "bind",
+        source: "/var/run/docker.sock",
+        target: "/var/run/docker.sock",
+        readOnly: false,
+        options: [],
+      },
+    ]);
+    expect(of("hook")?.create.privileged).toBe(true);
+    expect(of("stophook")?.create.privileged).toBe(true);
+    expect(of("plainhook")?.create.privileged).toBe(false);
+    expect(of("prov")?.problems).toEqual([
+      "it is run by a provider plugin on the host, which docker-mcp cannot judge",
+    ]);
+    const judge = (service: string) =>
+      decide(loadPolicy({ permissions: { create: true } }), {
+        tool: "docker_compose_up",
+        levels: ["create"],
+        create: of(service)?.create as CreateRequest,
+      });
+    expect(
+      judge("sock")
+        .reasons.map((r) => r.message)
+        .join(" "),
+    ).toMatch(/docker\.sock.*blocked_bind_mounts/);
+    expect(
+      judge("hook")
+        .reasons.map((r) => r.message)
+        .join(" "),
+    ).toMatch(/allow_privileged/);
+    expect(judge("plainhook").allowed).toBe(true);
+  });
+
   it("judges a project volume of a plugin driver with options by allowed_volume_drivers", () => {
     const model = parseComposeConfig(
       JSON.stringify({
