@@ -16,6 +16,8 @@ export {
 export { type Deadline, startDeadline } from "./deadline.js";
 export { errorCode, errorMessage, PluginLoadError, ToolError } from "./errors.js";
 export { formatBytes, formatSeconds } from "./format.js";
+// host "*" on a listing tool: every host at once.
+export { DEFAULT_HOST, EVERY_HOST } from "./host-names.js";
 export {
   type HostPathResolver,
   type HostRealPath,
@@ -30,7 +32,6 @@ export {
   type ConfirmAnswer,
   type ConfirmQuestion,
   createKernel,
-  DEFAULT_HOST,
   type Explanation,
   type Kernel,
   type KernelHost,
@@ -69,7 +70,5 @@ export {
   type VisibilityResult,
 } from "./plugin.js";
 export { sanitizeText } from "./sanitize.js";
-// host "*" on a listing tool: every host at once.
-export { EVERY_HOST } from "./span-hosts.js";
 export { type ToolSurface, toolSurface } from "./tool-surface.js";
 export type { KernelWording } from "./wording.js";

@@ -7,6 +7,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js
 import { raceSignal, startDeadline } from "./deadline.js";
 import { errorCode, errorMessage } from "./errors.js";
 import { startHeartbeat } from "./heartbeat.js";
+import { DEFAULT_HOST, EVERY_HOST } from "./host-names.js";
 import type { HostPathResolver } from "./host-real-path.js";
 import { interruptedMessage } from "./interrupted.js";
 import { type LoadedTool, loadPlugins } from "./load-plugins.js";
@@ -21,7 +22,7 @@ import type {
   ToolManifest,
 } from "./plugin.js";
 import { sanitizeText } from "./sanitize.js";
-import { EVERY_HOST, mergeHostAnswers, withHostParameter } from "./span-hosts.js";
+import { mergeHostAnswers, withHostParameter } from "./span-hosts.js";
 import { type ToolSurface, toolSurface } from "./tool-surface.js";
 import { type KernelWording, NEUTRAL_WORDING, sentence } from "./wording.js";
 
@@ -173,8 +174,6 @@ export interface Explanation {
 // biome-ignore lint/suspicious/noExplicitAny: handler input is validated by the tool's schema
 type AnyHandler = ToolHandler<any, any>;
 
-/** The host of a kernel built without `hosts`. */
-export const DEFAULT_HOST = "default";
 const HOST_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 interface HostRuntime {

@@ -1,8 +1,6 @@
 import { type CallResult, capText } from "./answer.js";
+import { EVERY_HOST } from "./host-names.js";
 import type { ToolSurface } from "./tool-surface.js";
-
-/** The `host` value that asks a listing tool for every host at once. */
-export const EVERY_HOST = "*";
 
 type Schema = Record<string, unknown> & {
   properties?: Record<string, unknown>;

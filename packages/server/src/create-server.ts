@@ -1,4 +1,5 @@
-import { type CallResult, DEFAULT_HOST, type Kernel, type Plugin } from "@arktechnwa/docker-mcp-core";
+import type { CallResult, Kernel, Plugin } from "@arktechnwa/docker-mcp-core";
+import { DEFAULT_HOST } from "@arktechnwa/docker-mcp-core/host-names";
 import {
   type CreateEngineOptions,
   chooseConnection,
@@ -24,18 +25,14 @@ import {
 import { createAuditSink } from "./audit-sink.js";
 import type { DockerSection, ResolvedConfig } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
-import { dockerWording } from "./docker-wording.js";
 import { LazyJsonSchemaValidator } from "./lazy-json-schema-validator.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
-import { getPrompt, prompts } from "./prompts.js";
 import { guardTransport } from "./request-guard.js";
-import {
-  listResources,
-  readResource,
-  resourceTemplates,
-  visibleComposeProjects,
-  visibleContainerNames,
-} from "./resources.js";
+
+// Resources and prompts are read through the kernel: their code loads with it, after initialize.
+const views = () => import("./resources.js");
+const promptViews = () => import("./prompts.js");
+
 import { SERVER_VERSION } from "./version.js";
 
 /** What every docker-mcp plugin may ask for. */
@@ -184,7 +181,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   // plugins, the kernel and docker-kit are most of the code: none of it is needed to answer initialize,
   // so all of it waits for ready() (the bin calls it right after that answer).
   async function buildKernel(plugins: Plugin<ServerDeps>[]): Promise<Kernel> {
-    const { createDockerKernel } = await import("./docker-kernel.js");
+    const { createDockerKernel, dockerWording } = await import("./docker-kernel.js");
     const built = createDockerKernel({
       plugins,
       // Every plugin's handlers and resolvers are built once per host, from that host's engine.
@@ -352,21 +349,21 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     });
 
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: resourceTemplates(await ready()),
+      resourceTemplates: (await views()).resourceTemplates(await ready()),
     }));
     server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
       const kernel = await ready();
       warnOnce(extra);
-      return { resources: await listResources(kernel, extra.signal) };
+      return { resources: await (await views()).listResources(kernel, extra.signal) };
     });
     server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) =>
-      readResource(await ready(), request.params.uri, extra.signal),
+      (await views()).readResource(await ready(), request.params.uri, extra.signal),
     );
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-      prompts: prompts((await ready()).hosts),
+      prompts: (await promptViews()).prompts((await ready()).hosts),
     }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) =>
-      getPrompt(request.params.name, request.params.arguments, (await ready()).hosts),
+      (await promptViews()).getPrompt(request.params.name, request.params.arguments, (await ready()).hosts),
     );
     server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
       const kernel = await ready();
@@ -399,8 +396,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       // The same listings docker_ps and docker_compose_ps give: only what that host's policy lets the caller see.
       return complete(
         completesProject
-          ? await visibleComposeProjects(kernel, extra.signal, host)
-          : await visibleContainerNames(kernel, extra.signal, host),
+          ? await (await views()).visibleComposeProjects(kernel, extra.signal, host)
+          : await (await views()).visibleContainerNames(kernel, extra.signal, host),
       );
     });
     return server;

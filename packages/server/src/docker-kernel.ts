@@ -2,6 +2,8 @@ import { dockerResources } from "@arktechnwa/docker-kit";
 import { createKernel, type Kernel, type KernelOptions, localRealPath } from "@arktechnwa/docker-mcp-core";
 import type { ServerDeps } from "./create-server.js";
 
+export { dockerWording } from "./docker-wording.js";
+
 /**
  * The kernel over the given plugins and docker-kit's resource provider, which is always there: every
  * container, image, network, volume and compose project a tool targets is resolved by it (never judged
