@@ -270,3 +270,25 @@ describe("docker_compose_up judges what its services mount and join, with the re
     expect(await exists("volume", "fine_data")).toBe(true);
   }, 60_000);
 });
+
+describe("policy check", () => {
+  it("prints the create_safety switches in effect by their config keys, and none by default", async () => {
+    const on = writeConfig({
+      create_safety: {
+        allow_host_cgroupns: true,
+        allow_sysctls: ["net.core.somaxconn"],
+        allowed_runtimes: ["runsc"],
+        allowed_volume_drivers: ["vieux/sshfs"],
+      },
+    });
+    const run = await runCli(["policy", "check", on]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /create: off; allowed: allow_host_cgroupns, allow_sysctls \(net\.core\.somaxconn\), allowed_runtimes \(runsc\), allowed_volume_drivers \(vieux\/sshfs\);/,
+    );
+    const none = await runCli(["policy", "check", writeConfig({})]);
+    expect(none.stdout).toMatch(
+      /allowed: nothing risky \(no privileged, host namespaces, devices or device requests/,
+    );
+  });
+});

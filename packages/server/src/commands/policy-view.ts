@@ -30,6 +30,8 @@ export function policyLines(policy: Policy): string[] {
         value !== false &&
         !(Array.isArray(value) && value.length === 0),
     )
+    // Named as the config file writes them (allow_host_cgroupns), so the key to change is the one shown.
+    .map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value] as const)
     .map(([key, value]) => (Array.isArray(value) ? `${key} (${value.join(", ")})` : key));
   lines.push(
     `create: ${policy.levels["create"] ? "on" : "off"}; allowed: ${switches.join(", ") || "nothing risky (no privileged, host namespaces, devices or device requests, cap_add, sysctls, cgroup parent, other runtimes, untrusted volume plugins)"}; ` +
