@@ -172,10 +172,17 @@ function checkTargetDeclaration(plugin: string, tool: ToolManifest, knownKinds: 
 
 /**
  * `listRows` names an array of objects in the output, whose rows have no `host` of their own (the
- * kernel tags each row with it), in an output without `hosts` (the kernel's per-host entries).
+ * kernel tags each row with it), in an output without `hosts` (the kernel's per-host entries). Only a
+ * tool that reads may list: host "*" runs it on every host at once, which no acting tool may do.
  */
 function checkListRows(plugin: string, tool: ToolManifest): void {
   if (tool.listRows === undefined) return;
+  if (tool.effect !== "read") {
+    throw new PluginLoadError(
+      plugin,
+      `tool "${tool.name}" names listRows but its effect is "${tool.effect}": only a tool that reads may list across hosts (host "*" calls every host at once)`,
+    );
+  }
   const shape = tool.output.shape as Record<string, unknown>;
   const field = shape[tool.listRows];
   const rows = field instanceof z.ZodArray ? field.element : undefined;

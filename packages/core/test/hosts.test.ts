@@ -331,7 +331,7 @@ describe('host "*" on a listing tool', () => {
     expect(explained.message).toContain("one host at a time; name one of laptop, prod, dead, locked");
   });
 
-  it("refuses listRows that is not an array of objects, or rows that carry their own host", () => {
+  it("refuses listRows that is not an array of objects, rows that carry their own host, or a tool that acts", () => {
     const make = (tool: typeof listTool) =>
       createKernel<ListDeps>({
         plugins: [
@@ -351,5 +351,8 @@ describe('host "*" on a listing tool', () => {
     expect(() =>
       make({ ...listTool, output: z.object({ items: z.array(z.object({ host: z.string() })) }) } as never),
     ).toThrow(/may not have a "host" field/);
+    // host "*" calls every host at once: a tool that acts may not offer it.
+    expect(() => make({ ...listTool, effect: "write" })).toThrow(/effect is "write": only a tool that reads/);
+    expect(() => make({ ...listTool, effect: "destructive" })).toThrow(/effect is "destructive"/);
   });
 });
