@@ -390,9 +390,11 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       const completesProject = argument.name === "project" && onPrompt("compose_project_health");
       if (!completesContainer && !completesProject) return { completion: { values: [] } };
       // The host already chosen (the {host} variable or the prompt's host argument); the default host
-      // for the short URIs. An unknown host completes nothing.
+      // for the short URIs. An unknown host completes nothing, "*" included: it is no host of a URI or
+      // prompt, and docker_ps would take it as every host's names at once.
       const chosen = request.params.context?.arguments?.["host"];
       const host = several && !onResource("docker://containers/") && chosen ? chosen : undefined;
+      if (host !== undefined && !kernel.hosts.includes(host)) return { completion: { values: [] } };
       // The same listings docker_ps and docker_compose_ps give: only what that host's policy lets the caller see.
       return complete(
         completesProject
