@@ -28,6 +28,7 @@ export {
   LineFollower,
   type LineFollowerOptions,
 } from "./follow.js";
+export { followAnswerSchema } from "./follow-answer.js";
 export {
   imageNamesById,
   imageNamesOf,

@@ -1,4 +1,10 @@
-import { type FollowStop, followStopText, followWindow, LineFollower } from "@arktechnwa/docker-kit";
+import {
+  type FollowStop,
+  followAnswerSchema,
+  followStopText,
+  followWindow,
+  LineFollower,
+} from "@arktechnwa/docker-kit";
 import {
   defineTool,
   sanitizeText,
@@ -89,22 +95,7 @@ const output = z.object({
   truncated: z.boolean().describe("The size cap dropped lines."),
   hidden: z.number().int().describe("Project containers the policy does not let you see (not read)."),
   followed_ms: z.number().int().optional(),
-  follow: z
-    .object({
-      stopped_by: z
-        .enum(["duration", "max_lines", "container_stopped", "connection_lost", "deadline_margin"])
-        .describe("Why following ended (container_stopped: every followed container stopped)."),
-      reason: z.string().describe("The same, in a sentence."),
-      followed_ms: z.number().int(),
-      duration_s: z.number().describe("The duration the follow ran under (after the server's cap)."),
-      lines_seen: z.number().int().describe("Lines seen while following (after grep)."),
-      lines_dropped: z
-        .number()
-        .int()
-        .describe("Older lines left out of `lines` to stay under the size cap (they went out as progress)."),
-    })
-    .optional()
-    .describe("Set when follow was asked for."),
+  follow: followAnswerSchema("Why following ended (container_stopped: every followed container stopped)."),
 });
 
 export const composeLogsTool = defineTool({

@@ -1,6 +1,7 @@
 import {
   displayName,
   type FollowStop,
+  followAnswerSchema,
   followStopText,
   followWindow,
   LineFollower,
@@ -79,22 +80,7 @@ const output = z.object({
     .describe("How many of the lines came from each stream."),
   truncated: z.boolean().describe("The size cap stopped reading before the end."),
   bytes_read: z.number().int(),
-  follow: z
-    .object({
-      stopped_by: z
-        .enum(["duration", "max_lines", "container_stopped", "connection_lost", "deadline_margin"])
-        .describe("Why following ended."),
-      reason: z.string().describe("The same, in a sentence."),
-      followed_ms: z.number().int(),
-      duration_s: z.number().describe("The duration the follow ran under (after the server's cap)."),
-      lines_seen: z.number().int().describe("Lines seen while following (after grep)."),
-      lines_dropped: z
-        .number()
-        .int()
-        .describe("Older lines left out of `lines` to stay under the size cap (they went out as progress)."),
-    })
-    .optional()
-    .describe("Set when follow was asked for."),
+  follow: followAnswerSchema("Why following ended."),
 });
 
 export const logsTool = defineTool({
