@@ -8,6 +8,7 @@ import { volumesArea } from "./areas/volumes.js";
 import { resolveConnection } from "./connection.js";
 import { CpuHistory } from "./cpu-history.js";
 import { EngineError } from "./errors.js";
+import { LocalCpu } from "./local-cpu.js";
 import { LookupCache } from "./lookup-cache.js";
 import type { StatsStrategy } from "./stats.js";
 import type { ConnectionOptions, DockerEngine } from "./types.js";
@@ -34,6 +35,12 @@ export interface CreateEngineOptions extends ConnectionOptions {
    * a remote daemon's stream can stall unnoticed). See LookupCache.
    */
   lookupCache?: boolean;
+  /**
+   * Start a stats call's CPU % windows from each container's cgroup counter read on this machine, so
+   * a cold call waits one collector tick instead of two (default: on for a local socket; a container
+   * whose cgroup is not found here takes the daemon's two readings). See LocalCpu.
+   */
+  localCpu?: boolean;
 }
 
 /**
@@ -46,6 +53,7 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
     statsStrategy = "one-shot",
     cpuHistoryMaxAgeMs = 10_000,
     lookupCache,
+    localCpu,
     ...connection
   } = options;
   const history = cpuHistoryMaxAgeMs > 0 ? new CpuHistory(cpuHistoryMaxAgeMs) : undefined;
@@ -66,7 +74,12 @@ export function createEngine(options: CreateEngineOptions = {}): DockerEngine {
   return {
     endpoint: api.endpoint,
     ...systemArea(api),
-    ...containersArea(api, { statsStrategy, history, lookups }),
+    ...containersArea(api, {
+      statsStrategy,
+      history,
+      lookups,
+      localCpu: (localCpu ?? api.local) ? new LocalCpu() : undefined,
+    }),
     ...imagesArea(api, lookups),
     ...networksArea(api),
     ...volumesArea(api),

@@ -3,9 +3,10 @@ import type { IncomingMessage } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { type ApiClient, compareVersions } from "./api-client.js";
 import { stripSlash } from "./containers.js";
-import { type CpuHistory, readAtMs } from "./cpu-history.js";
+import { type CpuHistory, type CpuReading, readAtMs } from "./cpu-history.js";
 import { connectionError } from "./daemon-errors.js";
 import { EngineError } from "./errors.js";
+import type { LocalCpu } from "./local-cpu.js";
 import type { StatsSample } from "./types.js";
 
 /** The parts of one Docker stats frame we read. */
@@ -133,12 +134,28 @@ async function readFrames(res: IncomingMessage, want: (frames: RawStats[]) => bo
   }
 }
 
+/**
+ * Whether a reading taken on this machine can start the window that ends at `last`: long enough to
+ * report, and the counters moved forward as one container's and the host's do (else it was not the
+ * same counter: the daemon's two readings are taken instead).
+ */
+function usableStart(start: CpuReading | undefined, last: RawStats): CpuReading | undefined {
+  if (!start) return undefined;
+  const window = readAtMs(last.read) - start.readAtMs;
+  const cpuDelta = (last.cpu_stats?.cpu_usage?.total_usage ?? 0) - (start.cpu.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (last.cpu_stats?.system_cpu_usage ?? 0) - (start.cpu.system_cpu_usage ?? 0);
+  if (!(window >= MIN_ONE_SHOT_WINDOW_MS) || cpuDelta < 0 || !(systemDelta > 0)) return undefined;
+  // One container uses at most every CPU of the host.
+  return cpuDelta <= systemDelta * 1.05 ? start : undefined;
+}
+
 async function sampleOne(
   api: ApiClient,
   id: string,
   strategy: StatsStrategy,
   signal: AbortSignal,
   history: CpuHistory | undefined,
+  localStart?: CpuReading,
 ): Promise<StatsSample> {
   const what = `read the stats of container ${id.slice(0, 12)}`;
   const path = `/containers/${encodeURIComponent(id)}/stats`;
@@ -181,7 +198,9 @@ async function sampleOne(
         return idleSample(id, first);
       }
       const firstRead = readAtMs(first.read);
-      let earlier = history?.before(id, firstRead);
+      // The counter read on this machine as the call started (CPU % over about the last second, as the
+      // CLI shows it), else a recent reading of an earlier call, else a second reading below.
+      let earlier = usableStart(localStart, first) ?? history?.before(id, firstRead);
       let last = first;
       if (!earlier) {
         let second = (await api.json<RawStats>({ method: "GET", path, query, what }, signal)) ?? {};
@@ -240,12 +259,17 @@ export async function sampleStats(
   signal: AbortSignal,
   wanted: StatsStrategy = "one-shot",
   history?: CpuHistory,
+  local?: LocalCpu,
 ): Promise<StatsSample[]> {
   history?.prune(Date.now());
   // one-shot needs API 1.41 (dockerd 20.10); older daemons stream.
   const version = wanted === "one-shot" ? await api.ensureVersion(signal) : undefined;
   const strategy = version && compareVersions(version, "1.41") < 0 ? "stream" : wanted;
   const unique = [...new Set(ids)];
+  // On a local daemon, each container's CPU counter read now from its cgroup starts its window, so a
+  // container without a recent reading needs one collector tick, not two (the daemon's collector
+  // answers the first of many concurrent requests at once and the rest at its next tick, a second later).
+  const starts = strategy === "one-shot" && local ? await local.read(unique) : undefined;
   // One failure ends the other streams too instead of leaving them open until their own end.
   const stop = new AbortController();
   const combined = AbortSignal.any([signal, stop.signal]);
@@ -254,7 +278,7 @@ export async function sampleStats(
   try {
     const results = await Promise.all(
       unique.map((id) =>
-        sampleOne(api, id, strategy, combined, history).catch((error: unknown) => {
+        sampleOne(api, id, strategy, combined, history, starts?.get(id)).catch((error: unknown) => {
           if (failsTheCall(error, signal)) throw error;
           history?.forget(id);
           if ((error as EngineError).code === "NOT_FOUND") return undefined;

@@ -50,7 +50,8 @@ describe("stats on a real daemon", () => {
   }, 30_000);
 
   it("a second call soon after needs one frame: the window runs from the previous reading", async () => {
-    const e = createEngine();
+    // The daemon's readings only (no cgroup counter read here): the window comes from CPU history.
+    const e = createEngine({ localCpu: false });
     try {
       const first = await e.stats([busy, ...idle], deadline());
       // Two frames of one request: the window is one collector tick (~1 s; stretched under load).
@@ -75,7 +76,7 @@ describe("stats on a real daemon", () => {
   }, 30_000);
 
   it("without CPU history every call waits for two frames", async () => {
-    const e = createEngine({ cpuHistoryMaxAgeMs: 0 });
+    const e = createEngine({ cpuHistoryMaxAgeMs: 0, localCpu: false });
     try {
       await e.stats([busy], deadline());
       const again = await e.stats([busy], deadline());
@@ -83,6 +84,36 @@ describe("stats on a real daemon", () => {
       expect(again[0]?.cpuPercent).toBeGreaterThan(20);
     } finally {
       await e.close();
+    }
+  }, 30_000);
+
+  it("on a local daemon a cold call starts each window at the cgroup counter: one collector tick, not two", async () => {
+    const pause = () => new Promise((r) => setTimeout(r, 1500));
+    const timed = async (localCpu: boolean) => {
+      // A cold engine, and a collector with no reader left (it then answers the first request at once
+      // and every other one at its next tick).
+      const e = createEngine({ localCpu });
+      try {
+        await pause();
+        const started = performance.now();
+        const samples = await e.stats([busy, ...idle], deadline());
+        return { ms: performance.now() - started, samples };
+      } finally {
+        await e.close();
+      }
+    };
+    const daemon = await timed(false);
+    const local = await timed(true);
+    console.log(
+      `[stats] ${N} containers cold: daemon readings ${daemon.ms.toFixed(0)} ms, cgroup start ${local.ms.toFixed(0)} ms`,
+    );
+    expect(local.ms).toBeLessThan(daemon.ms - 500);
+    const hot = local.samples.find((s) => s.id === busy);
+    expect(hot?.cpuPercent).toBeGreaterThan(20);
+    expect(hot?.cpuPercent).toBeLessThan(105);
+    for (const s of local.samples) {
+      expect(s.cpuWindowMs).toBeGreaterThanOrEqual(500);
+      expect(s.cpuWindowMs).toBeLessThan(2500);
     }
   }, 30_000);
 

@@ -12,7 +12,7 @@
 // Prints numbers; asserts nothing. Run with `pnpm bench` from the repository root. BENCH_SECTIONS
 // (reads,stats,biglog,start) picks sections; BENCH_KEEP_LOG=1 keeps the large-log container for the
 // next run (it carries the testkit labels: remove it with the testkit's removeFixtures or by label).
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -259,15 +259,39 @@ async function benchStats(prefix, names, burner) {
     await idle();
     cli.push((await cliStats(all)).ms);
   }
-  // CPU % side by side: both started together, so their windows cover the same collector ticks.
-  for (let i = 0; i < STATS_ROUNDS; i++) {
-    await idle();
-    const [r, c] = await Promise.all([
-      call(client, "docker_stats", { container: burner }),
-      cliStats([burner]),
-    ]);
-    const ourCpu = r.structuredContent.stats.find((s) => s.name === burner)?.cpu_percent;
-    diffs.push({ ours: ourCpu, cli: c.cpu.get(burner) });
+  // CPU % over the same second: the CLI streams (redrawing every 500 ms, its value changing once per
+  // collector tick: its CPU % over that tick). Right after its value changes (tick T-1), our call starts;
+  // its window ends at tick T, whose value is the CLI's next change, the one it is compared with.
+  const changes = [];
+  const stream = spawn("docker", ["stats", "--format", "{{.Name}} {{.CPUPerc}}", burner], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const nextChange = () => new Promise((resolve) => stream.stdout.once("change", resolve));
+  let pending = "";
+  stream.stdout.on("data", (chunk) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      const m = new RegExp(`${burner} ([\\d.]+)%`).exec(line);
+      if (!m || Number(m[1]) === changes.at(-1)?.cpu) continue;
+      changes.push({ at: performance.now(), cpu: Number(m[1]) });
+      stream.stdout.emit("change");
+    }
+  });
+  try {
+    for (let i = 0; i < 3; i++) await nextChange();
+    for (let i = 0; i < STATS_ROUNDS; i++) {
+      await nextChange();
+      const start = performance.now();
+      const r = await call(client, "docker_stats", { container: burner });
+      const sample = r.structuredContent.stats.find((s) => s.name === burner);
+      while (!changes.some((c) => c.at > start)) await nextChange();
+      const cli = changes.find((c) => c.at > start);
+      diffs.push({ ours: sample?.cpu_percent, cli: cli.cpu, window: sample?.cpu_window_ms });
+    }
+  } finally {
+    stream.kill("SIGKILL");
   }
   await client.close();
   const c = quantile([...cli, ...coldCli], 0.5);
@@ -290,7 +314,7 @@ async function benchStats(prefix, names, burner) {
   row(`\`docker_stats\`, repeated call`, `${ms(m)}: **ratio ${(m / c).toFixed(2)}**`, "< cold");
   row(
     "CPU % of a container burning one core, ours / CLI's at the same time",
-    `${diffs.map((d) => `${d.ours.toFixed(0)}/${d.cli.toFixed(0)}`).join(", ")}: median gap **${quantile(gap, 0.5).toFixed(1)} points**`,
+    `${diffs.map((d) => `${d.ours.toFixed(0)}/${d.cli.toFixed(0)}`).join(", ")} (our windows ${diffs.map((d) => d.window).join("/")} ms): median gap **${quantile(gap, 0.5).toFixed(1)} points**`,
     "a few points",
   );
   console.log(

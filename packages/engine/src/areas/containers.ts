@@ -5,6 +5,7 @@ import { createContainer, removeContainer } from "../create.js";
 import { runExec } from "../exec.js";
 import { type FollowLogsOptions, type FollowLogsResult, followLogs } from "../follow-logs.js";
 import { lifecycle } from "../lifecycle.js";
+import type { LocalCpu } from "../local-cpu.js";
 import { readLogs } from "../logs.js";
 import type { LookupCache } from "../lookup-cache.js";
 import { type ScanLogsOptions, type ScanLogsResult, scanLogs } from "../scan-logs.js";
@@ -90,6 +91,7 @@ export interface ContainersAreaOptions {
   statsStrategy: StatsStrategy;
   history: CpuHistory | undefined;
   lookups: LookupCache | undefined;
+  localCpu?: LocalCpu | undefined;
 }
 
 export function containersArea(api: ApiClient, options: ContainersAreaOptions): ContainersArea {
@@ -103,7 +105,8 @@ export function containersArea(api: ApiClient, options: ContainersAreaOptions): 
     readLogs: (id, tty, opts, signal) => readLogs(api, id, tty, opts, signal),
     scanLogs: (id, tty, opts, onLine, signal) => scanLogs(api, id, tty, opts, onLine, signal),
     followLogs: (id, tty, opts, onLine, signal) => followLogs(api, id, tty, opts, onLine, signal),
-    stats: (ids, signal) => sampleStats(api, ids, signal, options.statsStrategy, options.history),
+    stats: (ids, signal) =>
+      sampleStats(api, ids, signal, options.statsStrategy, options.history, options.localCpu),
     startContainer: (id, signal) => lifecycle(api, id, "start", undefined, signal),
     stopContainer: (id, opts, signal) => lifecycle(api, id, "stop", opts.timeoutSeconds, signal),
     restartContainer: (id, opts, signal) => lifecycle(api, id, "restart", opts.timeoutSeconds, signal),
