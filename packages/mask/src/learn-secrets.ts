@@ -13,8 +13,13 @@ export function worthHunting(value: string): boolean {
   return value.length >= MIN_SECRET_LENGTH && value !== MASK && !NOT_A_SECRET.test(value);
 }
 
+/** URL_USERINFO for matchAll, made once (a copy: its lastIndex is not shared with the masking). */
+const URL_PASSWORD = new RegExp(URL_USERINFO.source, "gi");
+
 function urlPasswords(text: string): string[] {
-  return [...text.matchAll(new RegExp(URL_USERINFO.source, "gi"))].flatMap((m) => (m[2] ? [m[2]] : []));
+  // Every match holds "://": most words do not.
+  if (!text.includes("://")) return [];
+  return [...text.matchAll(URL_PASSWORD)].flatMap((m) => (m[2] ? [m[2]] : []));
 }
 
 /**

@@ -223,8 +223,9 @@ export class Redactor {
       dropped += Buffer.byteLength(masked.slice(keep), "utf8");
       masked = masked.slice(0, keep);
     }
-    const text = Number.isFinite(maxBytes) ? cutMasked(masked, maxBytes) : masked;
-    dropped += Buffer.byteLength(masked, "utf8") - Buffer.byteLength(text, "utf8");
+    if (!Number.isFinite(maxBytes)) return { text: masked, droppedBytes: dropped };
+    const text = cutMasked(masked, maxBytes);
+    if (text !== masked) dropped += Buffer.byteLength(masked, "utf8") - Buffer.byteLength(text, "utf8");
     return { text, droppedBytes: dropped };
   }
 

@@ -259,9 +259,11 @@ async function benchStats(prefix, names, burner) {
     await idle();
     cli.push((await cliStats(all)).ms);
   }
-  // CPU % over the same second: the CLI streams (redrawing every 500 ms, its value changing once per
-  // collector tick: its CPU % over that tick). Right after its value changes (tick T-1), our call starts;
-  // its window ends at tick T, whose value is the CLI's next change, the one it is compared with.
+  // CPU % over the same tick. The CLI streams (redrawing every 500 ms; its value changes once per
+  // collector tick: its CPU % over that tick). A raw one-shot request returns right at a tick T (the
+  // CLI's stream keeps the collector ticking); our call starts then, so its window runs from just after
+  // T to T+1, and it is compared with the CLI's value for T+1 (its change that comes with our answer).
+  const version = JSON.parse(await rawGet("/version")).ApiVersion;
   const changes = [];
   const stream = spawn("docker", ["stats", "--format", "{{.Name}} {{.CPUPerc}}", burner], {
     stdio: ["ignore", "pipe", "ignore"],
@@ -282,13 +284,14 @@ async function benchStats(prefix, names, burner) {
   try {
     for (let i = 0; i < 3; i++) await nextChange();
     for (let i = 0; i < STATS_ROUNDS; i++) {
-      await nextChange();
-      const start = performance.now();
+      await rawGet(`/v${version}/containers/${burner}/stats?stream=false&one-shot=true`);
       const r = await call(client, "docker_stats", { container: burner });
+      const answered = performance.now();
       const sample = r.structuredContent.stats.find((s) => s.name === burner);
-      while (!changes.some((c) => c.at > start)) await nextChange();
-      const cli = changes.find((c) => c.at > start);
-      diffs.push({ ours: sample?.cpu_percent, cli: cli.cpu, window: sample?.cpu_window_ms });
+      const forTick = () => changes.find((c) => c.at > answered - 150);
+      while (!forTick()) await nextChange();
+      diffs.push({ ours: sample?.cpu_percent, cli: forTick().cpu, window: sample?.cpu_window_ms });
+      await nextChange();
     }
   } finally {
     stream.kill("SIGKILL");
