@@ -23,7 +23,7 @@ import {
   type ServerNotification,
 } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditSink } from "./audit-sink.js";
-import type { DockerSection, ResolvedConfig } from "./config.js";
+import type { DockerSection, ResolvedConfig, ResolvedHost } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
 import { LazyJsonSchemaValidator } from "./lazy-json-schema-validator.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
@@ -130,6 +130,19 @@ export function engineOptions(docker: DockerSection, env: NodeJS.ProcessEnv): Cr
   };
 }
 
+/** How the engine reaches a named host of the config (`hosts.NAME`). */
+export function hostEngineOptions(host: ResolvedHost, env: NodeJS.ProcessEnv): CreateEngineOptions {
+  return {
+    ...(host.socket ? { socketPath: host.socket } : {}),
+    ...(host.host ? { host: host.host } : {}),
+    ...(host.context ? { context: host.context } : {}),
+    ...(host.tls ? { tls: host.tls } : {}),
+    ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
+    ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
+    env,
+  };
+}
+
 /**
  * How a helper program (the compose CLI) reaches the same daemon as the engine: its endpoint, and the
  * TLS files the engine chose for it (the config's, DOCKER_CERT_PATH's, or a Docker context's).
@@ -156,15 +169,7 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
   const hosts: HostSetup[] =
     config.hosts.length > 0
       ? config.hosts.map((host, index) => {
-          const where: CreateEngineOptions = {
-            ...(host.socket ? { socketPath: host.socket } : {}),
-            ...(host.host ? { host: host.host } : {}),
-            ...(host.context ? { context: host.context } : {}),
-            ...(host.tls ? { tls: host.tls } : {}),
-            ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
-            ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
-            env,
-          };
+          const where = hostEngineOptions(host, env);
           const engine = index === 0 && options.engine ? options.engine : createEngine(where);
           return { name: host.name, policy: host.policy, engine, connection: connectionOf(engine, where) };
         })

@@ -6,7 +6,7 @@ import { type CreateEngineOptions, createEngine, resolveConnection } from "@arkt
 import { DEFAULT_CANDIDATES, detectCompose } from "@arktechnwa/docker-mcp-tool-compose";
 import type { CliIo } from "../cli.js";
 import type { ResolvedConfig } from "../config.js";
-import { createServer, engineOptions } from "../create-server.js";
+import { createServer, engineOptions, hostEngineOptions } from "../create-server.js";
 import { builtinPlugins } from "../plugins.js";
 import { SERVER_VERSION } from "../version.js";
 import { loadForCommand } from "./load.js";
@@ -66,16 +66,7 @@ export async function doctor(
     } else {
       // Every named host is checked: a call may go to any of them.
       for (const host of config.hosts) {
-        const options: CreateEngineOptions = {
-          ...(host.socket ? { socketPath: host.socket } : {}),
-          ...(host.host ? { host: host.host } : {}),
-          ...(host.context ? { context: host.context } : {}),
-          ...(host.tls ? { tls: host.tls } : {}),
-          ...(host.apiVersion ? { apiVersion: host.apiVersion } : {}),
-          ...(host.sshCommand ? { sshCommand: host.sshCommand } : {}),
-          env,
-        };
-        findings.push(...(await daemonFindings(options, env, ` ${host.name}`)));
+        findings.push(...(await daemonFindings(hostEngineOptions(host, env), env, ` ${host.name}`)));
       }
     }
     findings.push(await composeFinding(config, env));
