@@ -1,3 +1,4 @@
+import type { StdioHandover } from "./stdio-transport.js";
 import { SERVER_VERSION } from "./version.js";
 
 export const HELP = `docker-mcp ${SERVER_VERSION}: a Model Context Protocol server for the Docker daemon, read-only unless your policy says otherwise.
@@ -60,6 +61,7 @@ export async function main(
   argv: string[],
   stderr: NodeJS.WritableStream = process.stderr,
   stdout: NodeJS.WritableStream = process.stdout,
+  handover?: StdioHandover,
 ): Promise<number | undefined> {
   const [first, ...rest] = argv;
   if (first === "-h" || first === "--help" || first === "help") {
@@ -81,5 +83,5 @@ export async function main(
     return (await load())(rest, { stdout, stderr });
   }
   const { serve } = await import("./serve.js");
-  return serve(argv, stderr);
+  return serve(argv, stderr, handover);
 }

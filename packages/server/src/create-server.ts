@@ -25,6 +25,7 @@ import {
 import { createAuditSink } from "./audit-sink.js";
 import type { DockerSection, ResolvedConfig, ResolvedHost } from "./config.js";
 import { confirmByElicitation } from "./confirm-by-elicitation.js";
+import { SERVER_CAPABILITIES } from "./fast-initialize.js";
 import { LazyJsonSchemaValidator } from "./lazy-json-schema-validator.js";
 import { anthropicModel, chooseModel, type SendRequest } from "./model-ports.js";
 import { guardTransport } from "./request-guard.js";
@@ -269,13 +270,8 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
     const server = new Server(
       { name: options.name ?? "docker-mcp", version: options.version ?? SERVER_VERSION },
       {
-        capabilities: {
-          tools: { listChanged: false },
-          logging: {},
-          resources: {},
-          prompts: {},
-          completions: {},
-        },
+        // The bin's fast initialize answer declares the same (one object, compared by a test).
+        capabilities: SERVER_CAPABILITIES,
         jsonSchemaValidator: validator,
       },
     );

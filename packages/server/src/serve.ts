@@ -2,13 +2,14 @@ import { parseArgs } from "node:util";
 import { HELP } from "./cli.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createServer, type DockerMcpServer } from "./create-server.js";
-import { LineStdioTransport } from "./stdio-transport.js";
+import { LineStdioTransport, type StdioHandover } from "./stdio-transport.js";
 import { SERVER_VERSION } from "./version.js";
 
 /** Starts the MCP server (stdio, or Streamable HTTP with --http); resolves with an exit code when it should not run. */
 export async function serve(
   argv: string[],
   stderr: NodeJS.WritableStream = process.stderr,
+  handover?: StdioHandover,
 ): Promise<number | undefined> {
   let values: {
     config?: string;
@@ -120,7 +121,7 @@ export async function serve(
     process.on("SIGTERM", stop);
     return undefined;
   }
-  const transport = new LineStdioTransport();
+  const transport = new LineStdioTransport(process.stdin, process.stdout, handover);
   stderr.write(
     `docker-mcp ${SERVER_VERSION}: serving on stdio; docker at ${[...app.engines].map(([name, engine]) => (app.engines.size > 1 ? `${name}=${engine.endpoint}` : engine.endpoint)).join(", ")}; config ${config.source ?? "(none: read-only defaults)"}; policy ${config.policy.revision}\n`,
   );
@@ -142,6 +143,8 @@ export async function serve(
   // that needs them first waits for them): a client gets its answer without paying for them.
   warmUpAfterInitialize(transport, () => warmUp(app, stderr));
   await app.connect(transport);
+  // stdin ended before the SDK server was loaded: its 'end' is gone; what it sent was replayed above.
+  if (handover?.ended) void shutdown();
   return undefined;
 }
 

@@ -1,6 +1,16 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
+/** What the bin read from stdin before the SDK server was loaded (see bin.ts). */
+export interface StdioHandover {
+  /** Every byte read so far, the first line included: the SDK server reads it first. */
+  replay: Buffer;
+  /** The id of the `initialize` request the bin already answered: the SDK server's answer to it is dropped. */
+  answeredId?: string | number;
+  /** stdin ended while the bin read it. */
+  ended?: boolean;
+}
+
 /** A line longer than this is dropped (and answered with an error), like the SDK's own limit. */
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -18,10 +28,17 @@ export class LineStdioTransport implements Transport {
   private skipping = false;
   private started = false;
 
+  private replay: Buffer | undefined;
+  private answeredId: string | number | undefined;
+
   constructor(
     private readonly stdin: NodeJS.ReadableStream = process.stdin,
     private readonly stdout: NodeJS.WritableStream = process.stdout,
-  ) {}
+    handover?: StdioHandover,
+  ) {
+    this.replay = handover?.replay;
+    this.answeredId = handover?.answeredId;
+  }
 
   private readonly onData = (chunk: Buffer | string) => {
     this.buffer = Buffer.concat([this.buffer, typeof chunk === "string" ? Buffer.from(chunk) : chunk]);
@@ -70,9 +87,24 @@ export class LineStdioTransport implements Transport {
     this.started = true;
     this.stdin.on("data", this.onData);
     this.stdin.on("error", this.onStreamError);
+    const replay = this.replay;
+    this.replay = undefined;
+    if (replay && replay.length > 0) this.onData(replay);
+    // The bin pauses stdin when it hands it over; adding a listener does not resume a paused stream.
+    this.stdin.resume();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.answeredId !== undefined && (message as { id?: unknown }).id === this.answeredId) {
+      // The bin answered this initialize already; the client must not get a second answer.
+      this.answeredId = undefined;
+      if ("error" in message) {
+        process.stderr.write(
+          `docker-mcp: the SDK server refused the initialize request the start had answered: ${JSON.stringify(message.error)}\n`,
+        );
+      }
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       if (this.stdout.write(`${JSON.stringify(message)}\n`)) resolve();
       else this.stdout.once("drain", resolve);
