@@ -28,6 +28,7 @@ export async function inheritedFacts(
   const facts: { -readonly [K in keyof CreateFacts]: CreateFacts[K] } = {};
   const mounts: MountFacts[] = [];
   const volumes: VolumeUse[] = [];
+  const unjudged: string[] = [];
   const inspect = (ref: string): Promise<Obj | undefined> =>
     engine.inspectContainer(ref, signal).catch(() => undefined);
   for (const { ref, via } of joins) {
@@ -55,14 +56,20 @@ export async function inheritedFacts(
       mode = hostConfig && typeof hostConfig === "object" ? (hostConfig as Obj)[MODE_KEY[via]] : undefined;
     }
     if (typeof mode === "string" && mode.trim().toLowerCase() === "host") facts[FACT_KEY[via]] = "host";
+    // A chain longer than we follow may end in the host's namespace: it cannot be judged, so it refuses.
+    else if (typeof mode === "string" && mode.startsWith("container:"))
+      unjudged.push(
+        `joining the ${via} namespace of container ${ref} through more than ${MAX_JOIN_CHAIN} containers that join another's`,
+      );
   }
   if (volumes.length > 0) {
     const records = await mountedVolumes(engine, volumes, signal);
     mounts.push(...(records.facts.mounts ?? []));
     if (records.facts.volumeDrivers) facts.volumeDrivers = records.facts.volumeDrivers;
-    if (records.facts.unjudged) facts.unjudged = records.facts.unjudged;
+    unjudged.push(...(records.facts.unjudged ?? []));
   }
   if (mounts.length > 0) facts.mounts = mounts;
+  if (unjudged.length > 0) facts.unjudged = unjudged;
   return facts;
 }
 

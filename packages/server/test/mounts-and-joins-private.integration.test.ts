@@ -48,6 +48,9 @@ beforeAll(async () => {
   await volumeCreate("shopx_data", { type: "none", o: "bind", device: "/etc" });
   await run("hostnet", ["--network", "host"]);
   await run("chain", ["--network", "container:hostnet"]);
+  // Longer chains: chain5 reaches the host's network through five containers that each join another's.
+  for (const n of [2, 3, 4, 5])
+    await run(`chain${n}`, ["--network", `container:chain${n === 2 ? "" : n - 1}`]);
   vaultId = (await run("vault")).trim();
   plainId = (await run("plain")).trim();
   await run("holder", ["-v", "etcvol:/held:ro"]);
@@ -159,6 +162,22 @@ describe("docker_create judges joining another container's network as acting on 
       expect(text(r)).toMatch(/Network mode 'host' is refused.*allow_host_network/);
       expect(await exists("container", `joins-${x}`)).toBe(false);
     }
+  });
+
+  it("refuses a chain it follows to its end in the host's network, and one too long to follow", async () => {
+    const create = (x: string) =>
+      call(server.client, "docker_create", {
+        image: BUSYBOX_IMAGE,
+        name: `joins-${x}`,
+        network: `container:${x}`,
+      });
+    const followed = await create("chain4");
+    expect(followed.isError).toBe(true);
+    expect(text(followed)).toMatch(/Network mode 'host' is refused/);
+    const tooLong = await create("chain5");
+    expect(tooLong.isError).toBe(true);
+    expect(text(tooLong)).toMatch(/through more than 5 containers that join another's is refused/);
+    for (const x of ["chain4", "chain5"]) expect(await exists("container", `joins-${x}`)).toBe(false);
   });
 
   it("refuses a blacklisted X by name, /name, ID prefix and full ID", async () => {
