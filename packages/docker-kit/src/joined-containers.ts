@@ -1,4 +1,4 @@
-import type { CreateFacts, MountFacts } from "@arktechnwa/docker-mcp-core";
+import { type CreateFacts, errorCode, type MountFacts } from "@arktechnwa/docker-mcp-core";
 import type { DockerEngine } from "@arktechnwa/docker-mcp-engine";
 import { mountedVolumes, type VolumeUse } from "./mounted-volumes.js";
 
@@ -29,8 +29,13 @@ export async function inheritedFacts(
   const mounts: MountFacts[] = [];
   const volumes: VolumeUse[] = [];
   const unjudged: string[] = [];
+  // Only "not found" adds nothing: any other failure (a daemon error, the deadline) leaves what is
+  // inherited unknown, so the call fails rather than judging the join as harmless.
   const inspect = (ref: string): Promise<Obj | undefined> =>
-    engine.inspectContainer(ref, signal).catch(() => undefined);
+    engine.inspectContainer(ref, signal).catch((error: unknown) => {
+      if (errorCode(error) === "NOT_FOUND") return undefined;
+      throw error;
+    });
   for (const { ref, via } of joins) {
     if (via === "volumes") {
       const raw = await inspect(ref);
