@@ -29,6 +29,8 @@ export interface ComposeFeatures {
   downWithoutFile: boolean;
   /** `--ansi never` (v1.28+ and v2); older v1 only knows `--no-ansi`. */
   ansiNever: boolean;
+  /** `--env-file` as a global flag (v1.25+ and v2). */
+  envFile: boolean;
 }
 
 const VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?([-+][0-9A-Za-z.+-]*)?$/;
@@ -68,5 +70,6 @@ export function featuresOf(v: ComposeVersion): ComposeFeatures {
     progressJson: atLeast(v, 2, 29),
     downWithoutFile: v2,
     ansiNever: atLeast(v, 1, 28),
+    envFile: atLeast(v, 1, 25),
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ToolError } from "@arktechnwa/docker-mcp-core";
 import type { ComposeCli } from "./compose-cli.js";
 import type { ComposeModel } from "./compose-model.js";
@@ -9,8 +12,9 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
 /**
  * The arguments and stdin that make the CLI run exactly the model docker-mcp judged: `-f -` reads it
  * from stdin (JSON, which compose reads as YAML), `--project-directory` keeps the project's directory,
- * and no compose file, `.env`, `env_file` or `extends` is read again, so a file changed after the
- * check changes nothing. The resolved model has its variables substituted and its own `$` written as
+ * and no compose file, `env_file` or `extends` is read again, so a file changed after the check
+ * changes nothing. The project's `.env` is replaced by an empty file (`--env-file`, v1.25+ and v2):
+ * its variables are already substituted in the model, and its COMPOSE_* settings were not judged. The resolved model has its variables substituted and its own `$` written as
  * `$$`; a lone `$` left in it would be substituted a second time, so such a model is refused.
  */
 export function judgedModelInput(
@@ -35,6 +39,7 @@ export function judgedModelInput(
     else service["labels"] = { ...(isObj(labels) ? labels : {}), [FILES_LABEL]: files };
   }
   const args = ["-f", "-", "--project-directory", target.workingDir, "-p", target.project];
+  if (cli.features.envFile) args.push("--env-file", emptyEnvFile());
   args.push(...(cli.features.ansiNever ? ["--ansi", "never"] : ["--no-ansi"]));
   return { args, stdin: JSON.stringify(raw) };
 }
@@ -59,4 +64,17 @@ function loneDollar(value: unknown, path = ""): string | undefined {
     }
   }
   return undefined;
+}
+
+let emptyFile: string | undefined;
+
+/** One empty file for `--env-file` (compose v1 refuses /dev/null as "not a file"), removed at exit. */
+function emptyEnvFile(): string {
+  if (emptyFile) return emptyFile;
+  const dir = mkdtempSync(join(tmpdir(), "docker-mcp-env-"));
+  const file = join(dir, "empty.env");
+  writeFileSync(file, "");
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  emptyFile = file;
+  return file;
 }

@@ -43,6 +43,8 @@ describe("compose versions", () => {
       ansiNever: true,
     });
     expect(v("1.27.4").ansiNever).toBe(false);
+    expect(v("1.29.2").envFile).toBe(true);
+    expect(v("1.24.1").envFile).toBe(false);
     expect(v("2.0.1")).toMatchObject({
       separator: "-",
       psJson: "array",

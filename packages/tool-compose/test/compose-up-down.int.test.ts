@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ensureBusyboxImage, waitFor } from "@arktechnwa/docker-mcp-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -241,5 +243,29 @@ ${service(
     const withVolumes = await kernel.call("docker_compose_down", { file, project, volumes: true });
     expect(withVolumes.isError, withVolumes.text).toBe(false);
     expect(volumeExists(`${project}_data`)).toBe(false);
+  });
+});
+
+describe("the project's .env at run time", () => {
+  const project = projectName("dotenv");
+  const file = writeProject("dotenv", `version: "2.4"\nservices:\n${service("web")}`);
+  created.push({ project, file });
+  const { kernel } = makeKernel({ permissions: { lifecycle: true, create: true } });
+
+  it("is not read again by the CLI that runs the judged model (its COMPOSE_* settings were not judged)", async () => {
+    // Read by compose v1 when it talks to the daemon, this setting makes every such command fail;
+    // `config` (the check) does not talk to the daemon, so only a CLI that reads .env again breaks.
+    const dotenv = join(dirname(file), ".env");
+    writeFileSync(dotenv, "COMPOSE_API_VERSION=1.0\n");
+    try {
+      const up = await kernel.call("docker_compose_up", { file, project });
+      expect(up.isError, up.text).toBe(false);
+      expect(projectContainerNames(project)).toEqual([`${project}_web_1`]);
+      const down = await kernel.call("docker_compose_down", { file, project });
+      expect(down.isError, down.text).toBe(false);
+      expect(projectContainerNames(project)).toEqual([]);
+    } finally {
+      rmSync(dotenv, { force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ComposeCli } from "../src/compose-cli.js";
 import { parseComposeConfig } from "../src/compose-model.js";
@@ -22,7 +23,11 @@ describe("judgedModelInput", () => {
       "yaml",
     );
     const { args, stdin } = judgedModelInput(cli, target, model);
-    expect(args).toEqual(["-f", "-", "--project-directory", "/srv/app", "-p", "p", "--ansi", "never"]);
+    expect(args.slice(0, 6)).toEqual(["-f", "-", "--project-directory", "/srv/app", "-p", "p"]);
+    expect(args.slice(8)).toEqual(["--ansi", "never"]);
+    // The project's .env is not read again: an empty file stands in for it.
+    expect(args[6]).toBe("--env-file");
+    expect(readFileSync(args[7] as string, "utf8")).toBe("");
     const fed = JSON.parse(stdin);
     expect(fed.services.web.environment).toEqual({ D: "$$HOME" });
     expect(fed.services.web.labels).toEqual({ [FILES_LABEL]: "/srv/app/docker-compose.yml" });
