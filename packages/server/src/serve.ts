@@ -71,7 +71,14 @@ export async function serve(
   try {
     config = await loadConfig({ ...(values.config ? { configPath: values.config } : {}), bypass });
   } catch (error) {
-    stderr.write(`docker-mcp: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+    const message = `docker-mcp: ${error instanceof ConfigError ? error.message : (error as Error).stack}`;
+    stderr.write(`${message}\n`);
+    // The client already has its initialize answer (the stdio fast path): it is told why the server
+    // stops as a log message too, which clients show, not only on stderr.
+    if (handover?.answeredId !== undefined) {
+      const notice = { level: "error", logger: "docker-mcp", data: message };
+      process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: notice })}\n`);
+    }
     return 2;
   }
   if (values["show-all-tools"]) config = { ...config, showAllTools: true };

@@ -180,5 +180,13 @@ describe("the bin over stdio", () => {
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/config\.json is invalid[\s\S]*did you mean lifecycle/);
     expect(answersTo(run.out, 2)).toEqual([]);
+    // The client, answered already, is told why as an error log message.
+    const notices = run.out
+      .split("\n")
+      .filter((line) => line.includes("notifications/message"))
+      .map((line) => JSON.parse(line));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].params).toMatchObject({ level: "error", logger: "docker-mcp" });
+    expect(notices[0].params.data).toMatch(/config\.json is invalid[\s\S]*did you mean lifecycle/);
   });
 });
