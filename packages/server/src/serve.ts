@@ -77,7 +77,9 @@ export async function serve(
     // stops as a log message too, which clients show, not only on stderr.
     if (handover?.answeredId !== undefined) {
       const notice = { level: "error", logger: "docker-mcp", data: message };
-      process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: notice })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: notice })}\n`,
+      );
     }
     return 2;
   }
