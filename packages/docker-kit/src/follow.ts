@@ -89,8 +89,7 @@ export class LineFollower {
   readonly #options: Required<Omit<LineFollowerOptions, "maxLines">> & { maxLines?: number };
   readonly #stop = new AbortController();
   #reason: FollowStop | undefined;
-  readonly #kept: { line: FollowedLine; size: number }[] = [];
-  #keptHead = 0;
+  readonly #kept = new KeptLines();
   #keptBytes = 0;
   #seen = 0;
   #dropped = 0;
@@ -191,7 +190,7 @@ export class LineFollower {
       this.flush();
     }
     return {
-      lines: this.#kept.slice(this.#keptHead).map((k) => k.line),
+      lines: this.#kept.lines(),
       seen: this.#seen,
       dropped: this.#dropped,
       notSent: this.#notSent,
@@ -201,18 +200,112 @@ export class LineFollower {
 
   #keep(line: FollowedLine): void {
     const size = Buffer.byteLength(lineText(line), "utf8") + 1;
-    this.#kept.push({ line, size });
+    this.#kept.push(line, size);
     this.#keptBytes += size;
-    while (this.#keptBytes > this.#options.maxBytes && this.#keptHead < this.#kept.length) {
-      const old = this.#kept[this.#keptHead++] as { size: number };
-      this.#keptBytes -= old.size;
+    while (this.#keptBytes > this.#options.maxBytes && this.#kept.count > 0) {
+      this.#keptBytes -= this.#kept.shift();
       this.#dropped++;
     }
-    // Compact now and then so the array does not hold every line ever seen.
-    if (this.#keptHead > 1024 && this.#keptHead * 2 > this.#kept.length) {
-      this.#kept.splice(0, this.#keptHead);
-      this.#keptHead = 0;
+  }
+}
+
+const HEADER = 12;
+const STREAMS = ["stdout", "stderr"] as const;
+
+/**
+ * The lines kept for the answer, as bytes in one buffer rather than one object per line: a kept line
+ * lives until ~256 KiB of newer lines have come, long enough for V8 to move a line object to the old
+ * generation, so a flood of lines made the old generation (and the RSS) grow with the garbage and with
+ * how late a loaded machine got to collect it. Bytes in a buffer leave nothing behind per line.
+ * A record: [u32 size (for the cap)][u32 text bytes][u8 stream][u8 time bytes + 1][u16 source bytes + 1]
+ * [source][time][text] (0 in a +1 field: absent). Records are appended and dropped from the head; the live part is moved to
+ * the front when the end is reached (each byte moves at most once per buffer length written).
+ */
+class KeptLines {
+  #buf = Buffer.allocUnsafe(64 * 1024);
+  #head = 0;
+  #tail = 0;
+  count = 0;
+
+  push(line: FollowedLine, size: number): void {
+    const source = line.source ?? "";
+    const time = line.time ?? "";
+    // Source and time are short (a container name, an RFC 3339 stamp); the fields cap what they hold.
+    const sourceMax = Math.min(Buffer.byteLength(source, "utf8"), 0xfffe);
+    const timeMax = Math.min(Buffer.byteLength(time, "utf8"), 0xfe);
+    const textBytes = Buffer.byteLength(line.text, "utf8");
+    const need = HEADER + sourceMax + timeMax + textBytes;
+    if (this.#tail + need > this.#buf.length) this.#makeRoom(need);
+    const b = this.#buf;
+    const start = this.#tail;
+    let at = start + HEADER;
+    const sourceBytes = source ? b.write(source, at, sourceMax, "utf8") : 0;
+    at += sourceBytes;
+    const timeBytes = time ? b.write(time, at, timeMax, "utf8") : 0;
+    at += timeBytes;
+    at += b.write(line.text, at, textBytes, "utf8");
+    b.writeUInt32LE(size, start);
+    b.writeUInt32LE(textBytes, start + 4);
+    b[start + 8] = line.stream === "stderr" ? 1 : 0;
+    b[start + 9] = time ? timeBytes + 1 : 0;
+    b.writeUInt16LE(source ? sourceBytes + 1 : 0, start + 10);
+    this.#tail = at;
+    this.count++;
+  }
+
+  /** Drops the oldest line; returns its size for the cap. */
+  shift(): number {
+    const b = this.#buf;
+    const at = this.#head;
+    const size = b.readUInt32LE(at);
+    const sourceField = b.readUInt16LE(at + 10);
+    const timeField = b[at + 9] ?? 0;
+    this.#head =
+      at + HEADER + Math.max(0, sourceField - 1) + Math.max(0, timeField - 1) + b.readUInt32LE(at + 4);
+    this.count--;
+    if (this.count === 0) this.#head = this.#tail = 0;
+    return size;
+  }
+
+  lines(): FollowedLine[] {
+    const out: FollowedLine[] = [];
+    const b = this.#buf;
+    let at = this.#head;
+    while (at < this.#tail) {
+      const textBytes = b.readUInt32LE(at + 4);
+      const stream = STREAMS[b[at + 8] ?? 0] ?? "stdout";
+      const timeField = b[at + 9] ?? 0;
+      const sourceField = b.readUInt16LE(at + 10);
+      at += HEADER;
+      const line: FollowedLine = { stream, text: "" };
+      if (sourceField > 0) {
+        line.source = b.toString("utf8", at, at + sourceField - 1);
+        at += sourceField - 1;
+      }
+      if (timeField > 0) {
+        line.time = b.toString("utf8", at, at + timeField - 1);
+        at += timeField - 1;
+      }
+      line.text = b.toString("utf8", at, at + textBytes);
+      at += textBytes;
+      out.push(line);
     }
+    return out;
+  }
+
+  /** Moves the live records to the front, or into a larger buffer when they and the new one do not fit. */
+  #makeRoom(need: number): void {
+    const live = this.#tail - this.#head;
+    // Moving only when that frees at least half the buffer keeps the copying linear in what is written.
+    if (live + need <= this.#buf.length / 2) {
+      this.#buf.copy(this.#buf, 0, this.#head, this.#tail);
+    } else {
+      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, (live + need) * 2));
+      this.#buf.copy(next, 0, this.#head, this.#tail);
+      this.#buf = next;
+    }
+    this.#head = 0;
+    this.#tail = live;
   }
 }
 

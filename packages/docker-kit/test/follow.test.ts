@@ -21,6 +21,36 @@ function follower(options: Partial<ConstructorParameters<typeof LineFollower>[0]
 }
 
 describe("LineFollower", () => {
+  it("keeps exactly the newest lines within the cap, with stream, source, time and any text, across many lines", () => {
+    const maxBytes = 5_000;
+    const { f } = follower({ maxBytes });
+    const all: { stream: "stdout" | "stderr"; text: string; source?: string; time?: string }[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const line = {
+        stream: i % 3 === 0 ? ("stderr" as const) : ("stdout" as const),
+        // Empty, short, multibyte and long lines (longer than the cap once in a while).
+        text: i % 997 === 0 ? "é".repeat(3_000) : i % 7 === 0 ? "" : `línea ${i} ✓ ${"x".repeat(i % 50)}`,
+        ...(i % 2 === 0 ? { source: `svc-${i % 5}` } : {}),
+        ...(i % 4 === 0 ? { time: `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.123456789Z` } : {}),
+      };
+      all.push(line);
+      f.add(line);
+    }
+    const summary = f.finish();
+    // What the cap keeps: the newest lines whose sizes (text with its source, and a newline) fit.
+    const size = (l: (typeof all)[number]) =>
+      Buffer.byteLength(l.source ? `${l.source} | ${l.text}` : l.text) + 1;
+    let bytes = 0;
+    let from = all.length;
+    while (from > 0 && bytes + size(all[from - 1] as (typeof all)[number]) <= maxBytes) {
+      bytes += size(all[from - 1] as (typeof all)[number]);
+      from--;
+    }
+    expect(summary.lines).toEqual(all.slice(from));
+    expect(summary.dropped).toBe(from);
+    expect(summary.seen).toBe(all.length);
+  });
+
   it("sends the lines as progress in chunks every flush, with their source, and keeps them for the answer", () => {
     const { f, sent } = follower();
     f.add({ stream: "stdout", text: "one", source: "web" });
