@@ -368,14 +368,15 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
       return failure("circuit_open", message);
     }
 
-    const cancel = callOptions.signal
-      ? AbortSignal.any([callOptions.signal, closing.signal])
-      : closing.signal;
+    // The client's cancel and the server's close, each listened to by the deadline (no AbortSignal.any
+    // per call: it costs more than the rest of the deadline, and only a confirmation needs one signal).
+    const cancels = [callOptions.signal, closing.signal] as const;
+    const cancelled = () => callOptions.signal?.aborted === true || closing.signal.aborted;
     const timeoutClass = manifest.streaming?.when(input)
       ? manifest.streaming.timeoutClass
       : manifest.timeoutClass;
     const timeoutMs = timeouts[timeoutClass] as number;
-    let deadline = startDeadline(timeoutMs, cancel, now());
+    let deadline = startDeadline(timeoutMs, cancels, now());
     const heartbeat = startHeartbeat(name, heartbeatMs, callOptions.onProgress, now);
     let decision: Decision = levelDecision;
     // A check the handler asked for while running that denied: the call's outcome is then "denied".
@@ -405,9 +406,12 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
         const question = confirmQuestion(name, input, authorization.allowed, redactor);
         let answer: ConfirmAnswer | "unavailable" = "unavailable";
         if (callOptions.confirm) {
+          const cancel = callOptions.signal
+            ? AbortSignal.any([callOptions.signal, closing.signal])
+            : closing.signal;
           answer = await callOptions.confirm(question, cancel).catch(() => "cancel" as const);
         }
-        if (cancel.aborted) {
+        if (cancelled()) {
           breaker?.recordNeutral();
           const message = interruptedMessage(manifest, "cancelled", timeoutMs, wording);
           finish("cancelled", decision, message);
@@ -420,7 +424,7 @@ export function createKernel<Deps>(options: KernelOptions<Deps>): Kernel {
           return denial(decision);
         }
         targets.push({ kind: "check", ref: "confirmation", allowed: true, code: "confirmed" });
-        deadline = startDeadline(timeoutMs, cancel, now());
+        deadline = startDeadline(timeoutMs, cancels, now());
       }
 
       const ctx: ToolContext = {
