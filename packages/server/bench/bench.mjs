@@ -84,7 +84,9 @@ function configFile(config) {
   writeFileSync(file, JSON.stringify({ audit: { enabled: false }, ...config }));
   return file;
 }
-const ours = (config = {}) => connect([BIN, "--config", configFile(config)]);
+const ours = (config = {}, bin = BIN) => connect([bin, "--config", configFile(config)]);
+/** Another build of the server (its bundle's docker-mcp.js), measured in the same rounds as this one: an A/B. */
+const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
 const peer = () => connect([PEER]);
 
 async function call(client, name, args) {
@@ -100,17 +102,28 @@ function rss(pid) {
   return { rss: get("VmRSS"), hwm: get("VmHWM") };
 }
 
+/** CPU time (user + system) a process used so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Interleaves the three sides round by round, so all see the same daemon conditions. */
 async function compare(label, sides) {
   for (let i = 0; i < 20; i++) for (const side of sides) await side.run();
   const times = sides.map(() => []);
+  const cpuBefore = sides.map((side) => (side.pid ? cpuMs(side.pid) : 0));
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [k, side] of sides.entries()) {
+    // Every other round in reverse order: a side is not always the one right after another.
+    const order = [...sides.entries()];
+    if (i % 2 === 1) order.reverse();
+    for (const [k, side] of order) {
       const t = performance.now();
       await side.run();
       times[k].push(performance.now() - t);
     }
   }
+  const cpu = sides.map((side, k) => (side.pid ? (cpuMs(side.pid) - cpuBefore[k]) / ROUNDS : undefined));
   const p50 = times.map((t) => quantile(t, 0.5));
   const bytes = [];
   for (const side of sides) bytes.push(await side.bytes());
@@ -118,7 +131,8 @@ async function compare(label, sides) {
   console.log(`${label} (${ROUNDS} rounds, p50 / p95, bytes of one answer)`);
   for (const [k, side] of sides.entries())
     console.log(
-      `  ${pad(side.name, 34)} ${pad(ms(p50[k]), 10)} / ${pad(ms(quantile(times[k], 0.95)), 10)} ${kb(bytes[k])}`,
+      `  ${pad(side.name, 34)} ${pad(ms(p50[k]), 10)} / ${pad(ms(quantile(times[k], 0.95)), 10)} ${pad(kb(bytes[k]), 9)}` +
+        (cpu[k] === undefined ? "" : ` server CPU ${ms(cpu[k])} per call`),
     );
   const tool = sides[2].name.split(" ").pop();
   row(
@@ -131,6 +145,7 @@ async function compare(label, sides) {
     `${bytes.map(kb).join(" / ")}: **${(bytes[2] / bytes[1]).toFixed(2)}x** the peer`,
     "<= 1x",
   );
+  if (p50.length > 3) console.log(`  this build vs the baseline build: ${ms(mcp - p50[3])} p50`);
   console.log(
     `  docker-mcp overhead over raw ${ms(mcp - raw)} (target <= 1 ms); vs thin peer ${(mcp / thin).toFixed(2)}x ` +
       `(target < 1); bytes vs thin peer ${(bytes[2] / bytes[1]).toFixed(2)}x, vs raw JSON ${(bytes[2] / bytes[0]).toFixed(2)}x`,
@@ -138,10 +153,25 @@ async function compare(label, sides) {
 }
 
 async function benchReads(names, logContainer) {
-  const { client } = await ours({
+  const config = {
     permissions: { whitelist_containers: [`${names[0].replace(/-\d+$/, "")}-*`, logContainer] },
-  });
-  const { client: thin } = await peer();
+  };
+  const { client, pid } = await ours(config);
+  const base = BASELINE_BIN ? await ours(config, BASELINE_BIN) : undefined;
+  const baseline = base?.client;
+  /** The same call on the baseline build, as a fourth side (only with BENCH_BASELINE_BIN). */
+  const onBaseline = (name, tool, args) =>
+    baseline
+      ? [
+          {
+            name: `baseline ${name}`,
+            pid: base?.pid,
+            run: () => call(baseline, tool, args),
+            bytes: async () => answerBytes(await call(baseline, tool, args)),
+          },
+        ]
+      : [];
+  const { client: thin, pid: thinPid } = await peer();
   const version = JSON.parse(await rawGet("/version")).ApiVersion;
   const v = `/v${version}`;
   const target = names[0];
@@ -153,15 +183,18 @@ async function benchReads(names, logContainer) {
       bytes: () => body(`${v}/containers/json`),
     },
     {
+      pid: thinPid,
       name: "thin peer list_containers",
       run: () => call(thin, "list_containers", {}),
       bytes: async () => answerBytes(await call(thin, "list_containers", {})),
     },
     {
+      pid,
       name: "docker-mcp docker_ps",
       run: () => call(client, "docker_ps", {}),
       bytes: async () => answerBytes(await call(client, "docker_ps", {})),
     },
+    ...onBaseline("docker-mcp docker_ps", "docker_ps", {}),
   ]);
   await compare("inspect one container", [
     {
@@ -170,32 +203,39 @@ async function benchReads(names, logContainer) {
       bytes: () => body(`${v}/containers/${target}/json`),
     },
     {
+      pid: thinPid,
       name: "thin peer inspect_container",
       run: () => call(thin, "inspect_container", { id: target }),
       bytes: async () => answerBytes(await call(thin, "inspect_container", { id: target })),
     },
     {
+      pid,
       name: "docker-mcp docker_inspect",
       run: () => call(client, "docker_inspect", { container: target }),
       bytes: async () => answerBytes(await call(client, "docker_inspect", { container: target })),
     },
+    ...onBaseline("docker-mcp docker_inspect", "docker_inspect", { container: target }),
   ]);
   const logsPath = `${v}/containers/${logContainer}/logs?stdout=1&stderr=1&tail=100`;
   await compare(`logs tail=100 (a ${LOG_MB} MB log)`, [
     { name: "raw GET /containers/{id}/logs", run: () => rawGet(logsPath), bytes: () => body(logsPath) },
     {
+      pid: thinPid,
       name: "thin peer container_logs",
       run: () => call(thin, "container_logs", { id: logContainer, tail: 100 }),
       bytes: async () => answerBytes(await call(thin, "container_logs", { id: logContainer, tail: 100 })),
     },
     {
+      pid,
       name: "docker-mcp docker_logs",
       run: () => call(client, "docker_logs", { container: logContainer, tail: 100 }),
       bytes: async () =>
         answerBytes(await call(client, "docker_logs", { container: logContainer, tail: 100 })),
     },
+    ...onBaseline("docker-mcp docker_logs", "docker_logs", { container: logContainer, tail: 100 }),
   ]);
   await client.close();
+  await baseline?.close();
   await thin.close();
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@arktechnwa/docker-mcp-engine";
 import { type ProcessRegistry, processRegistry } from "@arktechnwa/docker-mcp-process";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
@@ -73,6 +74,10 @@ export interface CreateServerOptions {
 export const MAX_PENDING_PROGRESS = 8;
 /** How long an answer waits for progress still being written (a client that stopped reading gets it anyway). */
 const PROGRESS_FLUSH_MS = 1_000;
+
+/** The SDK Protocol's own request registration, which Server.setRequestHandler wraps for tools/call. */
+const baseRequestHandler = (server: Server): Server["setRequestHandler"] =>
+  Protocol.prototype.setRequestHandler.bind(server) as Server["setRequestHandler"];
 
 /** Resolves when every send has settled, or after `ms` at the latest. */
 async function flushed(sends: Set<Promise<void>>, ms: number): Promise<void> {
@@ -302,7 +307,11 @@ export function createServer(options: CreateServerOptions): DockerMcpServer {
       return { tools: (listAll ? kernel.tools : kernel.enabledTools()).map((tool) => tool.surface) };
     });
 
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    // Registered as the SDK's Protocol registers any request (the request parsed once against
+    // CallToolRequestSchema), not through Server.setRequestHandler's tools/call wrapper, which parses
+    // each request a second time and the result against CallToolResultSchema: the result is built here
+    // by toCallToolResult from an answer the kernel checked against the tool's own output schema.
+    baseRequestHandler(server)(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
       const kernel = await ready();
       warnOnce(extra);
       const progressToken = request.params._meta?.progressToken;
