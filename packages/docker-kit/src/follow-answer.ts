@@ -1,5 +1,29 @@
 import { z } from "zod";
 
+/** How long a log follow reads when the call names no `duration`, in seconds. */
+export const FOLLOW_DEFAULT_SECONDS = 10;
+
+/** The `duration` and `max_lines` inputs of a log follow; `counted` says what max_lines counts. */
+export function followLimitInputs(counted: string) {
+  return {
+    duration: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe(
+        `With follow: how long to read, in seconds (default ${FOLLOW_DEFAULT_SECONDS}; at most the server's follow timeout minus a few seconds, 297 s by default).`,
+      ),
+    max_lines: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe(`With follow: stop after this many new lines${counted} (counted after grep).`),
+  };
+}
+
 /**
  * The `follow` field of a log answer (docker_logs, docker_compose_logs): why and when following ended,
  * and what it saw. `stoppedBy` describes `stopped_by` for the tool (what "container_stopped" means there).

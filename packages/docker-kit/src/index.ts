@@ -28,7 +28,7 @@ export {
   LineFollower,
   type LineFollowerOptions,
 } from "./follow.js";
-export { followAnswerSchema } from "./follow-answer.js";
+export { FOLLOW_DEFAULT_SECONDS, followAnswerSchema, followLimitInputs } from "./follow-answer.js";
 export {
   imageNamesById,
   imageNamesOf,

@@ -1,6 +1,8 @@
 import {
+  FOLLOW_DEFAULT_SECONDS,
   type FollowStop,
   followAnswerSchema,
+  followLimitInputs,
   followStopText,
   followWindow,
   LineFollower,
@@ -31,7 +33,6 @@ import { fileInput, projectInput, projectTargetKinds, servicesInput } from "../p
 const MAX_LOG_BYTES = 256 * 1024;
 const GREP_DEFAULT_TAIL = 10_000;
 /** How long follow reads when no duration is given, in seconds. */
-const FOLLOW_DEFAULT_SECONDS = 10;
 /** A longer line is cut while following (the rest is skipped, not kept). */
 const FOLLOW_MAX_LINE_CHARS = 16 * 1024;
 
@@ -62,21 +63,7 @@ const input = z.strictObject({
     .describe(
       "Keep reading new lines as the containers write them, for `duration` seconds, until `max_lines` lines, or until every followed container stops, whichever comes first. New lines arrive as progress notifications while the call runs; the answer holds what was seen. Cancel ends it at once.",
     ),
-  duration: z
-    .number()
-    .positive()
-    .max(3600)
-    .optional()
-    .describe(
-      `With follow: how long to read, in seconds (default ${FOLLOW_DEFAULT_SECONDS}; at most the server's follow timeout minus a few seconds, 297 s by default).`,
-    ),
-  max_lines: z
-    .number()
-    .int()
-    .positive()
-    .max(1_000_000)
-    .optional()
-    .describe("With follow: stop after this many new lines over all containers (counted after grep)."),
+  ...followLimitInputs(" over all containers"),
 });
 
 const lineSchema = z.object({

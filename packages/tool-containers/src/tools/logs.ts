@@ -1,7 +1,9 @@
 import {
   displayName,
+  FOLLOW_DEFAULT_SECONDS,
   type FollowStop,
   followAnswerSchema,
+  followLimitInputs,
   followStopText,
   followWindow,
   LineFollower,
@@ -18,7 +20,6 @@ const MAX_LOG_BYTES = 256 * 1024;
 /** With grep and no tail, look this far back. */
 const GREP_DEFAULT_TAIL = 10_000;
 /** How long follow reads when no duration is given, in seconds. */
-export const FOLLOW_DEFAULT_SECONDS = 10;
 
 const input = z.strictObject({
   container: z.string().min(1).describe("Container name, ID prefix or full ID."),
@@ -48,21 +49,7 @@ const input = z.strictObject({
     .describe(
       "Keep reading new lines as they are written, for `duration` seconds, until `max_lines` lines, or until the container stops, whichever comes first. New lines arrive as progress notifications while the call runs; the answer holds what was seen. tail defaults to 0 here (only new lines). Cancel ends it at once.",
     ),
-  duration: z
-    .number()
-    .positive()
-    .max(3600)
-    .optional()
-    .describe(
-      `With follow: how long to read, in seconds (default ${FOLLOW_DEFAULT_SECONDS}; at most the server's follow timeout minus a few seconds, 297 s by default).`,
-    ),
-  max_lines: z
-    .number()
-    .int()
-    .positive()
-    .max(1_000_000)
-    .optional()
-    .describe("With follow: stop after this many new lines (counted after grep)."),
+  ...followLimitInputs(""),
 });
 
 const output = z.object({
